@@ -1,0 +1,95 @@
+"""Text cleaning for extracted document text, and the checks that flag unusable pages.
+
+Pure functions on strings. Deliberately leaves out anything format-specific (that is
+`documents.py`) and anything about chunk boundaries (that is `chunking.py`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# A whole token made of glyph names ("/two.tab/zero.tab", "/g123", "/uni00A0") or "(cid:12)".
+_GLYPH_TOKEN = re.compile(
+    r"(?:/[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)+[.,;:]?|(?:\(cid:\d+\))+"
+)
+_MOJIBAKE = re.compile(r"[ÃÂâ][\u0080-\u00bf€™œž]")
+_DIGITS = re.compile(r"\d+")
+_LEADERS = re.compile(r"(?:\s?[.·_…]){4,}\s?")  # table-of-contents dot leaders
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Normalise a page of extracted text while keeping its paragraph breaks.
+
+    Joins words hyphenated across line ends, shortens table-of-contents dot leaders, folds
+    runs of spaces, drops control characters and trailing spaces, and collapses more than one
+    blank line.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad\n", "")
+    text = _CONTROL.sub("", text)
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = _LEADERS.sub(" … ", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _line_key(line: str) -> str:
+    """Page numbers differ on every page; compare header/footer lines with digits masked."""
+    return _DIGITS.sub("#", line.strip().lower())
+
+
+def strip_running_lines(pages: list[str], edge: int = 2, min_share: float = 0.6) -> list[str]:
+    """Remove header and footer lines that repeat on most pages.
+
+    A line counts as running when, digits masked, it appears among the first or last `edge`
+    lines of at least `min_share` of the pages. Needs three pages or more to judge.
+    """
+    if len(pages) < 3:
+        return pages
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [ln for ln in page.split("\n") if ln.strip()]
+        counts.update({_line_key(ln) for ln in lines[:edge] + lines[-edge:]})
+    threshold = max(2, int(min_share * len(pages) + 0.999))
+    running = {key for key, n in counts.items() if n >= threshold}
+    if not running:
+        return pages
+    return [_drop_edges(page, running, edge) for page in pages]
+
+
+def _drop_edges(page: str, running: set[str], edge: int) -> str:
+    lines = page.split("\n")
+    content = [i for i, ln in enumerate(lines) if ln.strip()]
+    edges = set(content[:edge] + content[-edge:])
+    kept = [ln for i, ln in enumerate(lines) if not (i in edges and _line_key(ln) in running)]
+    return "\n".join(kept).strip()
+
+
+def garbled_reason(text: str) -> str | None:
+    """Why a page's text looks like garbage rather than prose, or None when it looks fine.
+
+    Catches fonts that extract as glyph names (`/two.tab`, `/g123`, `(cid:12)`), mojibake
+    from a wrong encoding, and text that is mostly symbols.
+    """
+    stripped = text.strip()
+    if len(stripped) < 40:
+        return None
+    words = stripped.split()
+    glyphs = sum(bool(_GLYPH_TOKEN.fullmatch(word)) for word in words)
+    if glyphs >= 5 and glyphs / max(1, len(words)) > 0.2:
+        return "text extracts as glyph names (e.g. '/two.tab'): the font has no usable text map"
+    mojibake = len(_MOJIBAKE.findall(stripped))
+    if mojibake >= 3 and mojibake / max(1, len(words)) > 0.05:
+        return "text looks like mojibake (wrong character encoding)"
+    letters = sum(ch.isalpha() for ch in stripped)
+    visible = sum(not ch.isspace() for ch in stripped)
+    if visible and letters / visible < 0.3:
+        return f"text is mostly non-letters ({letters / visible:.0%} letters)"
+    return None

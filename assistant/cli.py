@@ -1,0 +1,154 @@
+"""Command line: thin commands that parse arguments and call the pipeline.
+
+Exit status follows the contract: 0 success, 1 fatal (nothing changed), 2 partial. With
+`--json` stdout carries exactly one JSON object (or JSON Lines for `--batch`); progress and
+messages go to stderr. Heavy libraries are imported inside the commands so `--help` is fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant.config import Settings, load_settings
+from assistant.errors import ConfigError, PlanAssistantError
+
+EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 2
+
+
+def _print_json(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings().with_overrides(index=args.index, k=getattr(args, "k", None))
+
+
+def _read_batch(path: Path, key: str) -> list[str]:
+    """One item a line: plain text, or a JSON object holding `key` (or 'question'/'query')."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read batch file ({exc})") from exc
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+            text = obj.get(key) or obj.get("question") or obj.get("query")
+            if not isinstance(text, str):
+                raise ConfigError(f"{path}:{number}: JSON line has no '{key}' string")
+            items.append(text)
+        else:
+            items.append(line.strip())
+    return items
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.ingest import ingest
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [settings.corpus]
+    embedder = SentenceTransformerEmbedder(settings.model)
+    report = ingest(paths, settings, embedder, rebuild=args.rebuild,
+                    show_progress=not args.quiet)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(f"index {report.index}: {report.documents} documents, {report.pages} pages, "
+              f"{report.chunks} chunks ({report.seconds:.1f} s)")
+        print(f"this run: {report.added} added, {report.updated} updated, "
+              f"{report.unchanged} unchanged, {report.removed} removed, "
+              f"{len(report.failed)} failed")
+        for warning in report.warnings:
+            page = f" page {warning['page']}" if warning["page"] else ""
+            print(f"warning: {warning['source']}{page}: {warning['warning']}", file=sys.stderr)
+    for failure in report.failed:
+        print(f"failed: {failure['source']}: {failure['error']}", file=sys.stderr)
+    return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
+def _print_search(response: dict) -> None:
+    print(f"Results for: {response['query']}")
+    for result in response["results"]:
+        where = result["source"] + (f", page {result['page']}" if result["page"] else "")
+        section = f" › {result['section']}" if result["section"] else ""
+        print(f"\n[{result['rank']}] {result['title']}{section} ({where}) "
+              f"score {result['score']:.3f}")
+        text = result["text"].replace("\n", " ")
+        print("    " + (text[:300] + "…" if len(text) > 300 else text))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(_settings(args))
+    queries = _read_batch(Path(args.batch), "query") if args.batch else [args.query]
+    if not args.batch and not (args.query or "").strip():
+        raise ConfigError("search needs a QUERY (or --batch FILE)")
+    for query in queries:
+        response = assistant.search(query, args.k).to_json()
+        _print_json(response) if args.json else _print_search(response)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plan-assistant",
+        description="Cited answers over health-system plan documents, offline.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", type=Path, metavar="DIR",
+                        help="index folder (default: index/ in the project root, "
+                             "or $PLAN_ASSISTANT_INDEX)")
+    common.add_argument("--json", action="store_true",
+                        help="print one JSON object on stdout (progress goes to stderr)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="add or update documents in the index")
+    ingest.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (PDF, Markdown, text, HTML, DOCX); default corpus/")
+    ingest.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    search = sub.add_parser("search", parents=[common], help="retrieve passages for a query")
+    search.add_argument("query", nargs="?", metavar="QUERY", help="what to look for")
+    search.add_argument("--k", type=int, help="number of passages (default 5)")
+    search.add_argument("--batch", metavar="FILE",
+                        help="one query a line (text or JSON with 'query'); JSON Lines out")
+    search.set_defaults(handler=cmd_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except PlanAssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("interrupted: the index was not changed", file=sys.stderr)
+        return EXIT_FATAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Settings: defaults < `assistant.toml` < `PLAN_ASSISTANT_*` environment variables < CLI flags.
+
+Read once at the edges (CLI, UI); library code receives a `Settings` object and never looks at
+the environment itself. Unknown keys are errors so that a typo never silently falls back to a
+default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError
+
+ENV_PREFIX = "PLAN_ASSISTANT_"
+CONFIG_FILE = "assistant.toml"
+BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def project_root() -> Path:
+    """The folder that holds `corpus/` and `index/`.
+
+    `$PLAN_ASSISTANT_ROOT` wins; otherwise the checkout this package lives in (an editable
+    install), otherwise the current directory (a plain install used from a project folder).
+    """
+    if env := os.environ.get(ENV_PREFIX + "ROOT"):
+        return Path(env).resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "assistant").is_dir():
+        return checkout
+    return Path.cwd().resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the pipeline, with defaults chosen by measurement (see README)."""
+
+    root: Path = field(default_factory=project_root)
+    index: Path | None = None
+    corpus: Path | None = None
+    model: str = BUNDLED_MODEL
+    chunk_size: int = 200
+    chunk_overlap: int = 30
+    batch_size: int = 32
+    k: int = 5
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        if self.index is None:
+            object.__setattr__(self, "index", self.root / "index")
+        if self.corpus is None:
+            object.__setattr__(self, "corpus", self.root / "corpus")
+        object.__setattr__(self, "index", Path(self.index))
+        object.__setattr__(self, "corpus", Path(self.corpus))
+        if not 32 <= self.chunk_size <= 224:
+            raise ConfigError(
+                f"chunk_size={self.chunk_size}: must be 32..224 tokens so that a chunk and its "
+                "title header fit the model's 256-token window"
+            )
+        if not 0 <= self.chunk_overlap < self.chunk_size // 2:
+            raise ConfigError(
+                f"chunk_overlap={self.chunk_overlap}: must be at least 0 and under half of "
+                f"chunk_size ({self.chunk_size})"
+            )
+        if self.k < 1:
+            raise ConfigError(f"k={self.k}: must be at least 1")
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given non-None values applied (CLI flags)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    kind = str(kinds[name])
+    try:
+        if "int" in kind:
+            return int(raw)
+        if "Path" in kind:
+            return Path(str(raw))
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name}={raw!r}: expected {kind}") from exc
+
+
+def load_settings(
+    config_file: Path | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Build settings from `assistant.toml` (if present) and environment variables."""
+    environ = dict(os.environ if environ is None else environ)
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    root = Path(environ.get(ENV_PREFIX + "ROOT") or project_root())
+    path = config_file or root / CONFIG_FILE
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: unreadable config ({exc}); fix or remove the file") from exc
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: "
+                              f"{', '.join(sorted(known))}")
+        values.update({k: _coerce(k, v) for k, v in data.items()})
+    for name in known:
+        if (raw := environ.get(ENV_PREFIX + name.upper())) is not None:
+            values[name] = _coerce(name, raw)
+    values.setdefault("root", root)
+    return Settings(**values)

@@ -1,0 +1,303 @@
+"""Files -> `Document`s: the only module that knows file formats.
+
+Each loader returns the document's title and its text as blocks that carry a page (PDF) or a
+section (Markdown, HTML, DOCX headings). Pages that yield no text, or text that looks garbled,
+are left out and reported as warnings: a document is never indexed with silent garbage.
+Unreadable files raise `DocumentError` with a reason a person understands.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
+from assistant.errors import DocumentError
+
+SUPPORTED_SUFFIXES = {
+    ".pdf": "pdf",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of cleaned text with where it came from: a PDF page, or a section."""
+
+    text: str
+    page: int | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class PageWarning:
+    """A page (or the whole file, page None) indexed incompletely, and why."""
+
+    page: int | None
+    warning: str
+
+
+@dataclass
+class Document:
+    """A loaded file. `pages` counts PDF pages; other formats count as one page."""
+
+    path: Path
+    title: str
+    kind: str
+    pages: int
+    blocks: list[Block]
+    warnings: list[PageWarning] = field(default_factory=list)
+
+
+def load_document(path: Path) -> Document:
+    """Load one supported file, or raise `DocumentError` saying why it can't be read."""
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise DocumentError(f"unsupported file type '{path.suffix}' (supported: {supported})")
+    try:
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise DocumentError("permission denied: the file is not readable") from exc
+    except OSError as exc:
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise DocumentError("empty file")
+    document = _LOADERS[kind](path, data)
+    if not any(block.text.strip() for block in document.blocks):
+        if kind == "pdf":
+            raise DocumentError("no extractable text on any page (scanned images? run OCR first)")
+        raise DocumentError("no text found in the file")
+    return document
+
+
+def title_from_filename(path: Path) -> str:
+    words = re.sub(r"[_\-]+", " ", path.stem).strip()
+    return (words[:1].upper() + words[1:]) if words else path.name
+
+
+def _keep_page(page: int | None, text: str, warnings: list[PageWarning]) -> str:
+    """Return the text when usable; otherwise record a warning and return ''."""
+    if not text.strip():
+        warnings.append(PageWarning(page, "no extractable text (scanned image?)"))
+        return ""
+    if reason := garbled_reason(text):
+        warnings.append(PageWarning(page, f"skipped: {reason}"))
+        return ""
+    return text
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+def _sniff_not_pdf(data: bytes) -> str | None:
+    head = data.lstrip()[:8]
+    if head.startswith(b"%PDF"):
+        return None
+    if head.startswith(b"PK"):
+        return "not a PDF (starts with PK: a ZIP file, e.g. DOCX, renamed?)"
+    if head[:1] in (b"<", b"{"):
+        return "not a PDF (looks like HTML, XML or JSON text)"
+    return "not a PDF (no %PDF header)"
+
+
+def _load_pdf(path: Path, data: bytes) -> Document:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    if reason := _sniff_not_pdf(data):
+        raise DocumentError(reason)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("encrypted PDF: no password (save an unprotected copy first)")
+        raw_pages = [_extract_page(page) for page in reader.pages]
+        meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except DocumentError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise DocumentError("encrypted PDF: no password (save an unprotected copy first)") from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, NotImplementedError) as exc:
+        raise DocumentError(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from exc
+    if not raw_pages:
+        raise DocumentError("PDF has no pages")
+    cleaned = strip_running_lines([clean_text(text) for text in raw_pages])
+    warnings: list[PageWarning] = []
+    blocks = [
+        Block(kept, page=number)
+        for number, text in enumerate(cleaned, start=1)
+        if (kept := _keep_page(number, text, warnings))
+    ]
+    title = _pdf_title(meta_title) or title_from_filename(path)
+    return Document(path, title, "pdf", len(raw_pages), blocks, warnings)
+
+
+def _extract_page(page: object) -> str:
+    try:
+        return page.extract_text() or ""  # type: ignore[attr-defined]
+    except Exception:  # one bad page must not sink the document
+        return ""
+
+
+def _pdf_title(raw: object) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", raw.strip())
+    title = re.sub(r"\.(docx?|pptx?|pdf)$", "", title, flags=re.I).strip()
+    if len(title) < 4 or title.lower() in {"untitled", "title", "document", "pdf"}:
+        return None
+    return title
+
+
+# --- text and Markdown -------------------------------------------------------------------
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), then cp1252, then the detected encoding, then latin-1.
+
+    cp1252 goes before detection because short English text in cp1252 is often mistaken for
+    another code page ('£' read as 'Ł'), and Windows exports are the usual non-UTF-8 case here.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return data.decode("latin-1")
+
+
+def _load_text(path: Path, data: bytes) -> Document:
+    text = clean_text(decode_text(data))
+    warnings: list[PageWarning] = []
+    kept = _keep_page(None, text, warnings)
+    first_line = next((ln for ln in text.split("\n") if ln.strip()), "")
+    title = first_line if 3 <= len(first_line) <= 120 else title_from_filename(path)
+    return Document(path, title, "text", 1, [Block(kept)] if kept else [], warnings)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
+
+
+def _plain_markdown(line: str) -> str:
+    return _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
+
+
+def _load_markdown(path: Path, data: bytes) -> Document:
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    title: str | None = None
+    in_code = False
+    for line in decode_text(data).splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        match = None if in_code else _MD_HEADING.match(line)
+        if match:
+            heading = _plain_markdown(match.group(2)).strip()
+            title = title or heading
+            sections.append((heading, []))
+        elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
+            sections[-1][1].append(_plain_markdown(line))
+    return _sectioned_document(path, "markdown", title, sections)
+
+
+def _sectioned_document(path: Path, kind: str, title: str | None,
+                        sections: list[tuple[str | None, list[str]]]) -> Document:
+    warnings: list[PageWarning] = []
+    blocks = []
+    for heading, lines in sections:
+        text = clean_text("\n".join(lines))
+        if text and (kept := _keep_page(None, text, warnings)):
+            blocks.append(Block(kept, section=heading))
+    return Document(path, title or title_from_filename(path), kind, 1, blocks, warnings)
+
+
+# --- HTML and DOCX -----------------------------------------------------------------------
+
+_HTML_BLOCKS = ("p", "li", "tr", "div", "section", "article", "br", "pre", "blockquote", "dd",
+                "dt", "caption")
+
+
+def _load_html(path: Path, data: bytes) -> Document:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decode_text(data), "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "svg", "iframe"]):
+        tag.decompose()
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else None
+    if soup.head:
+        soup.head.decompose()
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after(" | ")
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    first_heading: str | None = None
+    body = soup.body or soup
+    for heading in body.find_all(["h1", "h2", "h3", "h4"]):
+        heading.replace_with(f"\n\x00{heading.get_text(' ', strip=True)}\n")
+    for line in body.get_text().split("\n"):
+        if line.startswith("\x00"):
+            first_heading = first_heading or line[1:]
+            sections.append((line[1:], []))
+        else:
+            sections[-1][1].append(line.rstrip(" |").strip())
+    return _sectioned_document(path, "html", page_title or first_heading, sections)
+
+
+def _load_docx(path: Path, data: bytes) -> Document:
+    import io
+
+    import docx
+
+    try:
+        word = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(f"not a valid DOCX file ({type(exc).__name__})") from exc
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    first_heading: str | None = None
+    for item in word.iter_inner_content():
+        if isinstance(item, docx.table.Table):
+            for row in item.rows:
+                cells = dict.fromkeys(cell.text.strip() for cell in row.cells)  # merged cells
+                sections[-1][1].append(" | ".join(cells))
+            continue
+        style = (item.style.name if item.style is not None else "") or ""
+        if (style.startswith("Heading") or style == "Title") and item.text.strip():
+            first_heading = first_heading or item.text.strip()
+            sections.append((item.text.strip(), []))
+        else:
+            sections[-1][1].append(item.text)
+    title = (word.core_properties.title or "").strip() or first_heading
+    return _sectioned_document(path, "docx", title, sections)
+
+
+_LOADERS: dict[str, Callable[[Path, bytes], Document]] = {
+    "pdf": _load_pdf,
+    "markdown": _load_markdown,
+    "text": _load_text,
+    "html": _load_html,
+    "docx": _load_docx,
+}

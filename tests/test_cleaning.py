@@ -1,0 +1,48 @@
+import pytest
+
+from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
+
+
+def test_clean_text_joins_hyphenated_words_and_normalises_space():
+    raw = "The inte-\ngrated  care\tboard\u00a0met.\r\n\r\n\r\n\r\nNext   paragraph.  "
+    assert clean_text(raw) == "The integrated care board met.\n\nNext paragraph."
+
+
+def test_clean_text_shortens_dot_leaders_and_drops_control_characters():
+    assert clean_text("Contents ........ 4\x07") == "Contents … 4"
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "é", "日本語のテキスト"])
+def test_clean_text_edge_inputs_do_not_fail(text):
+    assert clean_text(text) == text.strip()
+
+
+def test_strip_running_lines_removes_repeated_header_and_numbered_footer():
+    topics = ["prevention", "access", "elective care", "mental health", "workforce"]
+    pages = [f"LLR plan digest\nThis page is about {t}.\nPage {i} of 5"
+             for i, t in enumerate(topics, start=1)]
+    cleaned = strip_running_lines(pages)
+    assert cleaned == [f"This page is about {t}." for t in topics]
+
+
+def test_strip_running_lines_keeps_short_documents_and_unique_lines():
+    assert strip_running_lines(["a\nb", "a\nc"]) == ["a\nb", "a\nc"]
+    pages = ["Intro\nalpha", "Method\nbeta", "Results\ngamma"]
+    assert strip_running_lines(pages) == pages
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("/two.tab /zero.tab /one.tab /three.tab /g12 /g13 /uni00A0 word " * 3, "glyph names"),
+    ("(cid:3)(cid:4) (cid:5) (cid:7) (cid:9) (cid:1) text " * 3, "glyph names"),
+    ("Ã© is what cafÃ© looks like; Ã¨ and Ã¢ and â€™ everywhere here " * 2, "mojibake"),
+    ("12 | 34.5 | 67 | 89 | ## | %% | 99.1 | 42 | 17 | 3.14 | 2.71 | 1.41 | ---", "non-letters"),
+])
+def test_garbled_reason_flags_garbage(text, expected):
+    reason = garbled_reason(text)
+    assert reason is not None and expected in reason
+
+
+def test_garbled_reason_accepts_prose_with_urls_and_figures():
+    prose = ("The ICB Board approved the plan on 13 July 2023 (see https://example.nhs.uk/about/"
+             "plan.html and/or the summary). Around 1.1 million people live in LLR.")
+    assert garbled_reason(prose) is None

@@ -1,0 +1,135 @@
+"""The command line as users run it: real processes, the real bundled model, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, make_pdf
+
+pytestmark = pytest.mark.slow
+CORPUS = ROOT / "corpus"
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory) -> tuple[Path, dict, float]:
+    index = tmp_path_factory.mktemp("cli") / "index"
+    started = time.perf_counter()
+    result = run("ingest", str(CORPUS), "--index", str(index), "--json")
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    return index, json.loads(result.stdout), elapsed
+
+
+def _files(index: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(index)): p.read_bytes() for p in sorted(index.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
+def test_help_is_fast_and_does_not_import_torch():
+    code = ("import sys\nfrom assistant import cli\ntry:\n    cli.main(['--help'])\n"
+            "except SystemExit:\n    pass\nprint('torch' in sys.modules, 'faiss' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().endswith("False False")
+    assert "ingest" in result.stdout and "search" in result.stdout
+
+
+def test_ingest_sample_corpus_json(built_index):
+    _, report, _ = built_index
+    assert set(report) >= {"index", "documents", "pages", "chunks", "added", "updated",
+                           "unchanged", "removed", "failed", "warnings", "seconds"}
+    assert report["documents"] >= 3 and report["chunks"] >= 20
+    assert report["added"] == report["documents"] and report["failed"] == []
+    assert report["pages"] > report["documents"]  # the PDF contributes several pages
+
+
+def test_second_ingest_is_unchanged_and_much_faster(built_index):
+    index, first, first_seconds = built_index
+    started = time.perf_counter()
+    result = run("ingest", str(CORPUS), "--index", str(index), "--json")
+    elapsed = time.perf_counter() - started
+    report = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert report["unchanged"] == first["documents"]
+    assert report["added"] == report["updated"] == report["removed"] == 0
+    assert elapsed < first_seconds / 3
+
+
+def test_search_returns_k_results_with_pdf_pages(built_index):
+    index, _, _ = built_index
+    result = run("search", "community diagnostic centre at Hinckley", "--k", "5",
+                 "--index", str(index), "--json")
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert response["query"] == "community diagnostic centre at Hinckley"
+    results = response["results"]
+    assert [r["rank"] for r in results] == [1, 2, 3, 4, 5]
+    assert "Hinckley" in results[0]["text"]
+    pdf_results = [r for r in results if r["source"].endswith(".pdf")]
+    assert pdf_results and all(r["page"] >= 1 for r in pdf_results)
+    assert all(r["page"] is None for r in results if not r["source"].endswith(".pdf"))
+    assert all(r["score"] <= results[0]["score"] for r in results)
+
+
+def test_search_batch_prints_json_lines_in_order(built_index, tmp_path):
+    index, _, _ = built_index
+    batch = tmp_path / "q.txt"
+    batch.write_text('When was the plan approved?\n{"question": "How many pledges?"}\n\n')
+    result = run("search", "--batch", str(batch), "--k", "2", "--index", str(index), "--json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["When was the plan approved?",
+                                                 "How many pledges?"]
+    assert all(len(line["results"]) == 2 for line in lines)
+
+
+def test_bad_files_exit_2_with_reasons_and_leave_the_index_alone(built_index, tmp_path):
+    index, _, _ = built_index
+    before = _files(index)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.pdf").write_bytes(b"")
+    good = make_pdf(tmp_path / "good.pdf", ["A real page of text.", "And another one."])
+    (bad / "truncated.pdf").write_bytes(good.read_bytes()[:400])
+    result = run("ingest", str(bad), "--index", str(index), "--json")
+    assert result.returncode == 2
+    failed = {Path(f["source"]).name: f["error"] for f in json.loads(result.stdout)["failed"]}
+    assert set(failed) == {"empty.pdf", "truncated.pdf"}
+    assert "Traceback" not in result.stderr and "empty.pdf: empty file" in result.stderr
+    assert _files(index) == before
+
+
+def test_missing_index_exits_1_with_the_fix(tmp_path):
+    result = run("search", "anything", "--index", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert "plan-assistant ingest" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_index_from_another_model_is_refused(built_index, tmp_path):
+    index, _, _ = built_index
+    result = run("search", "x", "--index", str(index),
+                 env={"PLAN_ASSISTANT_MODEL": str(tmp_path)})
+    assert result.returncode == 1 and "not available offline" in result.stderr
+    manifest = json.loads((index / "manifest.json").read_text())
+    other = tmp_path / "other"
+    other.mkdir()
+    manifest["model"]["name"] = "some/other-model"
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    result = run("search", "x", "--index", str(other))
+    assert result.returncode == 1 and "--rebuild" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_config_exits_1(tmp_path):
+    (tmp_path / "assistant.toml").write_text("nonsense = 1\n")
+    result = run("search", "x", env={"PLAN_ASSISTANT_ROOT": str(tmp_path)})
+    assert result.returncode == 1 and "unknown setting" in result.stderr

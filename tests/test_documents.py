@@ -1,0 +1,158 @@
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REALDOCS, make_pdf
+
+from assistant.documents import decode_text, load_document
+from assistant.errors import DocumentError
+
+
+def test_pdf_pages_are_one_based_and_running_lines_dropped(tmp_path):
+    path = make_pdf(tmp_path / "d.pdf", ["Alpha page text here.", "Beta page text here.",
+                                         "Gamma page text here."],
+                    title="Digest title", header="Running header line")
+    doc = load_document(path)
+    assert doc.kind == "pdf" and doc.pages == 3 and doc.title == "Digest title"
+    assert [b.page for b in doc.blocks] == [1, 2, 3]
+    assert "Beta page" in doc.blocks[1].text
+    assert all("Running header" not in b.text and "of 3" not in b.text for b in doc.blocks)
+
+
+def test_pdf_title_falls_back_to_file_name(tmp_path):
+    doc = load_document(make_pdf(tmp_path / "my_plan-2024.pdf", ["Some words on a page."]))
+    assert doc.title == "My plan 2024"
+
+
+def test_blank_pdf_page_is_a_warning_not_a_failure(tmp_path):
+    doc = load_document(make_pdf(tmp_path / "gap.pdf", ["First page words.", "", "Third."]))
+    assert [b.page for b in doc.blocks] == [1, 3]
+    assert [w.page for w in doc.warnings] == [2]
+    assert "no extractable text" in doc.warnings[0].warning
+
+
+def test_markdown_headings_become_sections(tmp_path):
+    path = tmp_path / "m.md"
+    path.write_text("# Title here\n\nIntro **bold** [link](http://x).\n\n## Mental health\n\n"
+                    "Eight teams.\n\n```\n# not a heading\n```\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "Title here"
+    assert [(b.section, b.text) for b in doc.blocks] == [
+        ("Title here", "Intro bold link."), ("Mental health", "Eight teams.\n\n# not a heading")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+def test_text_encodings_are_detected(tmp_path, encoding):
+    text = "Café plan – costs £3m for the city’s practices" if encoding != "latin-1" \
+        else "Café plan costs £3m for the city practices"
+    path = tmp_path / "t.txt"
+    path.write_bytes(text.encode(encoding))
+    assert load_document(path).blocks[0].text == text
+
+
+def test_decode_text_never_fails_on_binary_noise():
+    assert isinstance(decode_text(bytes(range(256)) * 4), str)
+
+
+def test_html_drops_scripts_and_styles_and_keeps_sections(tmp_path):
+    path = tmp_path / "p.html"
+    path.write_text("<html><head><title>Page title</title><style>.x{}</style></head><body>"
+                    "<h1>Places</h1><p>About 1.1 million people.</p><script>alert(1)</script>"
+                    "<h2>Table</h2><table><tr><td>A</td><td>1</td></tr></table></body></html>")
+    doc = load_document(path)
+    assert doc.title == "Page title"
+    assert [(b.section, b.text) for b in doc.blocks] == [
+        ("Places", "About 1.1 million people."), ("Table", "A | 1")]
+
+
+def test_docx_headings_and_tables(tmp_path):
+    import docx
+
+    word = docx.Document()
+    word.core_properties.title = "Word plan"
+    word.add_heading("Pledges", level=1)
+    word.add_paragraph("We will improve access to GP practices.")
+    table = word.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Pledge 4", "GP access"
+    word.save(tmp_path / "w.docx")
+    doc = load_document(tmp_path / "w.docx")
+    assert doc.title == "Word plan" and doc.kind == "docx"
+    assert doc.blocks[0].section == "Pledges"
+    assert "Pledge 4 | GP access" in doc.blocks[0].text
+
+
+def _zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("empty.pdf", b"", "empty file"),
+    ("spaces.txt", b"  \n\n ", "empty file"),
+    ("zip.pdf", _zip_bytes(), "starts with PK"),
+    ("html.pdf", b"<html>not a pdf</html>", "not a PDF"),
+    ("junk.pdf", b"\x00\x01garbage", "no %PDF header"),
+    ("bad.docx", b"not a zip at all", "not a valid DOCX"),
+    ("image.png", b"\x89PNG", "unsupported file type"),
+])
+def test_unreadable_files_raise_a_clear_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=reason):
+        load_document(path)
+
+
+def test_truncated_pdf_is_reported(tmp_path):
+    good = make_pdf(tmp_path / "good.pdf", ["Some text on page one.", "More on page two."])
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(good.read_bytes()[:300])
+    with pytest.raises(DocumentError, match=r"damaged or truncated PDF|no extractable text"):
+        load_document(cut)
+
+
+def test_pdf_with_user_password_is_reported(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    good = make_pdf(tmp_path / "good.pdf", ["Secret text."])
+    writer = PdfWriter()
+    for page in PdfReader(good).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="pw", owner_password="owner")
+    writer.write(tmp_path / "locked.pdf")
+    with pytest.raises(DocumentError, match="encrypted PDF: no password"):
+        load_document(tmp_path / "locked.pdf")
+
+
+def test_symlink_loop_and_folder_named_like_a_file_are_reported(tmp_path):
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop)
+    with pytest.raises(DocumentError, match="cannot read file"):
+        load_document(loop)
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(DocumentError, match="cannot read file"):
+        load_document(tmp_path / "folder.txt")
+
+
+REAL_PDFS = sorted((REALDOCS / "pdf").glob("*.pdf")) if REALDOCS.is_dir() else []
+
+
+@pytest.mark.realdocs
+@pytest.mark.skipif(not REAL_PDFS, reason="../shared/data/realdocs is not present")
+@pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name[:40])
+def test_real_pdfs_every_page_yields_text_or_a_warning(path: Path):
+    from pypdf import PdfReader
+
+    doc = load_document(path)
+    expected_pages = len(PdfReader(path).pages)
+    assert doc.pages == expected_pages
+    covered = {b.page for b in doc.blocks} | {w.page for w in doc.warnings}
+    assert covered == set(range(1, expected_pages + 1))
+    assert len(doc.blocks) >= expected_pages * 0.8
+    reader = PdfReader(path)
+    for block in doc.blocks:  # each block's text really is on that page
+        raw = reader.pages[block.page - 1].extract_text()
+        probe = max(block.text.split(), key=len)
+        assert probe.replace("-", "") in raw.replace("-\n", "").replace("-", "")

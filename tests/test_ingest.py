@@ -1,0 +1,128 @@
+import json
+from pathlib import Path
+
+from conftest import make_pdf
+
+from assistant.ingest import ingest, source_name
+from assistant.store import IndexStore
+
+
+def _index_state(index: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(index)): p.read_bytes() for p in sorted(index.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
+def test_first_ingest_indexes_every_format_with_pages(settings, small_corpus, fake_embedder):
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert (report.added, report.documents, report.failed) == (4, 4, [])
+    assert report.pages == 3 + 1 + 1 + 1
+    snapshot = IndexStore(settings.index).load(fake_embedder.name)
+    assert report.chunks == len(snapshot.chunks) >= 6
+    pdf_pages = sorted(c.page for c in snapshot.chunks if c.source == "corpus/digest.pdf")
+    assert pdf_pages == [1, 2, 3]
+    assert all(c.page is None for c in snapshot.chunks if c.source != "corpus/digest.pdf")
+    assert not any("secret" in c.text for c in snapshot.chunks)
+    sections = {c.section for c in snapshot.chunks if c.source == "corpus/overview.md"}
+    assert {"Mental health", "Workforce"} <= sections
+
+
+def test_rerun_reports_unchanged_and_embeds_nothing(settings, small_corpus, fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    before = _index_state(settings.index)
+    embedded = fake_embedder.embedded
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert (report.unchanged, report.added, report.updated, report.removed) == (4, 0, 0, 0)
+    assert fake_embedder.embedded == embedded
+    assert _index_state(settings.index) == before
+
+
+def test_changed_file_replaces_its_chunks_and_others_are_reused(settings, small_corpus,
+                                                                fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    old = IndexStore(settings.index).load()
+    (small_corpus / "notes.txt").write_text("Explainer notes\n\nPharmacies now take referrals.")
+    embedded = fake_embedder.embedded
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert (report.updated, report.unchanged) == (1, 3)
+    new = IndexStore(settings.index).load()
+    notes = [c.text for c in new.chunks if c.source == "corpus/notes.txt"]
+    assert notes == ["Explainer notes\n\nPharmacies now take referrals."]
+    assert fake_embedder.embedded - embedded == 1
+    kept = {c.id for c in old.chunks if c.source != "corpus/notes.txt"}
+    assert kept <= {c.id for c in new.chunks}
+
+
+def test_removed_file_is_pruned(settings, small_corpus, fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    (small_corpus / "context.html").unlink()
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert (report.removed, report.documents) == (1, 3)
+    assert "corpus/context.html" not in IndexStore(settings.index).load().documents
+
+
+def test_ingesting_one_file_leaves_other_documents_alone(settings, small_corpus, tmp_path,
+                                                         fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    extra = tmp_path / "elsewhere" / "extra.md"
+    extra.parent.mkdir()
+    extra.write_text("# Extra\n\nA separate paper about dementia diagnosis rates.")
+    report = ingest([extra], settings, fake_embedder, show_progress=False)
+    assert (report.added, report.removed, report.documents) == (1, 0, 5)
+
+
+def test_bad_files_fail_clearly_and_leave_the_index_exactly_as_it_was(settings, small_corpus,
+                                                                       tmp_path, fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    before = _index_state(settings.index)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.pdf").write_bytes(b"")
+    good = make_pdf(tmp_path / "g.pdf", ["Words on the first page.", "And the second page."])
+    (bad / "truncated.pdf").write_bytes(good.read_bytes()[:400])
+    report = ingest([bad], settings, fake_embedder, show_progress=False)
+    reasons = {f["source"]: f["error"] for f in report.failed}
+    assert set(reasons) == {"bad/empty.pdf", "bad/truncated.pdf"}
+    assert reasons["bad/empty.pdf"] == "empty file"
+    assert "truncated" in reasons["bad/truncated.pdf"] or "no extractable" in \
+        reasons["bad/truncated.pdf"]
+    assert _index_state(settings.index) == before
+
+
+def test_a_file_that_turns_bad_keeps_its_last_good_version(settings, small_corpus,
+                                                           fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    (small_corpus / "digest.pdf").write_bytes(b"%PDF-1.7 broken")
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert [f["source"] for f in report.failed] == ["corpus/digest.pdf"]
+    assert report.documents == 4 and report.removed == 0
+    snapshot = IndexStore(settings.index).load()
+    assert any(c.source == "corpus/digest.pdf" for c in snapshot.chunks)
+
+
+def test_rebuild_starts_from_empty(settings, small_corpus, fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    other = small_corpus.parent / "other"
+    other.mkdir()
+    (other / "only.md").write_text("# Only\n\nOne document.")
+    report = ingest([other], settings, fake_embedder, rebuild=True, show_progress=False)
+    assert (report.added, report.documents) == (1, 1)
+
+
+def test_missing_path_is_a_failure_not_a_crash(settings, tmp_path, fake_embedder):
+    report = ingest([tmp_path / "nope"], settings, fake_embedder, show_progress=False)
+    assert report.failed == [{"source": str(tmp_path / "nope"), "error": "no such file or folder"}]
+
+
+def test_warnings_name_the_page(settings, tmp_path, fake_embedder):
+    make_pdf(tmp_path / "corpus" / "gap.pdf", ["Page one has words.", "", "Page three."])
+    report = ingest([tmp_path / "corpus"], settings, fake_embedder, show_progress=False)
+    assert report.warnings == [{"source": "corpus/gap.pdf", "page": 2,
+                                "warning": "no extractable text (scanned image?)"}]
+    manifest = json.loads(IndexStore(settings.index).manifest_path.read_text())
+    assert manifest["documents"][0]["warnings"][0]["page"] == 2
+
+
+def test_source_name_is_relative_inside_root_and_absolute_outside(tmp_path):
+    root = tmp_path / "project"
+    assert source_name(root / "corpus" / "a.pdf", root) == "corpus/a.pdf"
+    assert source_name(tmp_path / "x" / "b.pdf", root) == (tmp_path / "x" / "b.pdf").as_posix()

@@ -1,0 +1,86 @@
+import json
+
+import numpy as np
+import pytest
+
+from assistant.chunking import Chunk
+from assistant.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+)
+from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
+
+
+def _snapshot(n: int = 3, model: str = "m") -> IndexSnapshot:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(n, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chunks = [Chunk(f"id{i}", "a.md", "Doc", None, "S", f"text {i} – é") for i in range(n)]
+    docs = {"a.md": DocumentRecord("a.md", "sha", "Doc", "markdown", 1, n, "now")}
+    return IndexSnapshot(model, 8, 200, 30, docs, chunks, vectors)
+
+
+def test_save_then_load_round_trips_exactly(tmp_path):
+    store = IndexStore(tmp_path / "idx")
+    original = _snapshot()
+    with store.write_lock():
+        store.save(original)
+    loaded = store.load(expect_model="m")
+    assert loaded.chunks == original.chunks
+    assert loaded.documents == original.documents
+    np.testing.assert_array_equal(loaded.embeddings, original.embeddings)
+    manifest = json.loads(store.manifest_path.read_text())
+    assert manifest["format_version"] == 1 and manifest["model"] == {"name": "m", "dimension": 8}
+    assert manifest["counts"] == {"documents": 1, "pages": 1, "chunks": 3}
+
+
+def test_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexMissingError, match="plan-assistant ingest"):
+        IndexStore(tmp_path / "none").load()
+
+
+def test_other_model_is_refused_with_the_fix(tmp_path):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(_snapshot(model="model-a"))
+    with pytest.raises(IndexMismatchError, match=r"model-a.*--rebuild"):
+        store.load(expect_model="model-b")
+
+
+def test_tampered_data_file_fails_its_checksum(tmp_path):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(_snapshot())
+    generation = json.loads(store.manifest_path.read_text())["generation"]
+    chunks = tmp_path / generation / "chunks.jsonl"
+    chunks.write_bytes(chunks.read_bytes()[:-10])
+    with pytest.raises(IndexCorruptError, match=r"checksum.*--rebuild"):
+        store.load()
+
+
+def test_second_writer_is_told_the_index_is_busy(tmp_path):
+    store = IndexStore(tmp_path)
+    with (store.write_lock(), pytest.raises(IndexBusyError, match="being updated"),
+          IndexStore(tmp_path).write_lock()):
+        pass
+
+
+def test_saves_keep_current_and_previous_generation_only(tmp_path):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        for n in (1, 2, 3, 4):
+            store.save(_snapshot(n))
+    generations = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("data-"))
+    assert len(generations) == 2
+    assert len(store.load().chunks) == 4
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_empty_snapshot_saves_and_loads(tmp_path):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(IndexSnapshot.empty("m", 8, 200, 30))
+    loaded = store.load()
+    assert loaded.chunks == [] and loaded.embeddings.shape == (0, 8)
