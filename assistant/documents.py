@@ -301,3 +301,11 @@ _LOADERS: dict[str, Callable[[Path, bytes], Document]] = {
     "html": _load_html,
     "docx": _load_docx,
 }
+
+
+def page_text(document: Document, page: int | None) -> str:
+    """The extracted text of one page (PDF) or, for page None, of the whole document.
+
+    This is the text that evaluation quotes must be exact substrings of.
+    """
+    return "\n\n".join(b.text for b in document.blocks if page is None or b.page == page)

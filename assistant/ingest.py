@@ -22,6 +22,7 @@ from assistant.config import Settings
 from assistant.documents import SUPPORTED_SUFFIXES, Document, load_document
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, IndexMismatchError
+from assistant.glossary import build_glossary
 from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
 
 
@@ -174,9 +175,11 @@ def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
             pages=document.pages, chunks=len(chunks), ingested_at=now,
             warnings=[{"page": w.page, "warning": w.warning} for w in document.warnings],
         )
+    chunks = [old.chunks[i] for i in rows] + new_chunks
     return IndexSnapshot(
         model=embedder.name, dimension=embedder.dimension, chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap, documents=dict(sorted(documents.items())),
-        chunks=[old.chunks[i] for i in rows] + new_chunks,
+        chunks=chunks,
         embeddings=np.concatenate([old.embeddings[rows], vectors]).astype(np.float32),
+        glossary=build_glossary(chunk.text for chunk in chunks),
     )

@@ -4,8 +4,9 @@ Layout of an index folder:
 
     manifest.json          the commit point: format version, model, chunk settings, documents
                            (content hash, pages, chunks, warnings) and a checksum per data file
-    data-<generation>/     vectors.faiss (inner product on unit vectors) and chunks.jsonl
+    data-<generation>/     vectors.faiss (inner product on unit vectors), chunks.jsonl
                            (one chunk a line, in FAISS row order: readable with any editor)
+                           and glossary.json (acronyms found in the corpus)
     .lock                  held by the one process allowed to write
 
 Why not llama-index's `FaissVectorStore`: it cannot delete vectors, has no metadata, and
@@ -43,6 +44,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 CHUNKS = "chunks.jsonl"
+GLOSSARY = "glossary.json"
 
 
 @dataclass
@@ -70,11 +72,20 @@ class IndexSnapshot:
     documents: dict[str, DocumentRecord]
     chunks: list[Chunk]
     embeddings: np.ndarray
+    glossary: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, model: str, dimension: int, chunk_size: int, chunk_overlap: int):
         return cls(model, dimension, chunk_size, chunk_overlap, {}, [],
                    np.zeros((0, dimension), dtype=np.float32))
+
+    def neighbours(self, row: int) -> tuple[Chunk | None, Chunk | None]:
+        """The chunks just before and after `row` in the same document, for context."""
+        source = self.chunks[row].source
+        before = self.chunks[row - 1] if row > 0 else None
+        after = self.chunks[row + 1] if row + 1 < len(self.chunks) else None
+        return (before if before and before.source == source else None,
+                after if after and after.source == source else None)
 
     @property
     def pages(self) -> int:
@@ -140,6 +151,12 @@ class IndexStore:
                 f", this version reads {FORMAT_VERSION}: rebuild it with "
                 "`plan-assistant ingest --rebuild`"
             )
+        missing = {"model", "generation", "files", "documents", "chunking"} - set(manifest)
+        if missing:
+            raise IndexCorruptError(
+                f"{self.manifest_path} lacks {', '.join(sorted(missing))}: rebuild the index "
+                "with `plan-assistant ingest --rebuild`"
+            )
         return manifest
 
     def load(self, expect_model: str | None = None) -> IndexSnapshot:
@@ -161,6 +178,17 @@ class IndexStore:
                     f"index file {path} is missing or fails its checksum (truncated or "
                     "modified): rebuild with `plan-assistant ingest --rebuild`"
                 )
+        try:
+            snapshot = self._read_generation(manifest, data_dir)
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            raise IndexCorruptError(
+                f"index at {self.directory} cannot be read ({type(exc).__name__}: {exc}): "
+                "rebuild with `plan-assistant ingest --rebuild`"
+            ) from exc
+        return snapshot
+
+    def _read_generation(self, manifest: dict, data_dir: Path) -> IndexSnapshot:
+        model = manifest["model"]
         import faiss
 
         vectors = faiss.read_index(str(data_dir / VECTORS))
@@ -175,8 +203,10 @@ class IndexStore:
                       else np.zeros((0, model["dimension"]), dtype=np.float32))
         documents = {d["source"]: DocumentRecord(**d) for d in manifest["documents"]}
         chunking = manifest["chunking"]
+        glossary = json.loads((data_dir / GLOSSARY).read_text(encoding="utf-8"))
         snapshot = IndexSnapshot(model["name"], model["dimension"], chunking["chunk_size"],
-                                 chunking["chunk_overlap"], documents, chunks, embeddings)
+                                 chunking["chunk_overlap"], documents, chunks, embeddings,
+                                 glossary)
         snapshot._faiss = vectors
         return snapshot
 
@@ -212,8 +242,10 @@ class IndexStore:
         with (staging / CHUNKS).open("w", encoding="utf-8") as handle:
             for chunk in snapshot.chunks:
                 handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+        (staging / GLOSSARY).write_text(json.dumps(snapshot.glossary, indent=2,
+                                                   ensure_ascii=False), encoding="utf-8")
         files = {}
-        for name in (VECTORS, CHUNKS):
+        for name in (VECTORS, CHUNKS, GLOSSARY):
             with (staging / name).open("rb") as handle:
                 os.fsync(handle.fileno())
             files[name] = _sha256(staging / name)

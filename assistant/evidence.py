@@ -1,0 +1,124 @@
+"""Sentences from retrieved passages, scored against a question, and how strong the evidence is.
+
+Shared by the extractive answerer (which picks sentences), the LLM backends (which check
+their output against passages) and the refusal decision. Scores mix the embedding similarity
+of a sentence to the question with IDF-weighted overlap of the question's terms, so a question
+whose rare words appear nowhere in the evidence is recognised as unanswered even when the
+passages are on a neighbouring topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.embeddings import Embedder
+from assistant.retrieval import Hit, LexicalIndex
+
+_BULLET = re.compile(r"^\s*(?:[-•*·–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMrs)"
+    r"(?<!\bMs)(?<!\bSt)(?<=[.!?])[\"”’)]?\s+(?=[\"“(£]?[A-Z0-9])"
+)
+_DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|"
+                   r"July|August|September|October|November|December)\b|\b(?:January|February|"
+                   r"March|April|May|June|July|August|September|October|November|December)\b")
+_NUMBER = re.compile(r"\d")
+_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a retrieved passage; `hit` indexes the passage in the hit list."""
+
+    text: str
+    hit: int
+    position: int
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and list items of a passage, with PDF line wraps joined back together."""
+    units: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        current = ""
+        for line in paragraph.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if _BULLET.match(line) or current.endswith(":") or not current:
+                if current:
+                    units.append(current)
+                current = _BULLET.sub("", line)
+            else:
+                current = f"{current} {line}"
+        if current:
+            units.append(current)
+    sentences = []
+    for unit in units:
+        sentences += [s.strip() for s in _SENTENCE_END.split(unit) if len(s.strip()) > 1]
+    return sentences
+
+
+def question_kind(question: str) -> str | None:
+    q = question.lower()
+    if re.search(r"\b(when|what date|which year|what year|by when|how long)\b", q):
+        return "date"
+    if re.search(r"\b(how many|how much|what percentage|what proportion|what share|"
+                 r"what number|how far|what rate)\b", q):
+        return "number"
+    if re.search(r"\bwho\b", q):
+        return "name"
+    return None
+
+
+class EvidenceScorer:
+    """Scores sentences and passages against one question."""
+
+    def __init__(self, embedder: Embedder, lexical: LexicalIndex) -> None:
+        self.embedder = embedder
+        self.lexical = lexical
+
+    def coverage(self, question_terms: list[str], text: str) -> float:
+        """IDF-weighted share of the question's terms that occur in `text`."""
+        if not question_terms:
+            return 0.0
+        present = set(self.lexical.terms(text))
+        weights = {term: self.lexical.idf(term) for term in set(question_terms)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+    def sentences(self, hits: list[Hit]) -> list[Sentence]:
+        return [Sentence(text, index, position)
+                for index, hit in enumerate(hits)
+                for position, text in enumerate(split_sentences(hit.chunk.text))]
+
+    def score(self, question: str, sentences: list[Sentence], hits: list[Hit],
+              question_vector: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(combined score, cosine) for each sentence."""
+        if not sentences:
+            return np.zeros(0), np.zeros(0)
+        if question_vector is None:
+            question_vector = self.embedder.embed_batch([question])[0]
+        vectors = self.embedder.embed_batch([s.text for s in sentences])
+        cosine = vectors @ question_vector
+        terms = self.lexical.terms(question)
+        kind = question_kind(question)
+        combined = np.zeros(len(sentences))
+        for i, sentence in enumerate(sentences):
+            header = hits[sentence.hit].chunk.header
+            overlap = self.coverage(terms, f"{header} {sentence.text}")
+            bonus = _kind_bonus(kind, sentence.text)
+            combined[i] = 0.55 * cosine[i] + 0.35 * overlap + bonus + 0.04 / (1 + sentence.hit)
+        return combined, cosine
+
+
+def _kind_bonus(kind: str | None, text: str) -> float:
+    if kind == "date":
+        return 0.08 if _DATE.search(text) else 0.0
+    if kind == "number":
+        return 0.08 if _NUMBER.search(text) else 0.0
+    if kind == "name":
+        return 0.04 if _NAME.search(text) else 0.0
+    return 0.0
