@@ -102,6 +102,61 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_answer(answer: dict) -> None:
+    if answer.get("query"):
+        print(f"(searched for: {answer['query']})")
+    print(answer["answer"])
+    if answer.get("notice"):
+        print(f"note: {answer['notice']}")
+    for citation in answer["citations"]:
+        where = citation["source"] + (f", page {citation['page']}" if citation["page"] else "")
+        section = f" › {citation['section']}" if citation["section"] else ""
+        print(f"  [{citation['id']}] {citation['title']}{section} ({where})")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+
+    settings = _settings(args)
+    assistant = Assistant(settings)
+    if args.batch:
+        questions = _read_batch(Path(args.batch), "question")
+    elif (args.question or "").strip():
+        questions = [args.question]
+    else:
+        raise ConfigError("ask needs a QUESTION (or --batch FILE)")
+    for question in questions:
+        answer = assistant.ask(question, args.k, backend=args.backend,
+                               sources=args.source or None).to_json()
+        if args.json:
+            _print_json(answer)
+        else:
+            _print_answer(answer)
+            if len(questions) > 1:
+                print()
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(_settings(args))
+    history: list[str] = []
+    print("Ask about the plan documents; follow-up questions use the conversation. "
+          "Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer = assistant.ask(question, args.k, backend=args.backend, history=history)
+        history.append(answer.query or question)
+        _print_answer(answer.to_json())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plan-assistant",
@@ -128,6 +183,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--batch", metavar="FILE",
                         help="one query a line (text or JSON with 'query'); JSON Lines out")
     search.set_defaults(handler=cmd_search)
+
+    answering = argparse.ArgumentParser(add_help=False)
+    answering.add_argument("--k", type=int, help="passages to retrieve (default 5)")
+    answering.add_argument("--backend", choices=["extractive", "openai", "llamacpp"],
+                           help="extractive (default, offline), openai (any OpenAI-compatible "
+                                "endpoint: llm_base_url, llm_model, llm_api_key_env) or "
+                                "llamacpp (a local GGUF file: gguf_path)")
+    ask = sub.add_parser("ask", parents=[common, answering], help="answer one question, cited")
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument("--batch", metavar="FILE",
+                     help="one question a line (text or JSON with 'question'); JSON Lines out")
+    ask.add_argument("--source", action="append", metavar="SOURCE",
+                     help="only search this document (as listed by ingest); repeatable")
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = sub.add_parser("chat", parents=[common, answering],
+                          help="ask questions in the terminal, with follow-ups")
+    chat.set_defaults(handler=cmd_chat)
     return parser
 
 

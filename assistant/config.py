@@ -46,6 +46,13 @@ class Settings:
     chunk_overlap: int = 30
     batch_size: int = 32
     k: int = 5
+    backend: str = "extractive"
+    refusal_threshold: float = 0.45
+    llm_base_url: str = "http://127.0.0.1:11434/v1"
+    llm_model: str = "llama3.2"
+    llm_api_key_env: str = "OPENAI_API_KEY"
+    llm_timeout: float = 60.0
+    gguf_path: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root).resolve())
@@ -67,6 +74,8 @@ class Settings:
             )
         if self.k < 1:
             raise ConfigError(f"k={self.k}: must be at least 1")
+        if not 0.0 <= self.refusal_threshold <= 1.0:
+            raise ConfigError(f"refusal_threshold={self.refusal_threshold}: must be in [0, 1]")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given non-None values applied (CLI flags)."""
@@ -77,6 +86,8 @@ def _coerce(name: str, raw: Any) -> Any:
     kinds = {f.name: f.type for f in fields(Settings)}
     kind = str(kinds[name])
     try:
+        if "float" in kind:
+            return float(raw)
         if "int" in kind:
             return int(raw)
         if "Path" in kind:

@@ -27,6 +27,11 @@ _DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|Apri
                    r"March|April|May|June|July|August|September|October|November|December)\b")
 _NUMBER = re.compile(r"\d")
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
+_FRAMING = re.compile(
+    r"^(?:please\s+)?(?:(?:what|how) (?:does|do|did|will) (?:the )?(?:plan|documents?|ICB|it)"
+    r" (?:say|said|state|mention|propose|plan)(?: about| on| for| regarding)?|tell me (?:about|"
+    r"what)|what is said about|according to the plan,?|summari[sz]e|describe)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,16 @@ def split_sentences(text: str) -> list[str]:
             units.append(current)
     sentences = []
     for unit in units:
-        sentences += [s.strip() for s in _SENTENCE_END.split(unit) if len(s.strip()) > 1]
+        pieces = (_LABEL.sub("", s.strip()) for s in _SENTENCE_END.split(unit))
+        sentences += [piece for piece in pieces if len(piece) > 1]
     return sentences
+
+
+def focus(question: str) -> str:
+    """The question without framing such as "what does the plan say about", which would
+    otherwise pull in sentences that merely mention the plan."""
+    stripped = _FRAMING.sub("", question.strip()).strip()
+    return stripped if len(stripped) >= 3 else question
 
 
 def question_kind(question: str) -> str | None:
@@ -100,17 +113,21 @@ class EvidenceScorer:
         if not sentences:
             return np.zeros(0), np.zeros(0)
         if question_vector is None:
-            question_vector = self.embedder.embed_batch([question])[0]
+            question_vector = self.embedder.embed_batch([focus(question)])[0]
         vectors = self.embedder.embed_batch([s.text for s in sentences])
         cosine = vectors @ question_vector
-        terms = self.lexical.terms(question)
+        terms = self.lexical.terms(focus(question))
         kind = question_kind(question)
         combined = np.zeros(len(sentences))
         for i, sentence in enumerate(sentences):
             header = hits[sentence.hit].chunk.header
-            overlap = self.coverage(terms, f"{header} {sentence.text}")
+            own = self.coverage(terms, sentence.text)
+            with_header = self.coverage(terms, f"{header} {sentence.text}")
+            overlap = 0.75 * own + 0.25 * with_header
             bonus = _kind_bonus(kind, sentence.text)
-            combined[i] = 0.55 * cosine[i] + 0.35 * overlap + bonus + 0.04 / (1 + sentence.hit)
+            penalty = 0.3 if sentence.text.rstrip().endswith("?") else 0.0  # not a claim
+            combined[i] = (0.55 * cosine[i] + 0.35 * overlap + bonus
+                           + 0.04 / (1 + sentence.hit) - penalty)
         return combined, cosine
 
 

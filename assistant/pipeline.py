@@ -1,7 +1,10 @@
 """`Assistant`: the single entry point that the CLI, the UI and the evaluation all call.
 
-Holds the loaded index and the embedding model for the life of the process, so repeated
-questions pay neither cost again.
+Holds the loaded index, the embedding model and the lexical index for the life of the
+process, so repeated questions pay none of those costs again. The flow of `ask`: condense a
+follow-up into a standalone question, retrieve, score the evidence, refuse when it is weak,
+otherwise draft with the chosen backend (falling back to extractive on failure), and finalise
+the citations.
 """
 
 from __future__ import annotations
@@ -10,10 +13,15 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from assistant.answer import Answer, AnswerBackend, Evidence, finalise, refusal_text
 from assistant.config import Settings
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
-from assistant.retrieval import DenseRetriever, Hit
+from assistant.evidence import EvidenceScorer, focus
+from assistant.glossary import expand_query
+from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
+
+COVERAGE_PASSAGES = 3
 
 
 @dataclass
@@ -28,7 +36,8 @@ class SearchResponse:
             "results": [
                 {"rank": hit.rank, "source": hit.chunk.source, "title": hit.chunk.title,
                  "page": hit.chunk.page, "section": hit.chunk.section, "text": hit.chunk.text,
-                 "score": round(hit.score, 6)}
+                 "score": round(hit.score, 6), "dense_score": hit.dense_score,
+                 "lexical_score": hit.lexical_score}
                 for hit in self.hits
             ],
             "timings_ms": self.timings_ms,
@@ -40,11 +49,12 @@ def _ms(start: float) -> float:
 
 
 class Assistant:
-    """Search (and, later, answers) over one index with one embedding model."""
+    """Search and cited answers over one index with one embedding model."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._backends: dict[str, AnswerBackend] = {}
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -55,10 +65,57 @@ class Assistant:
         return IndexStore(self.settings.index).load(expect_model=self.embedder.name)
 
     @cached_property
-    def retriever(self) -> DenseRetriever:
-        return DenseRetriever(self.snapshot, self.embedder)
+    def retriever(self) -> Retriever:
+        return Retriever(self.snapshot, self.embedder)
 
-    def search(self, query: str, k: int | None = None) -> SearchResponse:
+    @cached_property
+    def scorer(self) -> EvidenceScorer:
+        return EvidenceScorer(self.embedder, self.retriever.lexical)
+
+    def backend(self, name: str | None = None) -> AnswerBackend:
+        from assistant.answer.registry import create_backend
+
+        name = name or self.settings.backend
+        if name not in self._backends:
+            self._backends[name] = create_backend(name, self.settings)
+        return self._backends[name]
+
+    def search(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
+               mode: Mode = "hybrid", expand: bool = True) -> SearchResponse:
         start = time.perf_counter()
-        hits = self.retriever.search(query, k or self.settings.k)
+        hits = self.retriever.search(query, k or self.settings.k, sources=sources, mode=mode,
+                                     expand=expand)
         return SearchResponse(query, hits, {"retrieve": _ms(start), "total": _ms(start)})
+
+    def gather(self, question: str, hits: list[Hit]) -> Evidence:
+        """Score every sentence of the passages and the question's term coverage."""
+        sentences = self.scorer.sentences(hits)
+        scores, cosines = self.scorer.score(question, sentences, hits)
+        top = " ".join(f"{h.chunk.header} {h.chunk.text}" for h in hits[:COVERAGE_PASSAGES])
+        coverage = self.scorer.coverage(self.retriever.lexical.terms(focus(question)),
+                                        expand_query(top, self.snapshot.glossary))
+        return Evidence(question, hits, sentences, scores, cosines, coverage)
+
+    def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
+            backend: str | None = None, history: list[str] | None = None) -> Answer:
+        """One cited answer, or a refusal when the documents don't support one."""
+        start = time.perf_counter()
+        chosen = self.backend(backend)
+        query = chosen.rewrite(question, history or [])
+        hits = self.retriever.search(query, k or self.settings.k, sources=sources)
+        retrieved = time.perf_counter()
+        evidence = self.gather(query, hits)
+        if not hits or evidence.strength < self.settings.refusal_threshold:
+            answer = Answer(question, refusal_text(question, hits), False, [], chosen.name)
+        else:
+            draft = chosen.draft(evidence)
+            text, citations = finalise(draft, hits)
+            answer = Answer(question, text, bool(citations), citations, draft.backend,
+                            notice=draft.notice)
+            if not citations:
+                answer.text = refusal_text(question, hits)
+        answer.query = query if query != question else None
+        answer.strength = evidence.strength
+        answer.timings_ms = {"retrieve": round((retrieved - start) * 1000, 2),
+                             "answer": _ms(retrieved), "total": _ms(start)}
+        return answer

@@ -1,0 +1,127 @@
+"""Answers with citations: the shared types, the refusal rule and the backend registry.
+
+Every backend receives the same retrieved passages and scored sentences and returns a draft
+whose `[n]` markers point into those passages; `finalise` renumbers citations 1..n in order
+of first use and lists only the cited passages, so the contract's marker rule holds for every
+backend by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.evidence import Sentence
+from assistant.retrieval import Hit
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+@dataclass
+class Evidence:
+    """What a backend gets: passages, their sentences and each sentence's scores."""
+
+    question: str
+    hits: list[Hit]
+    sentences: list[Sentence]
+    scores: np.ndarray
+    cosines: np.ndarray
+    coverage: float  # IDF-weighted share of the question's terms found in the top passages
+
+    @property
+    def strength(self) -> float:
+        """One number for "do the documents answer this?": best sentence similarity and
+        term coverage, equally weighted."""
+        best = float(self.cosines.max()) if len(self.cosines) else 0.0
+        return 0.5 * best + 0.5 * self.coverage
+
+
+@dataclass
+class Draft:
+    """A backend's answer text, whose `[n]` refer to `hits[n-1]`, and an optional notice."""
+
+    text: str
+    backend: str
+    notice: str | None = None
+    quotes: dict[int, str] = field(default_factory=dict)  # hit number -> supporting sentence
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: int
+    hit: Hit
+    quote: str | None
+
+    def to_json(self) -> dict:
+        chunk = self.hit.chunk
+        return {"id": self.id, "source": chunk.source, "title": chunk.title, "page": chunk.page,
+                "section": chunk.section, "text": chunk.text, "score": round(self.hit.score, 6),
+                "quote": self.quote}
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    answered: bool
+    citations: list[Citation]
+    backend: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    notice: str | None = None
+    query: str | None = None  # the standalone question actually searched (follow-ups)
+    strength: float | None = None
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "answer": self.text, "answered": self.answered,
+                "citations": [c.to_json() for c in self.citations], "backend": self.backend,
+                "timings_ms": self.timings_ms, "notice": self.notice, "query": self.query,
+                "evidence_strength": None if self.strength is None else round(self.strength, 4)}
+
+
+def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
+    """Renumber markers 1..n by first use, drop markers that point at no passage."""
+    numbering: dict[int, int] = {}
+
+    def renumber(match: re.Match) -> str:
+        original = int(match.group(1))
+        if not 1 <= original <= len(hits):
+            return ""
+        numbering.setdefault(original, len(numbering) + 1)
+        return f"[{numbering[original]}]"
+
+    text = MARKER.sub(renumber, draft.text)
+    text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+    citations = [Citation(new, hits[old - 1], draft.quotes.get(old))
+                 for old, new in sorted(numbering.items(), key=lambda item: item[1])]
+    return text, citations
+
+
+def refusal_text(question: str, hits: list[Hit]) -> str:
+    """A plain "not covered" that makes no claim, naming the nearest topics that are."""
+    topics = list(dict.fromkeys(h.chunk.header for h in hits[:3] if h.chunk.header))
+    text = "The documents don't cover this: I found no passage that answers the question."
+    if topics:
+        text += " The closest topics they do cover: " + "; ".join(topics) + "."
+    return text
+
+
+class AnswerBackend(ABC):
+    """Turns evidence into a draft answer with `[n]` markers."""
+
+    name: str
+
+    @abstractmethod
+    def draft(self, evidence: Evidence) -> Draft: ...
+
+    def rewrite(self, question: str, history: list[str]) -> str:
+        """A standalone question for a follow-up; the rule-based rewrite unless overridden."""
+        from assistant.followup import condense
+
+        return condense(question, history)
+
+
+def backend_names() -> list[str]:
+    return ["extractive", "openai", "llamacpp"]

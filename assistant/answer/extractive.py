@@ -1,0 +1,87 @@
+"""The offline default: an answer made of the documents' own sentences, each cited.
+
+Picks the best-scoring sentence, then up to three more that score nearly as well and say
+something new, pulls in the preceding sentence when a pick starts with a pronoun, and puts
+them in a readable order (by passage, then by position within the passage). Nothing is
+reworded except trimming list bullets, so the answer states nothing its passages don't.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.answer import AnswerBackend, Draft, Evidence
+from assistant.evidence import Sentence
+
+MAX_SENTENCES = 3  # plus at most one antecedent
+MAX_WORDS = 80
+KEEP_RATIO = 0.87  # a further sentence must score at least this share of the best one
+REDUNDANT_OVERLAP = 0.6
+_DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _redundant(candidate: str, chosen: list[str]) -> bool:
+    words = _words(candidate)
+    return any(len(words & _words(c)) / max(1, min(len(words), len(_words(c))))
+               > REDUNDANT_OVERLAP for c in chosen)
+
+
+def _with_marker(text: str, number: int) -> str:
+    text = text[:1].upper() + text[1:]
+    if text[-1] in ".!?":
+        return f"{text[:-1]} [{number}]{text[-1]}"
+    return f"{text} [{number}]."
+
+
+class ExtractiveBackend(AnswerBackend):
+    name = "extractive"
+
+    def select(self, evidence: Evidence) -> list[Sentence]:
+        order = np.argsort(-evidence.scores, kind="stable")
+        if not len(order):
+            return []
+        best = evidence.scores[order[0]]
+        picked: list[Sentence] = []
+        words = 0
+        for index in order:
+            sentence = evidence.sentences[index]
+            if sentence.text.rstrip().endswith("?"):
+                continue
+            if picked and (evidence.scores[index] < KEEP_RATIO * best
+                           or len(picked) >= MAX_SENTENCES):
+                break
+            if _redundant(sentence.text, [s.text for s in picked]):
+                continue
+            length = len(sentence.text.split())
+            if picked and words + length > MAX_WORDS:
+                continue
+            picked.append(sentence)
+            words += length
+        return self._add_antecedents(picked, evidence.sentences)
+
+    def _add_antecedents(self, picked: list[Sentence], pool: list[Sentence]) -> list[Sentence]:
+        """A picked sentence that opens with 'This'/'They'... needs the one before it."""
+        out = list(picked)
+        for sentence in picked:
+            if _DANGLING.match(sentence.text) and sentence.position > 0:
+                previous = next((s for s in pool if s.hit == sentence.hit
+                                 and s.position == sentence.position - 1), None)
+                if previous and previous not in out and len(out) <= MAX_SENTENCES:
+                    out.append(previous)
+        return out
+
+    def draft(self, evidence: Evidence) -> Draft:
+        picked = self.select(evidence)
+        first_use = {s.hit: i for i, s in reversed(list(enumerate(picked)))}
+        ordered = sorted(picked, key=lambda s: (first_use[s.hit], s.position))
+        text = " ".join(_with_marker(s.text, s.hit + 1) for s in ordered)
+        quotes: dict[int, str] = {}
+        for s in ordered:
+            quotes.setdefault(s.hit + 1, s.text)
+        return Draft(text=text, backend=self.name, quotes=quotes)

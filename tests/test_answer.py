@@ -1,0 +1,63 @@
+"""Extractive answers, refusals and the contract's marker rule, on a small real index."""
+
+import re
+
+import pytest
+
+from assistant.answer import Draft, finalise
+from assistant.ingest import ingest
+from assistant.pipeline import Assistant
+
+
+def assert_marker_rule(answer: dict) -> None:
+    """Every [n] refers to a listed citation; every citation is marked; ids run 1..n."""
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])}
+    ids = [c["id"] for c in answer["citations"]]
+    assert ids == list(range(1, len(ids) + 1))
+    assert markers == set(ids)
+    if not answer["answered"]:
+        assert ids == [] and markers == set()
+
+
+@pytest.fixture
+def assistant(settings, small_corpus, fake_embedder) -> Assistant:
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    return Assistant(settings.with_overrides(refusal_threshold=0.3), embedder=fake_embedder)
+
+
+def test_answer_is_the_documents_own_sentence_with_its_citation(assistant):
+    answer = assistant.ask("Where is the second community diagnostic centre planned?").to_json()
+    assert answer["answered"] is True
+    assert "Hinckley" in answer["answer"]
+    assert_marker_rule(answer)
+    cited = answer["citations"][0]
+    assert cited["source"] == "corpus/digest.pdf" and cited["page"] == 2
+    assert cited["quote"] in cited["text"]
+    assert answer["answer"].split(" [1]")[0] in cited["text"]
+    assert set(answer["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert answer["backend"] == "extractive"
+
+
+def test_unsupported_question_is_refused_without_claims(assistant):
+    answer = assistant.ask("Which football club sponsors the orchestra?").to_json()
+    assert answer["answered"] is False
+    assert answer["answer"].startswith("The documents don't cover this")
+    assert_marker_rule(answer)
+
+
+def test_restricting_to_a_document_only_cites_that_document(assistant):
+    answer = assistant.ask("What does the plan say?", sources=["corpus/notes.txt"]).to_json()
+    assert {c["source"] for c in answer["citations"]} <= {"corpus/notes.txt"}
+
+
+def test_follow_up_uses_the_history(assistant):
+    first = assistant.ask("Where is the second community diagnostic centre planned?")
+    follow = assistant.ask("And that centre?", history=[first.query or first.question])
+    assert follow.query and "diagnostic" in follow.query
+
+
+def test_finalise_renumbers_by_first_use_and_drops_unknown_markers(assistant):
+    hits = assistant.search("plan", k=3).hits
+    text, citations = finalise(Draft("B [3]. A [1]. Ghost [9]. B again [3].", "x"), hits)
+    assert text == "B [1]. A [2]. Ghost. B again [1]."
+    assert [c.hit for c in citations] == [hits[2], hits[0]]

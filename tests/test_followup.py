@@ -1,0 +1,23 @@
+import pytest
+
+from assistant.followup import condense, needs_context
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("When will that happen?", True), ("And for children?", True),
+    ("What about Rutland?", True), ("Hinckley?", True),
+    ("When did the ICB board approve the five-year plan?", False),
+])
+def test_needs_context(question, expected):
+    assert needs_context(question) is expected
+
+
+def test_condense_carries_the_previous_topic():
+    history = ["When will the community health and wellbeing hubs be rolled out?"]
+    assert condense("And for children?", history) == \
+        "And for children? (community health wellbeing hubs rolled out)"
+
+
+def test_standalone_questions_and_empty_history_are_untouched():
+    assert condense("Who runs UHL?", ["Anything"]) == "Who runs UHL?"
+    assert condense("When will that happen?", []) == "When will that happen?"
