@@ -157,6 +157,49 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation.qa import load_qa
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.runner import (
+        chunk_size_runs,
+        retrieval_modes,
+        run,
+        summarise,
+        threshold_sweep,
+    )
+    from assistant.ingest import ingest
+    from assistant.pipeline import Assistant
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.root / "eval" / "out"
+    qa_path = Path(args.qa) if args.qa else settings.root / "eval" / "qa.jsonl"
+    items = load_qa(qa_path)
+    assistant = Assistant(settings)
+    records = run(assistant, items, show_progress=not args.quiet)
+    summary = summarise(records, settings.refusal_threshold, assistant.embedder)
+    modes, chunk_rows, extra = [], [], {}
+    if args.compare:
+        modes = retrieval_modes(assistant, items)
+        chunk_rows = chunk_size_runs(assistant, items, [128, 200, 224], out / "indexes",
+                                     show_progress=not args.quiet)
+    if args.realdocs:
+        docs = Path(args.realdocs)
+        real_settings = settings.with_overrides(index=out / "indexes" / "realdocs")
+        ingest([docs], real_settings, assistant.embedder, show_progress=not args.quiet)
+        real = Assistant(real_settings, embedder=assistant.embedder)
+        real_items = load_qa(settings.root / "eval" / "realdocs.jsonl")
+        extra["realdocs"] = summarise(run(real, real_items, show_progress=not args.quiet,
+                                          desc="realdocs"), settings.refusal_threshold)
+    report = write_report(out, f"Evaluation: {qa_path.name}", summary, records,
+                          threshold_sweep(records), modes, chunk_rows, extra)
+    if args.json:
+        _print_json(summary | ({"other_sets": extra} if extra else {}))
+    else:
+        print(json.dumps(summary, indent=2))
+    print(f"report: {report}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plan-assistant",
@@ -201,6 +244,20 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", parents=[common, answering],
                           help="ask questions in the terminal, with follow-ups")
     chat.set_defaults(handler=cmd_chat)
+
+    evaluate = sub.add_parser("eval", parents=[common],
+                              help="run the Q&A set and write a report with plots")
+    evaluate.add_argument("--qa", metavar="FILE", help="Q&A set (default eval/qa.jsonl)")
+    evaluate.add_argument("--out", metavar="DIR", help="report folder (default eval/out)")
+    evaluate.add_argument("--compare", action="store_true",
+                          help="also compare retrieval modes, acronym expansion and chunk "
+                               "sizes side by side (re-indexes the documents)")
+    evaluate.add_argument("--realdocs", metavar="DIR", nargs="?",
+                          const="../shared/data/realdocs/pdf",
+                          help="also run eval/realdocs.jsonl over these PDFs (default "
+                               "../shared/data/realdocs/pdf)")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
 
 

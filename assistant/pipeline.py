@@ -97,15 +97,18 @@ class Assistant:
         return Evidence(question, hits, sentences, scores, cosines, coverage)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
-            backend: str | None = None, history: list[str] | None = None) -> Answer:
+            backend: str | None = None, history: list[str] | None = None,
+            refusal_threshold: float | None = None) -> Answer:
         """One cited answer, or a refusal when the documents don't support one."""
+        threshold = (self.settings.refusal_threshold if refusal_threshold is None
+                     else refusal_threshold)
         start = time.perf_counter()
         chosen = self.backend(backend)
         query = chosen.rewrite(question, history or [])
         hits = self.retriever.search(query, k or self.settings.k, sources=sources)
         retrieved = time.perf_counter()
         evidence = self.gather(query, hits)
-        if not hits or evidence.strength < self.settings.refusal_threshold:
+        if not hits or evidence.strength < threshold:
             answer = Answer(question, refusal_text(question, hits), False, [], chosen.name)
         else:
             draft = chosen.draft(evidence)

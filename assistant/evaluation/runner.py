@@ -1,0 +1,202 @@
+"""Runs a Q&A set through the `Assistant` and turns the results into figures.
+
+Each question is answered once with refusals switched off, keeping its evidence strength, so
+the refusal decision at any threshold is known exactly without re-running: that gives the
+default-threshold figures and the whole precision/recall sweep from one pass.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.evaluation import metrics
+from assistant.evaluation.qa import QAItem
+from assistant.pipeline import Assistant
+from assistant.retrieval import Mode
+from assistant.store import IndexSnapshot
+
+RETRIEVE_K = 10
+
+
+@dataclass
+class Record:
+    """One question's outcome, kept whole for the report's failure list."""
+
+    item: QAItem
+    answer: dict
+    strength: float
+    latency_ms: float
+    retrieved: list[dict]
+    gold: list[str]
+    retrieval: dict[str, float]
+    cited_evidence: bool
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def answered(self, threshold: float) -> bool:
+        return bool(self.answer["citations"]) and self.strength >= threshold
+
+
+def gold_ids(item: QAItem, snapshot: IndexSnapshot, root: Path) -> list[str]:
+    """Chunks that contain an evidence quote, found by text on the quoted source and page."""
+    found = []
+    for chunk in snapshot.chunks:
+        for evidence in item.evidence:
+            if (evidence.page in (None, chunk.page)
+                    and metrics.same_source(evidence.source, chunk.source, root)
+                    and metrics.quote_in_passage(evidence.quote, chunk.text)):
+                found.append(chunk.id)
+                break
+    return found
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="q", file=sys.stderr, disable=not enabled,
+                leave=False)
+
+
+def run(assistant: Assistant, items: list[QAItem], *, show_progress: bool = True,
+        desc: str = "evaluating") -> list[Record]:
+    records = []
+    root = assistant.settings.root
+    with _progress(len(items), desc, show_progress) as bar:
+        for item in items:
+            gold = gold_ids(item, assistant.snapshot, root)
+            retrieved = assistant.search(item.question, RETRIEVE_K).hits
+            answer = assistant.ask(item.question, refusal_threshold=0.0)
+            data = answer.to_json()
+            cited = {c["id"]: c["text"] for c in data["citations"]}
+            scores = metrics.citation_support(data["answer"], cited) if cited else {}
+            if item.answerable:
+                text = metrics.strip_markers(data["answer"])
+                scores |= {"key_fact_recall": metrics.key_fact_recall(text, item.answer),
+                           "token_f1": metrics.token_f1(text, item.answer)}
+            gold_set = set(gold)
+            records.append(Record(
+                item=item, answer=data, strength=answer.strength or 0.0,
+                latency_ms=data["timings_ms"]["total"],
+                retrieved=[{"rank": h.rank, "source": h.chunk.source, "page": h.chunk.page,
+                            "text": h.chunk.text, "gold": h.chunk.id in gold_set}
+                           for h in retrieved],
+                gold=gold,
+                retrieval=metrics.retrieval_scores(gold, [h.chunk.id for h in retrieved]),
+                cited_evidence=any(c.hit.chunk.id in gold_set for c in answer.citations),
+                scores=scores,
+            ))
+            bar.update(1)
+    return records
+
+
+def _mean(values: list[float]) -> float:
+    return round(float(np.mean(values)), 4) if values else 0.0
+
+
+def summarise(records: list[Record], threshold: float, embedder=None) -> dict:
+    """The contract's eval JSON (every figure in [0, 1] but latency) plus extra detail."""
+    answerable = [r for r in records if r.item.answerable]
+    answered = [r for r in records if r.answered(threshold)]
+    correctness = [r.scores.get("key_fact_recall", 0.0) if r.answered(threshold) else 0.0
+                   for r in answerable]
+    summary = {
+        "n": len(records),
+        "retrieval": {key: _mean([r.retrieval[key] for r in answerable])
+                      for key in ("hit@1", "hit@5", "mrr", "ndcg@10")},
+        "answer": {
+            "correctness": _mean(correctness),
+            "faithfulness": _mean([r.scores["faithfulness"] for r in answered]),
+            "citation_precision": _mean([r.scores["citation_precision"] for r in answered]),
+            "citation_recall": _mean([r.scores["citation_recall"] for r in answered]),
+            "token_f1": _mean([r.scores.get("token_f1", 0.0) if r.answered(threshold) else 0.0
+                               for r in answerable]),
+            "cited_evidence": _mean([float(r.cited_evidence and r.answered(threshold))
+                                     for r in answerable]),
+        },
+        "refusal": {k: round(v, 4) for k, v in metrics.refusal_scores(
+            [r.item.answerable for r in records],
+            [r.answered(threshold) for r in records]).items()},
+        "latency_ms": {"p50": round(metrics.percentile([r.latency_ms for r in records], 50), 2),
+                       "p95": round(metrics.percentile([r.latency_ms for r in records], 95), 2)},
+        "threshold": threshold,
+    }
+    if embedder is not None:
+        summary["answer"]["similarity"] = _similarity(answerable, threshold, embedder)
+    return summary
+
+
+def _similarity(records: list[Record], threshold: float, embedder) -> float:
+    """Mean cosine between each answer and its reference (0 for refusals)."""
+    pairs = [(metrics.strip_markers(r.answer["answer"]), r.item.answer) for r in records
+             if r.answered(threshold)]
+    if not pairs:
+        return 0.0
+    a = embedder.embed_batch([p[0] for p in pairs])
+    b = embedder.embed_batch([p[1] for p in pairs])
+    cosines = np.clip(np.sum(a * b, axis=1), 0, 1)
+    return round(float(np.sum(cosines)) / len(records), 4)
+
+
+def threshold_sweep(records: list[Record], thresholds: np.ndarray | None = None) -> list[dict]:
+    """Refusal precision/recall and the share of answerable questions answered with their
+    evidence cited, at each threshold."""
+    grid = np.round(np.arange(0.2, 0.81, 0.025), 3) if thresholds is None else thresholds
+    out = []
+    answerable = [r for r in records if r.item.answerable]
+    for threshold in grid:
+        refusal = metrics.refusal_scores([r.item.answerable for r in records],
+                                         [r.answered(threshold) for r in records])
+        good = sum(r.answered(threshold) and r.cited_evidence for r in answerable)
+        out.append({"threshold": float(threshold), **refusal,
+                    "answered_with_evidence": good / len(answerable) if answerable else 0.0})
+    return out
+
+
+def retrieval_modes(assistant: Assistant, items: list[QAItem]) -> list[dict]:
+    """Retrieval figures for lexical, dense and hybrid, each with and without expansion."""
+    answerable = [i for i in items if i.answerable]
+    root = assistant.settings.root
+    gold = {i.id: gold_ids(i, assistant.snapshot, root) for i in answerable}
+    rows = []
+    modes: tuple[Mode, ...] = ("lexical", "dense", "hybrid")
+    for mode in modes:
+        for expand in (False, True):
+            started = time.perf_counter()
+            scores = []
+            for item in answerable:
+                hits = assistant.search(item.question, RETRIEVE_K, mode=mode, expand=expand).hits
+                scores.append(metrics.retrieval_scores(gold[item.id], [h.chunk.id for h in hits]))
+            elapsed = (time.perf_counter() - started) * 1000 / max(1, len(answerable))
+            rows.append({"config": f"{mode}{' + acronyms' if expand else ''}",
+                         **{k: _mean([s[k] for s in scores]) for k in scores[0]},
+                         "ms_per_query": round(elapsed, 2)})
+    return rows
+
+
+def chunk_size_runs(assistant: Assistant, items: list[QAItem], sizes: list[int],
+                    workdir: Path, show_progress: bool = True) -> list[dict]:
+    """Re-index the same documents at each chunk size and evaluate each, same model."""
+    from assistant.ingest import ingest
+
+    root = assistant.settings.root
+    paths = [Path(s) if Path(s).is_absolute() else root / s for s in assistant.snapshot.documents]
+    rows = []
+    for size in sizes:
+        settings = assistant.settings.with_overrides(
+            index=workdir / f"chunk-{size}", chunk_size=size,
+            chunk_overlap=max(8, size * 15 // 100))
+        report = ingest(paths, settings, assistant.embedder, show_progress=False)
+        other = Assistant(settings, embedder=assistant.embedder)
+        records = run(other, items, show_progress=show_progress, desc=f"chunk size {size}")
+        summary = summarise(records, assistant.settings.refusal_threshold)
+        rows.append({"config": f"chunk {size} / overlap {settings.chunk_overlap}",
+                     "chunks": report.chunks, **summary["retrieval"],
+                     "correctness": summary["answer"]["correctness"],
+                     "cited_evidence": summary["answer"]["cited_evidence"],
+                     "refusal_recall": summary["refusal"]["recall"],
+                     "p50_ms": summary["latency_ms"]["p50"]})
+    return rows
