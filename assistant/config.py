@@ -47,7 +47,7 @@ class Settings:
     batch_size: int = 32
     k: int = 5
     backend: str = "extractive"
-    refusal_threshold: float = 0.45
+    refusal_threshold: float = 0.475
     llm_base_url: str = "http://127.0.0.1:11434/v1"
     llm_model: str = "llama3.2"
     llm_api_key_env: str = "OPENAI_API_KEY"

@@ -218,6 +218,8 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             title = title or heading
             sections.append((heading, []))
         elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
+            if line.strip().startswith("|"):  # a table row: "a | b", one row a line
+                line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
             sections[-1][1].append(_plain_markdown(line))
     return _sectioned_document(path, "markdown", title, sections)
 

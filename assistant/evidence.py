@@ -25,8 +25,12 @@ _SENTENCE_END = re.compile(
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\b|\b(?:January|February|"
                    r"March|April|May|June|July|August|September|October|November|December)\b")
-_NUMBER = re.compile(r"\d")
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"thirteen|hundred|thousand|million|half|third|quarter)\b", re.IGNORECASE)
+_MONEY = re.compile(r"£|\bmillion\b|\bbn\b|\d+m\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
+CACHE_SIZE = 20_000  # sentence vectors kept (about 30 MB)
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 _FRAMING = re.compile(
     r"^(?:please\s+)?(?:(?:what|how) (?:does|do|did|will) (?:the )?(?:plan|documents?|ICB|it)"
@@ -52,7 +56,8 @@ def split_sentences(text: str) -> list[str]:
             line = line.strip()
             if not line:
                 continue
-            if _BULLET.match(line) or current.endswith(":") or not current:
+            if (_BULLET.match(line) or "|" in line or "|" in current or current.endswith(":")
+                    or not current):
                 if current:
                     units.append(current)
                 current = _BULLET.sub("", line)
@@ -75,15 +80,25 @@ def focus(question: str) -> str:
 
 
 def question_kind(question: str) -> str | None:
-    q = question.lower()
-    if re.search(r"\b(when|what date|which year|what year|by when|how long)\b", q):
+    """The kind of answer the question's form asks for: money, date, number, name or None."""
+    q = question.lower().strip()
+    if re.search(r"\bhow much (money|funding)\b|\bhow much (will|does|did) .* cost\b|"
+                 r"\b(total )?budget\b", q):
+        return "money"
+    if re.search(r"^(when|on what date|by when)\b|\b(what date|which year|what year|"
+                 r"by what year)\b", q):
         return "date"
-    if re.search(r"\b(how many|how much|what percentage|what proportion|what share|"
-                 r"what number|how far|what rate)\b", q):
+    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate)\b", q):
         return "number"
-    if re.search(r"\bwho\b", q):
+    if re.search(r"^who\b", q):
         return "name"
     return None
+
+
+def has_kind(kind: str | None, text: str) -> bool:
+    """Whether a sentence could answer a question of that kind at all."""
+    pattern = _KIND_PATTERNS.get(kind or "")
+    return pattern is None or pattern.search(text) is not None
 
 
 class EvidenceScorer:
@@ -92,6 +107,7 @@ class EvidenceScorer:
     def __init__(self, embedder: Embedder, lexical: LexicalIndex) -> None:
         self.embedder = embedder
         self.lexical = lexical
+        self._cache: dict[str, np.ndarray] = {}
 
     def coverage(self, question_terms: list[str], text: str) -> float:
         """IDF-weighted share of the question's terms that occur in `text`."""
@@ -101,6 +117,16 @@ class EvidenceScorer:
         weights = {term: self.lexical.idf(term) for term in set(question_terms)}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors, cached: the same passages come back for many questions."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_batch(missing), strict=True):
+                self._cache[text] = vector
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+        return np.stack([self._cache[t] for t in texts])
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         return [Sentence(text, index, position)
@@ -114,7 +140,7 @@ class EvidenceScorer:
             return np.zeros(0), np.zeros(0)
         if question_vector is None:
             question_vector = self.embedder.embed_batch([focus(question)])[0]
-        vectors = self.embedder.embed_batch([s.text for s in sentences])
+        vectors = self.embed_sentences([s.text for s in sentences])
         cosine = vectors @ question_vector
         terms = self.lexical.terms(focus(question))
         kind = question_kind(question)
@@ -125,17 +151,11 @@ class EvidenceScorer:
             with_header = self.coverage(terms, f"{header} {sentence.text}")
             overlap = 0.75 * own + 0.25 * with_header
             bonus = _kind_bonus(kind, sentence.text)
-            penalty = 0.3 if sentence.text.rstrip().endswith("?") else 0.0  # not a claim
+            penalty = 0.3 if sentence.text.rstrip()[-1:] in "?:" else 0.0  # not a claim
             combined[i] = (0.55 * cosine[i] + 0.35 * overlap + bonus
                            + 0.04 / (1 + sentence.hit) - penalty)
         return combined, cosine
 
 
 def _kind_bonus(kind: str | None, text: str) -> float:
-    if kind == "date":
-        return 0.08 if _DATE.search(text) else 0.0
-    if kind == "number":
-        return 0.08 if _NUMBER.search(text) else 0.0
-    if kind == "name":
-        return 0.04 if _NAME.search(text) else 0.0
-    return 0.0
+    return 0.08 if kind is not None and has_kind(kind, text) else 0.0

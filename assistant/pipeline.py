@@ -13,15 +13,17 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
 from assistant.answer import Answer, AnswerBackend, Evidence, finalise, refusal_text
 from assistant.config import Settings
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
-from assistant.evidence import EvidenceScorer, focus
+from assistant.evidence import EvidenceScorer, focus, has_kind, question_kind
 from assistant.glossary import expand_query
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
 
-COVERAGE_PASSAGES = 3
+TYPED_CANDIDATES = 5
 
 
 @dataclass
@@ -88,13 +90,26 @@ class Assistant:
         return SearchResponse(query, hits, {"retrieve": _ms(start), "total": _ms(start)})
 
     def gather(self, question: str, hits: list[Hit]) -> Evidence:
-        """Score every sentence of the passages and the question's term coverage."""
+        """Score every sentence, then find how much of the question the best sentences of the
+        right kind cover (a "how many" question needs a sentence with a number in it).
+
+        Typed coverage is the highest IDF-weighted share of the question's terms found in one
+        of the top-scoring sentences (with its passage's title › section header) that has the
+        kind of answer the question asks for. A near miss ("How many beds does Glenfield
+        have?") retrieves passages about the right place that lack the asked-for attribute.
+        """
         sentences = self.scorer.sentences(hits)
         scores, cosines = self.scorer.score(question, sentences, hits)
-        top = " ".join(f"{h.chunk.header} {h.chunk.text}" for h in hits[:COVERAGE_PASSAGES])
-        coverage = self.scorer.coverage(self.retriever.lexical.terms(focus(question)),
-                                        expand_query(top, self.snapshot.glossary))
-        return Evidence(question, hits, sentences, scores, cosines, coverage)
+        terms = self.retriever.lexical.terms(focus(question))
+        kind = question_kind(question)
+        typed = 0.0
+        for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
+            sentence = sentences[index]
+            if has_kind(kind, sentence.text):
+                text = f"{hits[sentence.hit].chunk.header} {sentence.text}"
+                typed = max(typed, self.scorer.coverage(
+                    terms, expand_query(text, self.snapshot.glossary)))
+        return Evidence(question, hits, sentences, scores, cosines, typed)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,

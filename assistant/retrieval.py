@@ -28,6 +28,18 @@ Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the top ranks
 CANDIDATES = 50  # passages taken from each retriever before fusion
 DUPLICATE_COSINE = 0.97
+# bm25s's 33 English stop words plus question words and auxiliaries, which carry no topic:
+# without them "How many..." matches every passage that says "how" or "many".
+QUESTION_WORDS = """what which who whom whose when where why how many much does did do done
+doing have has had having been being were would could can should shall may might must its our
+we you your he she his her him them those than so about also any each please tell give me
+i my""".split()
+
+
+def stopwords() -> list[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return sorted(set(STOPWORDS_EN) | set(QUESTION_WORDS))
 
 
 @dataclass(frozen=True)
@@ -50,17 +62,19 @@ class LexicalIndex:
         import Stemmer
 
         self._stemmer = Stemmer.Stemmer("english")
+        self._stopwords = stopwords()
         self._bm25 = bm25s.BM25()
         if chunks:
             tokens = bm25s.tokenize([f"{c.header}\n{c.text}" for c in chunks],
-                                    stemmer=self._stemmer, show_progress=False)
+                                    stopwords=self._stopwords, stemmer=self._stemmer,
+                                    show_progress=False)
             self._bm25.index(tokens, show_progress=False)
 
     def terms(self, text: str) -> list[str]:
         import bm25s
 
-        tokens = bm25s.tokenize([text], stemmer=self._stemmer, return_ids=False,
-                                show_progress=False)[0]
+        tokens = bm25s.tokenize([text], stopwords=self._stopwords, stemmer=self._stemmer,
+                                return_ids=False, show_progress=False)[0]
         return [token for token in tokens if token]
 
     def idf(self, term: str) -> float:

@@ -29,14 +29,16 @@ class Evidence:
     sentences: list[Sentence]
     scores: np.ndarray
     cosines: np.ndarray
-    coverage: float  # IDF-weighted share of the question's terms found in the top passages
+    typed_coverage: float  # see Assistant.gather
 
     @property
     def strength(self) -> float:
-        """One number for "do the documents answer this?": best sentence similarity and
-        term coverage, equally weighted."""
+        """One number for "do the documents answer this?": the best sentence's similarity to
+        the question and the term coverage of the best sentence of the right kind, equally
+        weighted (chosen on eval/qa.jsonl, checked on the held-out seeds and realdocs sets:
+        see eval/README.md)."""
         best = float(self.cosines.max()) if len(self.cosines) else 0.0
-        return 0.5 * best + 0.5 * self.coverage
+        return 0.5 * best + 0.5 * self.typed_coverage
 
 
 @dataclass

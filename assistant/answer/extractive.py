@@ -51,7 +51,7 @@ class ExtractiveBackend(AnswerBackend):
         words = 0
         for index in order:
             sentence = evidence.sentences[index]
-            if sentence.text.rstrip().endswith("?"):
+            if sentence.text.rstrip()[-1:] in "?:":  # a question or a list's lead-in
                 continue
             if picked and (evidence.scores[index] < KEEP_RATIO * best
                            or len(picked) >= MAX_SENTENCES):
