@@ -200,6 +200,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _users(spec: str | None) -> list[tuple[str, str]]:
+    users = []
+    for pair in filter(None, (spec or "").split(",")):
+        name, _, password = pair.partition(":")
+        if not name or not password:
+            raise ConfigError("--auth takes USER:PASSWORD[,USER:PASSWORD...]")
+        users.append((name.strip(), password))
+    return users
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+    from assistant.ui import launch
+
+    settings = _settings(args)
+    users = _users(args.auth or os.environ.get("PLAN_ASSISTANT_AUTH"))
+    admin_spec = args.admins or os.environ.get("PLAN_ASSISTANT_ADMINS")
+    admins = ({a.strip() for a in admin_spec.split(",") if a.strip()} if admin_spec
+              else {users[0][0]} if users else None)
+    assistant = Assistant(settings)
+    assistant.snapshot  # noqa: B018 - fail now, with the CLI's message, if there is no index
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not users:
+        print("warning: serving beyond this machine without --auth", file=sys.stderr)
+    launch(assistant, args.host, args.port, users, admins)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plan-assistant",
@@ -258,6 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
                                "../shared/data/realdocs/pdf)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     evaluate.set_defaults(handler=cmd_eval)
+
+    serve = sub.add_parser("serve", parents=[common], help="start the chat app (Gradio)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--auth", metavar="USER:PASS[,USER:PASS]",
+                       help="require a login (or set $PLAN_ASSISTANT_AUTH)")
+    serve.add_argument("--admins", metavar="USER[,USER]",
+                       help="who may change the library when --auth is on (default: the first "
+                            "user; or $PLAN_ASSISTANT_ADMINS)")
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

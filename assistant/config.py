@@ -53,6 +53,7 @@ class Settings:
     llm_api_key_env: str = "OPENAI_API_KEY"
     llm_timeout: float = 60.0
     gguf_path: Path | None = None
+    feedback_log: Path | None = None  # default: feedback/feedback.jsonl; "" turns it off
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root).resolve())
@@ -60,6 +61,10 @@ class Settings:
             object.__setattr__(self, "index", self.root / "index")
         if self.corpus is None:
             object.__setattr__(self, "corpus", self.root / "corpus")
+        if self.feedback_log is None:
+            object.__setattr__(self, "feedback_log", self.root / "feedback" / "feedback.jsonl")
+        elif str(self.feedback_log) in ("", "."):
+            object.__setattr__(self, "feedback_log", Path(""))
         object.__setattr__(self, "index", Path(self.index))
         object.__setattr__(self, "corpus", Path(self.corpus))
         if not 32 <= self.chunk_size <= 224:
@@ -77,6 +82,10 @@ class Settings:
         if not 0.0 <= self.refusal_threshold <= 1.0:
             raise ConfigError(f"refusal_threshold={self.refusal_threshold}: must be in [0, 1]")
 
+    @property
+    def feedback_enabled(self) -> bool:
+        return str(self.feedback_log) not in ("", ".")
+
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given non-None values applied (CLI flags)."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
@@ -91,7 +100,7 @@ def _coerce(name: str, raw: Any) -> Any:
         if "int" in kind:
             return int(raw)
         if "Path" in kind:
-            return Path(str(raw))
+            return Path(str(raw)) if str(raw) else Path("")
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {name}={raw!r}: expected {kind}") from exc

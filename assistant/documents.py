@@ -17,6 +17,10 @@ from pathlib import Path
 from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
 from assistant.errors import DocumentError
 
+# Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
+# re-reads files whose bytes did not change.
+EXTRACTOR_VERSION = 2
+
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",
     ".md": "markdown",

@@ -19,7 +19,12 @@ import numpy as np
 
 from assistant.chunking import Chunk, chunk_document
 from assistant.config import Settings
-from assistant.documents import SUPPORTED_SUFFIXES, Document, load_document
+from assistant.documents import (
+    EXTRACTOR_VERSION,
+    SUPPORTED_SUFFIXES,
+    Document,
+    load_document,
+)
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, IndexMismatchError
 from assistant.glossary import build_glossary
@@ -122,7 +127,7 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
                 bar.update(1)
                 digest = _sha256(path)
                 record = old.documents.get(source)
-                if record and record.sha256 == digest:
+                if record and record.sha256 == digest and record.extractor == EXTRACTOR_VERSION:
                     kept[source] = record
                     report.unchanged += 1
                     continue
@@ -174,6 +179,7 @@ def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
             source=source, sha256=digest, title=document.title, kind=document.kind,
             pages=document.pages, chunks=len(chunks), ingested_at=now,
             warnings=[{"page": w.page, "warning": w.warning} for w in document.warnings],
+            extractor=EXTRACTOR_VERSION,
         )
     chunks = [old.chunks[i] for i in rows] + new_chunks
     return IndexSnapshot(
@@ -183,3 +189,25 @@ def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
         embeddings=np.concatenate([old.embeddings[rows], vectors]).astype(np.float32),
         glossary=build_glossary(chunk.text for chunk in chunks),
     )
+
+
+def remove(sources: list[str], settings: Settings, embedder: Embedder) -> IngestReport:
+    """Take documents out of the index (their files are not touched)."""
+    started = time.perf_counter()
+    store = IndexStore(settings.index)
+    report = IngestReport(index=str(settings.index))
+    with store.write_lock():
+        old = store.load(embedder.name)
+        gone = set(sources) & set(old.documents)
+        kept = {s: r for s, r in old.documents.items() if s not in gone}
+        snapshot = old
+        if gone:
+            snapshot = _assemble(old, kept, {}, settings, embedder, show_progress=False)
+            store.save(snapshot)
+    report.removed = len(gone)
+    report.failed = [{"source": s, "error": "not in the index"} for s in sources
+                     if s not in gone]
+    report.documents, report.pages = len(snapshot.documents), snapshot.pages
+    report.chunks = len(snapshot.chunks)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report

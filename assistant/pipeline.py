@@ -74,6 +74,11 @@ class Assistant:
     def scorer(self) -> EvidenceScorer:
         return EvidenceScorer(self.embedder, self.retriever.lexical)
 
+    def reload(self) -> None:
+        """Pick up a changed index (after the library was updated)."""
+        for name in ("snapshot", "retriever", "scorer"):
+            self.__dict__.pop(name, None)
+
     def backend(self, name: str | None = None) -> AnswerBackend:
         from assistant.answer.registry import create_backend
 

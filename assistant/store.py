@@ -59,6 +59,7 @@ class DocumentRecord:
     chunks: int
     ingested_at: str
     warnings: list[dict] = field(default_factory=list)
+    extractor: int = 0  # documents.EXTRACTOR_VERSION that produced the chunks
 
 
 @dataclass

@@ -126,3 +126,15 @@ def test_source_name_is_relative_inside_root_and_absolute_outside(tmp_path):
     root = tmp_path / "project"
     assert source_name(root / "corpus" / "a.pdf", root) == "corpus/a.pdf"
     assert source_name(tmp_path / "x" / "b.pdf", root) == (tmp_path / "x" / "b.pdf").as_posix()
+
+
+def test_a_new_extractor_version_rereads_unchanged_files(settings, small_corpus, fake_embedder,
+                                                         monkeypatch):
+    import assistant.ingest as ingest_module
+
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    monkeypatch.setattr(ingest_module, "EXTRACTOR_VERSION", 999)
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert (report.updated, report.unchanged) == (4, 0)
+    records = IndexStore(settings.index).load().documents.values()
+    assert {r.extractor for r in records} == {999}

@@ -1,0 +1,119 @@
+"""Answers and sources as HTML and Markdown for the chat app and exports.
+
+Everything that came from a document is escaped before any markup is added, so a passage
+containing `<script>` or `<b>` shows as literal text. Citation chips link to `#source-n`; the
+sources panel gives each card that id, and CSS `:target` highlights the card a chip points at,
+so no script is needed for the link between them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+from assistant.answer import MARKER
+
+CSS = """
+.pa-chip { display:inline-block; min-width:1.4em; padding:0 .35em; margin:0 .1em;
+  border-radius:.7em; background:#1d4ed8; color:#fff !important; font-size:.78em;
+  font-weight:600; text-align:center; text-decoration:none !important; line-height:1.5; }
+.pa-chip:focus, .pa-chip:hover { outline:2px solid #f59e0b; outline-offset:1px; }
+.pa-refusal { border-left:4px solid #b45309; padding:.2em .7em; background:#fffbeb;
+  color:#78350f; }
+.pa-notice { font-size:.85em; color:#475569; margin-top:.4em; }
+.pa-source { border:1px solid #cbd5e1; border-radius:8px; padding:.6em .8em;
+  margin-bottom:.7em; background:#fff; color:#0f172a; scroll-margin-top:1em; }
+.pa-source:target, .pa-source.pa-active { outline:3px solid #f59e0b; background:#fffbeb; }
+.pa-source h4 { margin:0 0 .25em 0; font-size:.95em; }
+.pa-meta { font-size:.82em; color:#334155; margin-bottom:.35em; }
+.pa-passage { font-size:.9em; white-space:pre-wrap; line-height:1.45; }
+.pa-passage mark { background:#fde68a; color:#0f172a; }
+.pa-empty { color:#475569; font-style:italic; }
+"""
+
+
+def _chip(number: str) -> str:
+    return (f'<a class="pa-chip" href="#source-{number}" aria-label="source {number}" '
+            f'title="Show source {number}">{number}</a>')
+
+
+def answer_html(answer: dict) -> str:
+    """The answer text, escaped, with `[n]` turned into chips; refusals styled apart."""
+    text = MARKER.sub(lambda m: _chip(m.group(1)), html.escape(answer["answer"]))
+    body = (f'<div class="pa-refusal" role="note">{text}</div>' if not answer["answered"]
+            else f'<div class="pa-answer">{text}</div>')
+    if answer.get("notice"):
+        body += f'<div class="pa-notice">Note: {html.escape(answer["notice"])}</div>'
+    return body
+
+
+def document_link(source: str, page: int | None, file_url: str | None) -> str | None:
+    if not file_url:
+        return None
+    return file_url + (f"#page={page}" if page else "")
+
+
+def _highlight(passage: str, quote_text: str | None) -> str:
+    escaped = html.escape(passage)
+    if not quote_text:
+        return escaped
+    target = html.escape(quote_text)
+    index = escaped.find(target)
+    if index < 0:  # the quote may have had its line breaks joined
+        pattern = r"\s+".join(re.escape(w) for w in target.split())
+        found = re.search(pattern, escaped)
+        if not found:
+            return escaped
+        index, target = found.start(), found.group(0)
+    return f"{escaped[:index]}<mark>{escaped[index:index + len(target)]}</mark>" \
+           f"{escaped[index + len(target):]}"
+
+
+def sources_html(citations: list[dict], links: dict[str, str] | None = None,
+                 context: dict[int, tuple[str, str]] | None = None) -> str:
+    """One card per citation: title, section, page, passage with the supporting sentence
+    marked, and a link that opens the document at that page (or the surrounding text)."""
+    if not citations:
+        return '<p class="pa-empty">Sources for the answer appear here.</p>'
+    cards = []
+    for citation in citations:
+        page = f"page {citation['page']}" if citation["page"] else None
+        meta = " · ".join(html.escape(part) for part in
+                          (citation["section"], page, citation["source"]) if part)
+        link = document_link(citation["source"], citation["page"],
+                             (links or {}).get(citation["source"]))
+        opener = (f'<a href="{html.escape(link)}" target="_blank" rel="noopener">Open in '
+                  f'document{" at " + page if page else ""}</a>' if link else "")
+        before, after = (context or {}).get(citation["id"], ("", ""))
+        around = ""
+        if before or after:
+            around = ("<details><summary>Surrounding text</summary><div class='pa-passage'>"
+                      f"{html.escape(before)}\n<b>…</b>\n{html.escape(after)}</div></details>")
+        cards.append(
+            f'<div class="pa-source" id="source-{citation["id"]}" tabindex="-1">'
+            f'<h4>[{citation["id"]}] {html.escape(citation["title"])}</h4>'
+            f'<div class="pa-meta">{meta}</div>'
+            f'<div class="pa-passage">{_highlight(citation["text"], citation.get("quote"))}</div>'
+            f'{opener}{around}</div>')
+    return "\n".join(cards)
+
+
+def conversation_markdown(turns: list[dict]) -> str:
+    """A conversation (each turn an ask JSON object) as Markdown with numbered references."""
+    lines = ["# Plan Assistant conversation", ""]
+    for number, turn in enumerate(turns, start=1):
+        lines += [f"## {number}. {turn['question']}", "", turn["answer"], ""]
+        if turn["citations"]:
+            lines.append("References:")
+            for c in turn["citations"]:
+                page = f", page {c['page']}" if c["page"] else ""
+                section = f" — {c['section']}" if c["section"] else ""
+                lines.append(f"- [{c['id']}] {c['title']}{section} ({c['source']}{page})")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def file_url(path: str) -> str:
+    """Gradio's route for a file inside the app's allowed folders."""
+    return "/gradio_api/file=" + quote(path)

@@ -1,0 +1,307 @@
+"""The Gradio app: chat with cited answers, a sources panel, and the document library.
+
+`build_app` only builds the Blocks; `launch` (used by `plan-assistant serve`) starts it. All
+answers come from the shared `Assistant`, so the app, the CLI and the `/ask` API agree.
+Queue: answers run at most two at a time (`ANSWER_CONCURRENCY`); on two cores more parallel
+embedding only slows each answer, and the queue keeps the rest waiting in order.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from assistant import render
+from assistant.answer import Answer
+from assistant.errors import PlanAssistantError
+from assistant.pipeline import Assistant
+
+ANSWER_CONCURRENCY = 2
+STARTERS = [
+    "When was the five-year plan approved?",
+    "What will happen to mental health services?",
+    "Where is the second community diagnostic centre being built?",
+    "What are the plan's pledges on GP access?",
+]
+
+
+class AppState:
+    """What the event handlers share: the assistant, who may edit, and the feedback log."""
+
+    def __init__(self, assistant: Assistant, admins: set[str] | None) -> None:
+        self.assistant = assistant
+        self.admins = admins  # None: no authentication, everyone may edit
+        self.write_lock = threading.Lock()
+
+    @property
+    def settings(self):
+        return self.assistant.settings
+
+    def may_edit(self, request: gr.Request | None) -> bool:
+        if self.admins is None:
+            return True
+        return bool(request and request.username in self.admins)
+
+    def documents(self) -> list[list]:
+        try:
+            docs = self.assistant.snapshot.documents.values()
+        except PlanAssistantError:
+            return []
+        return [[d.title, d.kind, d.pages, d.chunks, d.ingested_at[:16].replace("T", " "),
+                 "; ".join(f"p.{w['page']}: {w['warning']}" if w["page"] else w["warning"]
+                           for w in d.warnings), d.source] for d in docs]
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        return [(f"{row[0]} ({row[6]})", row[6]) for row in self.documents()]
+
+    def links(self) -> dict[str, str]:
+        """Served links for PDFs inside the corpus folder (the only files the app serves)."""
+        corpus = self.settings.corpus.resolve()
+        links = {}
+        for source in self.assistant.snapshot.documents:
+            path = (self.settings.root / source).resolve()
+            if path.suffix.lower() == ".pdf" and path.is_relative_to(corpus) and path.is_file():
+                links[source] = render.file_url(str(path))
+        return links
+
+    def context(self, answer: Answer) -> dict[int, tuple[str, str]]:
+        out = {}
+        for citation in answer.citations:
+            before, after = self.assistant.snapshot.neighbours(citation.hit.row)
+            out[citation.id] = (before.text if before else "", after.text if after else "")
+        return out
+
+    def log_feedback(self, entry: dict) -> None:
+        if not self.settings.feedback_enabled:
+            return
+        path = Path(self.settings.feedback_log)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self.write_lock, path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _ask(state: AppState, question: str, turns: list[dict], sources: list[str] | None,
+         k: int, backend: str | None) -> tuple[Answer, dict]:
+    history = [t.get("query") or t["question"] for t in turns]
+    answer = state.assistant.ask(question, int(k), sources=sources or None,
+                                 backend=backend or None, history=history)
+    return answer, answer.to_json()
+
+
+def respond(state: AppState, question: str, chat: list, turns: list[dict],
+            sources: list[str], k: int, backend: str | None):
+    """Answer one chat message, streaming the text in, then show chips and sources."""
+    question = (question or "").strip()
+    if not question:
+        yield chat, gr.update(), turns, ""
+        return
+    chat = [*chat, {"role": "user", "content": question}]
+    try:
+        answer, data = _ask(state, question, turns, sources, k, backend)
+    except PlanAssistantError as exc:
+        chat.append({"role": "assistant", "content": f"⚠️ {exc}"})
+        yield chat, gr.update(), turns, ""
+        return
+    words = data["answer"].split(" ")
+    step = max(1, len(words) // 8)
+    for end in range(step, len(words), step):
+        partial = render.answer_html({**data, "answer": " ".join(words[:end]) + " …",
+                                      "notice": None})
+        yield [*chat, {"role": "assistant", "content": partial}], gr.update(), turns, ""
+        time.sleep(0.03)
+    chat.append({"role": "assistant", "content": render.answer_html(data)})
+    panel = render.sources_html(data["citations"], state.links(), state.context(answer))
+    yield chat, panel, [*turns, data], ""
+
+
+def record_feedback(state: AppState, turns: list[dict], comment: str,
+                    event: gr.LikeData | None = None) -> str:
+    if not turns:
+        return "Ask a question first."
+    turn = turns[min(event.index[0] // 2, len(turns) - 1)] if event else turns[-1]
+    rating = None if event is None else ("up" if event.liked else "down")
+    state.log_feedback({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating,
+                        "comment": comment or None, "question": turn["question"],
+                        "answer": turn["answer"], "answered": turn["answered"],
+                        "citations": [{k: c[k] for k in ("id", "source", "page", "text")}
+                                      for c in turn["citations"]]})
+    if not state.settings.feedback_enabled:
+        return "Feedback logging is turned off on this server."
+    return "Thank you: feedback recorded."
+
+
+def export_conversation(turns: list[dict]) -> str | None:
+    if not turns:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-export-"))
+    path = folder / "conversation.md"
+    path.write_text(render.conversation_markdown(turns), encoding="utf-8")
+    return str(path)
+
+
+def add_documents(state: AppState, files: list | None, request: gr.Request,
+                  progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
+    from assistant.errors import DocumentError
+    from assistant.ingest import ingest
+    from assistant.library import store_upload
+
+    if not state.may_edit(request):
+        return "Only administrators can change the library.", gr.update(), gr.update(), \
+            gr.update()
+    messages, stored = [], []
+    for file in files or []:
+        original = Path(getattr(file, "orig_name", None) or getattr(file, "name", file)).name
+        try:
+            stored.append(store_upload(Path(file if isinstance(file, str) else file.name),
+                                       original, state.settings.corpus))
+        except DocumentError as exc:
+            messages.append(f"❌ {exc}")
+    if stored:
+        progress(0.1, desc="Indexing")
+        report = ingest(stored, state.settings, state.assistant.embedder, show_progress=False)
+        state.assistant.reload()
+        messages += [f"❌ {f['source']}: {f['error']}" for f in report.failed]
+        messages += [f"⚠️ {w['source']}: {w['warning']}" for w in report.warnings]
+        messages.append(f"✅ {report.added} added, {report.updated} updated; the library "
+                        f"holds {report.documents} documents.")
+    return _library_outputs(state, "\n\n".join(messages) or "Choose files to upload.")
+
+
+def reindex(state: AppState, request: gr.Request):
+    from assistant.ingest import ingest
+
+    if not state.may_edit(request):
+        return "Only administrators can change the library.", gr.update(), gr.update(), \
+            gr.update()
+    report = ingest([state.settings.corpus], state.settings, state.assistant.embedder,
+                    show_progress=False)
+    state.assistant.reload()
+    return _library_outputs(state, f"Re-indexed: {report.added} added, {report.updated} "
+                                   f"updated, {report.removed} removed, {len(report.failed)} "
+                                   "failed.")
+
+
+def remove_document(state: AppState, source: str | None, request: gr.Request):
+    from assistant.ingest import remove
+    from assistant.library import is_upload
+
+    if not state.may_edit(request):
+        return "Only administrators can change the library.", gr.update(), gr.update(), \
+            gr.update()
+    if not source:
+        return _library_outputs(state, "Choose a document to remove.")
+    remove([source], state.settings, state.assistant.embedder)
+    path = state.settings.root / source
+    if is_upload(path, state.settings.corpus):
+        path.unlink(missing_ok=True)
+    state.assistant.reload()
+    return _library_outputs(state, f"Removed {source}.")
+
+
+def _library_outputs(state: AppState, message: str):
+    choices = state.document_choices()
+    return (message, state.documents(), gr.update(choices=choices, value=None),
+            gr.update(choices=choices, value=[]))
+
+
+def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks:
+    """The whole app as Blocks; `admins` is None when authentication is off."""
+    from functools import partial
+
+    state = AppState(assistant, admins)
+    llm = assistant.settings.backend if assistant.settings.backend != "extractive" else None
+    with gr.Blocks(title="Plan Assistant") as app:
+        gr.Markdown("## Plan Assistant\nAsk about the plan documents. Every answer cites the "
+                    "passages it comes from; when the documents don't say, it tells you.")
+        turns = gr.State([])
+        with gr.Tab("Ask"), gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
+                                  placeholder="Ask a question about the plan, or pick a "
+                                              "starter question below.")
+                question = gr.Textbox(label="Your question", placeholder="e.g. When was the "
+                                      "plan approved?", elem_id="question", lines=1)
+                with gr.Row():
+                    send = gr.Button("Ask", variant="primary", elem_id="ask")
+                    clear = gr.Button("New conversation")
+                    download = gr.DownloadButton("Export conversation (Markdown)",
+                                                 elem_id="export")
+                gr.Examples(STARTERS, inputs=question, label="Starter questions")
+                with gr.Accordion("Search settings", open=False):
+                    documents = gr.CheckboxGroup(state.document_choices(), label="Only "
+                                                 "search these documents (none ticked: all)")
+                    k = gr.Slider(3, 10, value=assistant.settings.k, step=1,
+                                  label="Passages to consider")
+                    backend = gr.Dropdown(["extractive", llm] if llm else ["extractive"],
+                                          value=llm or "extractive", label="Answer backend",
+                                          visible=llm is not None)
+                with gr.Row():
+                    comment = gr.Textbox(label="Comment on the last answer (optional)",
+                                         scale=4)
+                    send_comment = gr.Button("Send feedback", scale=1)
+                feedback_status = gr.Markdown()
+            with gr.Column(scale=2, min_width=280):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(render.sources_html([]), elem_id="sources")
+        with gr.Tab("Library"):
+            library_status = gr.Markdown()
+            table = gr.Dataframe(state.documents(), headers=["Title", "Type", "Pages",
+                                 "Chunks", "Ingested", "Warnings", "Source"],
+                                 interactive=False, wrap=True, elem_id="library")
+            uploads = gr.File(label="Upload documents (PDF, Markdown, text, HTML, DOCX; "
+                                    "50 MB each)", file_count="multiple", elem_id="upload",
+                              file_types=[".pdf", ".md", ".markdown", ".txt", ".html", ".htm",
+                                          ".docx"])
+            with gr.Row():
+                add = gr.Button("Add to library", variant="primary", elem_id="add")
+                rebuild = gr.Button("Re-index corpus folder")
+            with gr.Row():
+                to_remove = gr.Dropdown(state.document_choices(), label="Document to remove")
+                remove_button = gr.Button("Remove from library", variant="stop")
+
+        answer_inputs = [question, chat, turns, documents, k, backend]
+        answer_outputs = [chat, sources, turns, question]
+        for trigger in (send.click, question.submit):
+            trigger(partial(respond, state), answer_inputs, answer_outputs,
+                    concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
+                    api_visibility="private")
+        clear.click(lambda: ([], render.sources_html([]), [], ""), None,
+                    [chat, sources, turns, question], api_visibility="private")
+        def on_like(history: list[dict], note: str, event: gr.LikeData) -> str:
+            return record_feedback(state, history, note, event)
+
+        chat.like(on_like, [turns, comment], feedback_status, api_visibility="private")
+        send_comment.click(lambda t, c: record_feedback(state, t, c), [turns, comment],
+                           feedback_status, api_visibility="private")
+        download.click(export_conversation, turns, download, api_visibility="private")
+        library_outputs = [library_status, table, to_remove, documents]
+        add.click(partial(add_documents, state), uploads, library_outputs,
+                  concurrency_limit=1, concurrency_id="library", api_visibility="private")
+        rebuild.click(partial(reindex, state), None, library_outputs, concurrency_limit=1,
+                      concurrency_id="library", api_visibility="private")
+        remove_button.click(partial(remove_document, state), to_remove, library_outputs,
+                            concurrency_limit=1, concurrency_id="library",
+                            api_visibility="private")
+
+        def ask(question: str) -> dict:
+            """The `ask --json` object for one question over this app's index."""
+            return assistant.ask(question).to_json()
+
+        gr.api(ask, api_name="ask", concurrency_limit=ANSWER_CONCURRENCY,
+               concurrency_id="answer")
+    return app
+
+
+def launch(assistant: Assistant, host: str, port: int,
+           users: list[tuple[str, str]] | None = None, admins: set[str] | None = None) -> None:
+    app = build_app(assistant, admins if users else None)
+    app.queue(default_concurrency_limit=ANSWER_CONCURRENCY, max_size=200)
+    app.launch(server_name=host, server_port=port, auth=users or None,
+               allowed_paths=[str(assistant.settings.corpus.resolve())],
+               css=render.CSS, theme=gr.themes.Soft(), max_file_size="50mb",
+               footer_links=["api"], show_error=True)

@@ -1,0 +1,48 @@
+"""The quality gate: evaluate the sample corpus with the real model and fail when any figure
+falls below `eval/thresholds.toml` (measured values minus a small margin)."""
+
+import tomllib
+
+import pytest
+from conftest import ROOT
+
+from assistant.config import Settings
+from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.evaluation.qa import load_qa
+from assistant.evaluation.runner import run, summarise
+from assistant.ingest import ingest
+from assistant.pipeline import Assistant
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory) -> dict:
+    settings = Settings(index=tmp_path_factory.mktemp("gate") / "index")
+    embedder = SentenceTransformerEmbedder(settings.model)
+    ingest([ROOT / "corpus"], settings, embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=embedder)
+    records = run(assistant, load_qa(ROOT / "eval" / "qa.jsonl"), show_progress=False)
+    return summarise(records, settings.refusal_threshold)
+
+
+def _minimums() -> list[tuple[str, str, float]]:
+    limits = tomllib.loads((ROOT / "eval" / "thresholds.toml").read_text())
+    return [(group, key, value) for group, values in limits.items()
+            for key, value in values.items()]
+
+
+def test_contract_shape_and_ranges(summary):
+    assert summary["n"] >= 120
+    for group in ("retrieval", "answer", "refusal"):
+        assert all(0.0 <= v <= 1.0 for v in summary[group].values()), group
+    assert set(summary["retrieval"]) == {"hit@1", "hit@5", "mrr", "ndcg@10"}
+    assert {"correctness", "faithfulness", "citation_precision", "citation_recall"} <= \
+        set(summary["answer"])
+    assert summary["latency_ms"]["p50"] <= summary["latency_ms"]["p95"]
+
+
+@pytest.mark.parametrize(("group", "key", "minimum"), _minimums(),
+                         ids=[f"{g}.{k}" for g, k, _ in _minimums()])
+def test_figure_meets_its_threshold(summary, group, key, minimum):
+    assert summary[group][key] >= minimum, f"{group}.{key} fell to {summary[group][key]}"
