@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Quick start, command 1: set up, index the sample corpus if there is no index yet, and run
-# an example search over it.
+# Quick start, command 1: set up, index the sample corpus if there is no index yet, and start
+# the chat app on http://127.0.0.1:7860 (Ctrl-C stops it). Extra arguments go to `serve`.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh base
 if [[ ! -f index/manifest.json ]]; then
   .venv/bin/plan-assistant ingest corpus
 fi
-.venv/bin/plan-assistant search "${*:-What will the plan do about mental health?}" --k 3
+exec .venv/bin/plan-assistant serve "$@"

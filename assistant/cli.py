@@ -200,6 +200,34 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+    from assistant.summarize import Summarizer, write_docx
+
+    assistant = Assistant(_settings(args))
+    summarizer = Summarizer(assistant)
+    if args.document:
+        brief = summarizer.digest(args.document)
+    elif (args.topic or "").strip():
+        brief = summarizer.topic(args.topic, args.length, args.audience)
+    else:
+        raise ConfigError("summarize needs a TOPIC (or --document SOURCE)")
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fmt = args.format or ("docx" if out.suffix.lower() == ".docx" else "md")
+        if fmt == "docx":
+            write_docx(brief, out)
+        else:
+            out.write_text(brief.to_markdown(), encoding="utf-8")
+        print(f"written: {out}", file=sys.stderr)
+    if args.json:
+        _print_json(brief.to_json())
+    elif not args.out:
+        print(brief.to_markdown())
+    return EXIT_OK
+
+
 def _users(spec: str | None) -> list[tuple[str, str]]:
     users = []
     for pair in filter(None, (spec or "").split(",")):
@@ -271,6 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", parents=[common, answering],
                           help="ask questions in the terminal, with follow-ups")
     chat.set_defaults(handler=cmd_chat)
+
+    summarize = sub.add_parser("summarize", parents=[common],
+                               help="a cited brief on a topic, or a digest of one document")
+    summarize.add_argument("topic", nargs="?", metavar="TOPIC")
+    summarize.add_argument("--document", metavar="SOURCE",
+                           help="digest this document section by section instead")
+    summarize.add_argument("--length", choices=["short", "page", "long"], default="page")
+    summarize.add_argument("--audience", choices=["staff", "public"], default="staff")
+    summarize.add_argument("--out", metavar="FILE", help="write the brief to FILE")
+    summarize.add_argument("--format", choices=["md", "docx"],
+                           help="format of --out (default from its suffix)")
+    summarize.set_defaults(handler=cmd_summarize)
 
     evaluate = sub.add_parser("eval", parents=[common],
                               help="run the Q&A set and write a report with plots")

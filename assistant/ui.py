@@ -209,6 +209,28 @@ def _library_outputs(state: AppState, message: str):
             gr.update(choices=choices, value=[]))
 
 
+def make_brief(state: AppState, topic: str, document: str | None, length: str,
+               audience: str):
+    """A topic brief or a document digest, with Markdown and Word downloads."""
+    from assistant.summarize import Summarizer, write_docx
+
+    summarizer = Summarizer(state.assistant)
+    try:
+        if document:
+            brief = summarizer.digest(document)
+        elif (topic or "").strip():
+            brief = summarizer.topic(topic.strip(), length, audience)
+        else:
+            return "Enter a topic or choose a document.", None, None
+    except PlanAssistantError as exc:
+        return f"⚠️ {exc}", None, None
+    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-brief-"))
+    markdown = brief.to_markdown()
+    (folder / "brief.md").write_text(markdown, encoding="utf-8")
+    write_docx(brief, folder / "brief.docx")
+    return markdown, str(folder / "brief.md"), str(folder / "brief.docx")
+
+
 def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks:
     """The whole app as Blocks; `admins` is None when authentication is off."""
     from functools import partial
@@ -248,6 +270,23 @@ def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks
             with gr.Column(scale=2, min_width=280):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render.sources_html([]), elem_id="sources")
+        with gr.Tab("Brief"):
+            gr.Markdown("Draft a cited brief on a topic, or a digest of one document, to edit "
+                        "and publish. Every point is the documents' own sentence with its "
+                        "reference.")
+            with gr.Row():
+                topic = gr.Textbox(label="Topic", placeholder="e.g. mental health",
+                                   elem_id="brief-topic", scale=3)
+                digest_of = gr.Dropdown(state.document_choices(), label="…or digest a "
+                                        "document", scale=2)
+            with gr.Row():
+                length = gr.Radio(["short", "page", "long"], value="page", label="Length")
+                audience = gr.Radio(["staff", "public"], value="staff", label="Audience")
+            make = gr.Button("Write brief", variant="primary", elem_id="brief-make")
+            brief_view = gr.Markdown(elem_id="brief", buttons=["copy"])
+            with gr.Row():
+                brief_md = gr.DownloadButton("Download Markdown")
+                brief_docx = gr.DownloadButton("Download Word (.docx)")
         with gr.Tab("Library"):
             library_status = gr.Markdown()
             table = gr.Dataframe(state.documents(), headers=["Title", "Type", "Pages",
@@ -279,6 +318,9 @@ def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks
         send_comment.click(lambda t, c: record_feedback(state, t, c), [turns, comment],
                            feedback_status, api_visibility="private")
         download.click(export_conversation, turns, download, api_visibility="private")
+        make.click(partial(make_brief, state), [topic, digest_of, length, audience],
+                   [brief_view, brief_md, brief_docx], concurrency_limit=ANSWER_CONCURRENCY,
+                   concurrency_id="answer", api_visibility="private")
         library_outputs = [library_status, table, to_remove, documents]
         add.click(partial(add_documents, state), uploads, library_outputs,
                   concurrency_limit=1, concurrency_id="library", api_visibility="private")

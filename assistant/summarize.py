@@ -1,0 +1,270 @@
+"""Cited briefs for the communications team: topic briefs and document digests.
+
+A topic brief covers the corpus, not the top five passages: it retrieves many passages, scores
+every sentence for relevance to the topic, and picks points by maximal marginal relevance so
+that no two points say the same thing. Points are grouped by the section they come from and
+keep their citations; a "facts and figures" list gathers the sentences holding numbers, dates
+and sums. A digest walks one document section by section (or page by page). Points are the
+documents' own sentences, never reworded, so every point's terms occur in its cited passage.
+When the documents say little about a topic, the brief says so instead of padding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.evidence import Sentence
+from assistant.pipeline import Assistant
+from assistant.retrieval import Hit
+
+LENGTHS = {"short": 5, "page": 10, "long": 16}
+CANDIDATE_PASSAGES = 40
+MMR_LAMBDA = 0.7
+MIN_RELEVANCE = 0.3  # a sentence less similar to the topic than this is not about it
+FACT = re.compile(r"\d|£|\b(January|February|March|April|May|June|July|August|September|"
+                  r"October|November|December)\b")
+
+
+@dataclass
+class Point:
+    text: str
+    citations: list[int]
+
+
+@dataclass
+class Section:
+    heading: str
+    points: list[Point] = field(default_factory=list)
+
+
+@dataclass
+class Brief:
+    topic: str
+    title: str
+    lead: list[Point]
+    sections: list[Section]
+    facts: list[Point]
+    citations: list[dict]
+    notice: str | None = None
+
+    def readability(self) -> dict[str, float]:
+        return readability([p.text for s in self.sections for p in s.points])
+
+    def to_markdown(self) -> str:
+        def cite(point: Point) -> str:
+            return point.text.rstrip() + " " + "".join(f"[{n}]" for n in point.citations)
+
+        lines = [f"# {self.title}", ""]
+        if self.notice:
+            lines += [f"> {self.notice}", ""]
+        if self.lead:
+            lines += [" ".join(cite(p) for p in self.lead), ""]
+        for section in self.sections:
+            lines += [f"## {section.heading}", ""] + [f"- {cite(p)}" for p in section.points]
+            lines.append("")
+        if self.facts:
+            lines += ["## Facts and figures", "", "| Fact | Source |", "|---|---|"]
+            lines += [f"| {p.text.replace('|', '/')} | {''.join(f'[{n}]' for n in p.citations)} |"
+                      for p in self.facts]
+            lines.append("")
+        lines += ["## References", ""]
+        for c in self.citations:
+            page = f", page {c['page']}" if c["page"] else ""
+            section = f" — {c['section']}" if c["section"] else ""
+            lines.append(f"{c['id']}. {c['title']}{section} ({c['source']}{page})")
+        figures = self.readability()
+        lines += ["", f"_Readability: {figures['words_per_sentence']:.0f} words a sentence, "
+                      f"Flesch reading ease {figures['flesch_reading_ease']:.0f}._"]
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict:
+        sections = ([{"heading": "Summary", "points": [vars(p) for p in self.lead]}]
+                    if self.lead else [])
+        sections += [{"heading": s.heading, "points": [vars(p) for p in s.points]}
+                     for s in self.sections]
+        if self.facts:
+            sections.append({"heading": "Facts and figures",
+                             "points": [vars(p) for p in self.facts]})
+        return {"topic": self.topic, "title": self.title, "sections": sections,
+                "citations": self.citations, "markdown": self.to_markdown(),
+                "notice": self.notice, "readability": self.readability()}
+
+
+def _syllables(word: str) -> int:
+    groups = re.findall(r"[aeiouy]+", word.lower())
+    return max(1, len(groups) - (1 if word.lower().endswith("e") and len(groups) > 1 else 0))
+
+
+def readability(sentences: list[str]) -> dict[str, float]:
+    """Average sentence length and Flesch reading ease (higher is easier; 60+ is plain)."""
+    words = [w for s in sentences for w in re.findall(r"[A-Za-z]+", s)]
+    if not sentences or not words:
+        return {"words_per_sentence": 0.0, "flesch_reading_ease": 0.0}
+    per_sentence = len(words) / len(sentences)
+    per_word = sum(_syllables(w) for w in words) / len(words)
+    return {"words_per_sentence": round(per_sentence, 1),
+            "flesch_reading_ease": round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1)}
+
+
+class Summarizer:
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def _candidates(self, hits: list[Hit]) -> list[Sentence]:
+        """Sentences that can stand as a point: claims, not questions, headings or fragments."""
+        return [s for s in self.assistant.scorer.sentences(hits)
+                if len(s.text.split()) >= 6 and s.text.rstrip()[-1:] not in "?:"
+                and "|" not in s.text and not s.text.lower().startswith(
+                    ("this is an unofficial", "it is not a publication", "sources", "source:"))]
+
+    def topic(self, topic: str, length: str = "page", audience: str = "staff",
+              sources: list[str] | None = None) -> Brief:
+        assistant = self.assistant
+        hits = assistant.retriever.search(topic, CANDIDATE_PASSAGES, sources=sources)
+        sentences = self._candidates(hits)
+        title = f"What the documents say about {topic}"
+        if not sentences:
+            return Brief(topic, title, [], [], [], [], notice=self._little(topic))
+        vectors = assistant.scorer.embed_sentences([s.text for s in sentences])
+        query = assistant.embedder.embed_batch([topic])[0]
+        relevance = vectors @ query
+        if audience == "public":  # long sentences and jargon-dense ones read badly
+            relevance = relevance - 0.004 * np.array([max(0, len(s.text.split()) - 25)
+                                                      for s in sentences])
+        keep = relevance >= MIN_RELEVANCE
+        chosen = mmr(vectors[keep], relevance[keep], LENGTHS.get(length, 10))
+        pool = [s for s, k in zip(sentences, keep, strict=True) if k]
+        picked = [pool[i] for i in chosen]
+        numbering: dict[int, int] = {}
+        lead = [self._point(s, hits, numbering) for s in picked[:2]]
+        groups: dict[str, Section] = {}
+        for sentence in picked[2:]:
+            chunk = hits[sentence.hit].chunk
+            heading = chunk.section or chunk.title
+            groups.setdefault(heading, Section(heading)).points.append(
+                self._point(sentence, hits, numbering))
+        facts = [self._point(pool[i], hits, numbering) for i in
+                 mmr(vectors[keep], relevance[keep], 30) if FACT.search(pool[i].text)][:8]
+        notice = self._little(topic) if len(picked) < 3 else None
+        return Brief(topic, title, lead, list(groups.values()), facts,
+                     self._citations(hits, numbering, picked), notice)
+
+    def digest(self, source: str, per_section: int = 2) -> Brief:
+        """Walk one document in order: the most central sentences of each section or page."""
+        snapshot = self.assistant.snapshot
+        rows = [i for i, c in enumerate(snapshot.chunks) if c.source == source]
+        if not rows:
+            from assistant.errors import ConfigError
+
+            raise ConfigError(f"'{source}' is not in the index: see the library for names")
+        record = snapshot.documents[source]
+        groups: dict[str, list[int]] = {}
+        for row in rows:
+            chunk = snapshot.chunks[row]
+            key = chunk.section or (f"Page {chunk.page}" if chunk.page else record.title)
+            groups.setdefault(key, []).append(row)
+        numbering: dict[int, int] = {}
+        hits = [Hit(snapshot.chunks[row], row, rank, 1.0) for rank, row in
+                enumerate(rows, start=1)]
+        by_row = {hit.row: index for index, hit in enumerate(hits)}
+        sections, picked_all = [], []
+        for heading, group in groups.items():
+            group_hits = [hits[by_row[row]] for row in group]
+            sentences = [Sentence(s.text, by_row[group_hits[s.hit].row], s.position)
+                         for s in self._candidates(group_hits)]
+            if not sentences:
+                continue
+            vectors = self.assistant.scorer.embed_sentences([s.text for s in sentences])
+            centre = vectors.mean(axis=0)
+            chosen = mmr(vectors, vectors @ centre, per_section)
+            picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.hit, s.position))
+            picked_all += picked
+            sections.append(Section(heading, [self._point(s, hits, numbering) for s in picked]))
+        return Brief(record.title, f"Digest: {record.title}", [], sections, [],
+                     self._citations(hits, numbering, picked_all))
+
+    @staticmethod
+    def _point(sentence: Sentence, hits: list[Hit], numbering: dict[int, int]) -> Point:
+        number = numbering.setdefault(sentence.hit, len(numbering) + 1)
+        text = sentence.text[:1].upper() + sentence.text[1:]
+        return Point(text, [number])
+
+    @staticmethod
+    def _citations(hits: list[Hit], numbering: dict[int, int],
+                   picked: list[Sentence]) -> list[dict]:
+        quotes = {}
+        for sentence in picked:
+            quotes.setdefault(sentence.hit, sentence.text)
+        out = []
+        for index, number in sorted(numbering.items(), key=lambda item: item[1]):
+            chunk = hits[index].chunk
+            out.append({"id": number, "source": chunk.source, "title": chunk.title,
+                        "page": chunk.page, "section": chunk.section, "text": chunk.text,
+                        "score": round(hits[index].score, 6), "quote": quotes.get(index)})
+        return out
+
+    @staticmethod
+    def _little(topic: str) -> str:
+        return (f"The documents say little about {topic}: only the points below were found. "
+                "Check the wording of the topic, or add documents that cover it.")
+
+
+def mmr(vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
+    """Maximal marginal relevance: each pick is relevant and unlike those already picked."""
+    chosen: list[int] = []
+    if not len(vectors):
+        return chosen
+    similarity = vectors @ vectors.T
+    remaining = set(range(len(vectors)))
+    while remaining and len(chosen) < n:
+        def gain(i: int) -> float:
+            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
+            return MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy
+
+        best = max(remaining, key=gain)
+        if chosen and max(similarity[best, j] for j in chosen) > 0.9:
+            remaining.discard(best)  # a near-repeat of a point already made
+            continue
+        chosen.append(best)
+        remaining.discard(best)
+    return chosen
+
+
+def write_docx(brief: Brief, path) -> None:
+    """The brief as a Word document with numbered references at the end."""
+    import docx
+
+    word = docx.Document()
+    word.core_properties.title = brief.title
+    word.add_heading(brief.title, level=1)
+
+    def cited(point: Point) -> str:
+        return point.text.rstrip() + " " + "".join(f"[{n}]" for n in point.citations)
+
+    if brief.notice:
+        word.add_paragraph(brief.notice).italic = True
+    if brief.lead:
+        word.add_paragraph(" ".join(cited(p) for p in brief.lead))
+    for section in brief.sections:
+        word.add_heading(section.heading, level=2)
+        for point in section.points:
+            word.add_paragraph(cited(point), style="List Bullet")
+    if brief.facts:
+        word.add_heading("Facts and figures", level=2)
+        table = word.add_table(rows=1, cols=2)
+        table.style = "Table Grid"
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Fact", "Source"
+        for point in brief.facts:
+            row = table.add_row()
+            row.cells[0].text = point.text
+            row.cells[1].text = "".join(f"[{n}]" for n in point.citations)
+    word.add_heading("References", level=2)
+    for c in brief.citations:
+        page = f", page {c['page']}" if c["page"] else ""
+        section = f" — {c['section']}" if c["section"] else ""
+        word.add_paragraph(f"{c['title']}{section} ({c['source']}{page})",
+                           style="List Number")
+    word.save(str(path))

@@ -1,0 +1,96 @@
+"""Briefs and digests over the sample corpus with the real model."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from assistant.config import Settings
+from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.ingest import ingest
+from assistant.pipeline import Assistant
+from assistant.summarize import Summarizer, mmr, readability, write_docx
+
+pytestmark = pytest.mark.slow
+PDF = "corpus/llr-plan-sections-digest.pdf"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    settings = Settings(index=tmp_path_factory.mktemp("brief") / "index")
+    embedder = SentenceTransformerEmbedder(settings.model)
+    ingest([ROOT / "corpus"], settings, embedder, show_progress=False)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def summarizer(index):
+    return Summarizer(Assistant(index))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_summarize_json_points_are_cited_distinct_and_grounded(index):
+    result = subprocess.run([sys.executable, "-m", "assistant", "summarize", "mental health",
+                             "--json", "--index", str(index.index)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    brief = json.loads(result.stdout)
+    assert set(brief) >= {"topic", "title", "sections", "citations", "markdown"}
+    passages = {c["id"]: c["text"] for c in brief["citations"]}
+    points = [p for s in brief["sections"] for p in s["points"]]
+    assert len(points) >= 4
+    texts = [p["text"] for p in points if p not in brief["sections"][-1]["points"]
+             or brief["sections"][-1]["heading"] != "Facts and figures"]
+    assert len(texts) == len(set(texts))
+    for point in points:
+        assert point["citations"], point
+        cited = " ".join(passages[n] for n in point["citations"])
+        assert _words(point["text"]) <= _words(cited) | {"a"}, point["text"]
+    assert "mental health" in brief["markdown"].lower()
+    assert sorted(passages) == list(range(1, len(passages) + 1))
+
+
+def test_docx_export_opens_and_lists_references(summarizer, tmp_path):
+    import docx
+
+    brief = summarizer.topic("GP access", "short")
+    write_docx(brief, tmp_path / "brief.docx")
+    paragraphs = [p.text for p in docx.Document(tmp_path / "brief.docx").paragraphs]
+    assert paragraphs[0] == brief.title
+    assert "References" in paragraphs
+    references = paragraphs[paragraphs.index("References") + 1:]
+    assert len(references) == len(brief.citations)
+    assert all("(corpus/" in line for line in references)
+
+
+def test_pdf_digest_covers_every_page(summarizer, index):
+    brief = summarizer.digest(PDF)
+    pages = {c.page for c in Assistant(index).snapshot.chunks if c.source == PDF}
+    assert {s.heading for s in brief.sections} == {f"Page {p}" for p in pages}
+    assert all(s.points for s in brief.sections)
+
+
+def test_little_coverage_is_said_not_padded(summarizer):
+    brief = summarizer.topic("premier league football transfers")
+    assert brief.notice and "say little" in brief.notice
+    assert sum(len(s.points) for s in brief.sections) + len(brief.lead) < 3
+
+
+def test_public_audience_and_readability(summarizer):
+    brief = summarizer.topic("children and young people", "page", "public")
+    figures = brief.readability()
+    assert figures["words_per_sentence"] > 0 and "flesch_reading_ease" in figures
+    assert readability([]) == {"words_per_sentence": 0.0, "flesch_reading_ease": 0.0}
+
+
+def test_mmr_skips_repeats():
+    import numpy as np
+
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    assert mmr(vectors, np.array([0.9, 0.9, 0.5]), 3) == [0, 2]

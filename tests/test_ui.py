@@ -1,0 +1,154 @@
+"""The chat app for real: a running server, `gradio_client`, and Chromium driven by
+Playwright (Debian's browser, installed by .ci/run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HOSTILE = ("# Hostile test note\n\nThe hostile test note says <script>alert(1)</script> and "
+           "<b>bold</b> must stay literal text in the sources panel.\n")
+QUESTION = "Where is the second community diagnostic centre being built?"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PLAN_ASSISTANT_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True,
+                          text=True, env=env, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("app")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    (root / "corpus" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    assert _cli(root, "ingest", "--quiet").returncode == 0
+    port = _free_port()
+    env = {**os.environ, "PLAN_ASSISTANT_ROOT": str(root)}
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the app did not start: " + (process.stdout.read() if process.stdout
+                                                 else ""))
+    yield url, root
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _without_timings(answer: dict) -> dict:
+    return {k: v for k, v in answer.items() if k != "timings_ms"}
+
+
+def test_gradio_client_matches_the_cli(server):
+    from gradio_client import Client
+
+    url, root = server
+    result = Client(url, verbose=False).predict(QUESTION, api_name="/ask")
+    api = json.loads(result) if isinstance(result, str) else result
+    cli = json.loads(_cli(root, "ask", QUESTION, "--json").stdout)
+    assert _without_timings(api) == _without_timings(cli)
+    assert api["answered"] and "Hinckley" in api["answer"] and api["citations"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield instance
+        instance.close()
+
+
+def _ask(page, question: str) -> None:
+    before = page.locator("#chat .message").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .message').length >= n + 2", arg=before,
+        timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('#chat .message:last-child')?.innerText.includes('…')",
+        timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def test_chat_in_a_real_browser(server, browser, tmp_path):
+    url, root = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+
+    _ask(page, QUESTION)
+    chip = page.locator("#chat a.pa-chip").first
+    assert chip.inner_text() == "1"
+    card = page.locator("#sources #source-1")
+    assert "Hinckley" in card.inner_text()
+    assert card.locator("mark").count() == 1
+    pdf_cards = page.locator("#sources .pa-source", has_text="page ")
+    assert pdf_cards.count() >= 1
+    chip.click()
+    page.wait_for_function("() => location.hash === '#source-1'")
+    outline = card.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+
+    _ask(page, "What does the hostile test note say must stay literal?")
+    panel = page.locator("#sources")
+    text = panel.inner_text()
+    assert "<script>alert(1)</script>" in text and "<b>bold</b>" in text
+    assert panel.locator(".pa-passage b").count() == 0
+    assert panel.locator("script").count() == 0
+    assert dialogs == []
+    page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+
+    upload = tmp_path / "clinic-note.txt"
+    upload.write_text("Clinic note\n\nThe Oakham walk-in clinic will open on Tuesdays from "
+                      "spring 2025 for minor injuries.\n", encoding="utf-8")
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#upload input[type=file]").set_input_files(str(upload))
+    page.wait_for_timeout(1000)
+    page.locator("#add").click()
+    page.wait_for_function("() => document.body.innerText.includes('1 added')",
+                           timeout=120_000)
+    assert (root / "corpus" / "uploads" / "clinic-note.txt").is_file()
+    page.get_by_role("tab", name="Ask").click()
+    _ask(page, "When will the Oakham walk-in clinic open?")
+    assert "Oakham" in page.locator("#chat .message").last.inner_text()
+    assert "uploads/clinic-note.txt" in page.locator("#sources").inner_text()
+    shots = ROOT / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "chat.png"), full_page=True)
+    page.close()
