@@ -30,6 +30,8 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _MONEY = re.compile(r"£|\bmillion\b|\bbn\b|\d+m\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
+_JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
+            "from", "as", "is", "are", "was", "were", "that", "its", "their"}
 CACHE_SIZE = 20_000  # sentence vectors kept (about 30 MB)
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 _FRAMING = re.compile(
@@ -56,8 +58,11 @@ def split_sentences(text: str) -> list[str]:
             line = line.strip()
             if not line:
                 continue
+            heading = (len(current.split()) <= 6 and current[-1:].isalnum()  # "7. Mental
+                       and line[:1].isupper()                            # health" above
+                       and current.split()[-1].lower() not in _JOINERS)  # its paragraph
             if (_BULLET.match(line) or "|" in line or "|" in current or current.endswith(":")
-                    or not current):
+                    or heading or not current):
                 if current:
                     units.append(current)
                 current = _BULLET.sub("", line)

@@ -116,7 +116,7 @@ class Summarizer:
     def _candidates(self, hits: list[Hit]) -> list[Sentence]:
         """Sentences that can stand as a point: claims, not questions, headings or fragments."""
         return [s for s in self.assistant.scorer.sentences(hits)
-                if len(s.text.split()) >= 6 and s.text.rstrip()[-1:] not in "?:"
+                if len(s.text.split()) >= 6 and s.text.rstrip()[-1:] in ".;!)\"”'’"
                 and "|" not in s.text and not s.text.lower().startswith(
                     ("this is an unofficial", "it is not a publication", "sources", "source:"))]
 
@@ -138,7 +138,7 @@ class Summarizer:
         chosen = mmr(vectors[keep], relevance[keep], LENGTHS.get(length, 10))
         pool = [s for s, k in zip(sentences, keep, strict=True) if k]
         picked = [pool[i] for i in chosen]
-        numbering: dict[int, int] = {}
+        numbering: dict[tuple, int] = {}
         lead = [self._point(s, hits, numbering) for s in picked[:2]]
         groups: dict[str, Section] = {}
         for sentence in picked[2:]:
@@ -146,11 +146,13 @@ class Summarizer:
             heading = chunk.section or chunk.title
             groups.setdefault(heading, Section(heading)).points.append(
                 self._point(sentence, hits, numbering))
-        facts = [self._point(pool[i], hits, numbering) for i in
-                 mmr(vectors[keep], relevance[keep], 30) if FACT.search(pool[i].text)][:8]
+        fact_sentences = [pool[i] for i in mmr(vectors[keep], relevance[keep], 30)
+                          if FACT.search(pool[i].text)][:8]
+        facts = [self._point(s, hits, numbering) for s in fact_sentences]
+        sections = _merge_single_points(list(groups.values()))
         notice = self._little(topic) if len(picked) < 3 else None
-        return Brief(topic, title, lead, list(groups.values()), facts,
-                     self._citations(hits, numbering, picked), notice)
+        return Brief(topic, title, lead, sections, facts,
+                     self._citations(hits, numbering, picked + fact_sentences), notice)
 
     def digest(self, source: str, per_section: int = 2) -> Brief:
         """Walk one document in order: the most central sentences of each section or page."""
@@ -166,7 +168,7 @@ class Summarizer:
             chunk = snapshot.chunks[row]
             key = chunk.section or (f"Page {chunk.page}" if chunk.page else record.title)
             groups.setdefault(key, []).append(row)
-        numbering: dict[int, int] = {}
+        numbering: dict[tuple, int] = {}
         hits = [Hit(snapshot.chunks[row], row, rank, 1.0) for rank, row in
                 enumerate(rows, start=1)]
         by_row = {hit.row: index for index, hit in enumerate(hits)}
@@ -187,29 +189,49 @@ class Summarizer:
                      self._citations(hits, numbering, picked_all))
 
     @staticmethod
-    def _point(sentence: Sentence, hits: list[Hit], numbering: dict[int, int]) -> Point:
-        number = numbering.setdefault(sentence.hit, len(numbering) + 1)
-        text = sentence.text[:1].upper() + sentence.text[1:]
+    def _key(hit: Hit) -> tuple:
+        """One reference per document, page and section, however many passages it gives."""
+        return hit.chunk.source, hit.chunk.page, hit.chunk.section
+
+    def _point(self, sentence: Sentence, hits: list[Hit], numbering: dict[tuple, int]) -> Point:
+        number = numbering.setdefault(self._key(hits[sentence.hit]), len(numbering) + 1)
+        text = sentence.text.rstrip()
+        text = text[:1].upper() + text[1:-1] + ("." if text.endswith(";") else text[-1:])
         return Point(text, [number])
 
-    @staticmethod
-    def _citations(hits: list[Hit], numbering: dict[int, int],
+    def _citations(self, hits: list[Hit], numbering: dict[tuple, int],
                    picked: list[Sentence]) -> list[dict]:
-        quotes = {}
+        passages: dict[tuple, list[str]] = {}
+        quotes: dict[tuple, str] = {}
+        used = {sentence.hit for sentence in picked}
+        for index in sorted(used):
+            texts = passages.setdefault(self._key(hits[index]), [])
+            if hits[index].chunk.text not in texts:
+                texts.append(hits[index].chunk.text)
         for sentence in picked:
-            quotes.setdefault(sentence.hit, sentence.text)
+            quotes.setdefault(self._key(hits[sentence.hit]), sentence.text)
         out = []
-        for index, number in sorted(numbering.items(), key=lambda item: item[1]):
-            chunk = hits[index].chunk
-            out.append({"id": number, "source": chunk.source, "title": chunk.title,
-                        "page": chunk.page, "section": chunk.section, "text": chunk.text,
-                        "score": round(hits[index].score, 6), "quote": quotes.get(index)})
+        for key, number in sorted(numbering.items(), key=lambda item: item[1]):
+            source, page, section = key
+            title = next(h.chunk.title for h in hits if self._key(h) == key)
+            out.append({"id": number, "source": source, "title": title, "page": page,
+                        "section": section, "text": "\n…\n".join(passages.get(key, [])),
+                        "score": 1.0, "quote": quotes.get(key)})
         return out
 
     @staticmethod
     def _little(topic: str) -> str:
         return (f"The documents say little about {topic}: only the points below were found. "
                 "Check the wording of the topic, or add documents that cover it.")
+
+
+def _merge_single_points(sections: list[Section]) -> list[Section]:
+    """Sections of one point read choppily: gather them under "Other points"."""
+    if len(sections) <= 2:
+        return sections
+    kept = [s for s in sections if len(s.points) > 1]
+    others = [p for s in sections if len(s.points) == 1 for p in s.points]
+    return kept + ([Section("Other points", others)] if others else [])
 
 
 def mmr(vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
