@@ -69,7 +69,8 @@ def _drop_edges(page: str, running: set[str], edge: int) -> str:
     content = [i for i, ln in enumerate(lines) if ln.strip()]
     edges = set(content[:edge] + content[-edge:])
     kept = [ln for i, ln in enumerate(lines) if not (i in edges and _line_key(ln) in running)]
-    return "\n".join(kept).strip()
+    remaining = "\n".join(kept).strip()
+    return remaining or page.strip()  # a page that is all "running" lines is its content
 
 
 def garbled_reason(text: str) -> str | None:

@@ -29,6 +29,16 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
                      r"thirteen|hundred|thousand|million|half|third|quarter)\b", re.IGNORECASE)
 _MONEY = re.compile(r"£|\bmillion\b|\bbn\b|\d+m\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_WORD_NUMBER = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"thirteen|hundred|thousand|million|half|third|quarter)\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?")
+_COUNTED = re.compile(
+    r"\bhow many (?:more |extra |new |other )?((?:[a-z][a-z'-]* ){0,4}?[a-z][a-z'-]*?)"
+    r"(?= (?:will|would|are|is|does|do|did|have|has|had|were|was|in|of|for|across|at|by|on|"
+    r"can|could|should|there|per|a|each|does)\b|\?|$)")
+_ROLE = re.compile(r"^who (?:is |was |are |were )?(?:the )?(?:current |new |former )?"
+                   r"(chairs?|leads?|heads?|runs?|manages?|directs?|chair|leader|director|"
+                   r"manager|head|chief|mayor|president|minister|secretary|governor)\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
 _JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
             "from", "as", "is", "are", "was", "were", "that", "its", "their"}
@@ -101,9 +111,24 @@ def question_kind(question: str) -> str | None:
 
 
 def has_kind(kind: str | None, text: str) -> bool:
-    """Whether a sentence could answer a question of that kind at all."""
+    """Whether a sentence could answer a question of that kind at all (a count needs a
+    number that is not just a year)."""
+    if kind == "number":
+        return bool(_WORD_NUMBER.search(text)) or any(
+            not _YEAR.fullmatch(n) for n in re.findall(r"\d[\d,./]*\d|\d", text))
     pattern = _KIND_PATTERNS.get(kind or "")
     return pattern is None or pattern.search(text) is not None
+
+
+def required_words(question: str) -> list[str]:
+    """Words an answer must mention: the thing counted in "how many X", the role in "who
+    chairs / who is the chair of"."""
+    q = question.lower()
+    if counted := _COUNTED.search(q):
+        return [counted.group(1).split()[-1]]
+    if role := _ROLE.search(q):
+        return [role.group(1)]
+    return []
 
 
 class EvidenceScorer:

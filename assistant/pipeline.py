@@ -18,7 +18,13 @@ import numpy as np
 from assistant.answer import Answer, AnswerBackend, Evidence, finalise, refusal_text
 from assistant.config import Settings
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
-from assistant.evidence import EvidenceScorer, focus, has_kind, question_kind
+from assistant.evidence import (
+    EvidenceScorer,
+    focus,
+    has_kind,
+    question_kind,
+    required_words,
+)
 from assistant.glossary import expand_query
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
@@ -96,7 +102,8 @@ class Assistant:
 
     def gather(self, question: str, hits: list[Hit]) -> Evidence:
         """Score every sentence, then find how much of the question the best sentences of the
-        right kind cover (a "how many" question needs a sentence with a number in it).
+        right kind cover (a "how many beds" question needs a sentence with a number and
+        "beds" in it).
 
         Typed coverage is the highest IDF-weighted share of the question's terms found in one
         of the top-scoring sentences (with its passage's title › section header) that has the
@@ -105,15 +112,17 @@ class Assistant:
         """
         sentences = self.scorer.sentences(hits)
         scores, cosines = self.scorer.score(question, sentences, hits)
-        terms = self.retriever.lexical.terms(focus(question))
+        lexical = self.retriever.lexical
+        terms = lexical.terms(focus(question))
         kind = question_kind(question)
+        required = set(lexical.terms(" ".join(required_words(question))))
         typed = 0.0
         for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
             sentence = sentences[index]
-            if has_kind(kind, sentence.text):
-                text = f"{hits[sentence.hit].chunk.header} {sentence.text}"
-                typed = max(typed, self.scorer.coverage(
-                    terms, expand_query(text, self.snapshot.glossary)))
+            text = expand_query(f"{hits[sentence.hit].chunk.header} {sentence.text}",
+                                self.snapshot.glossary)
+            if has_kind(kind, sentence.text) and required <= set(lexical.terms(text)):
+                typed = max(typed, self.scorer.coverage(terms, text))
         return Evidence(question, hits, sentences, scores, cosines, typed)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
