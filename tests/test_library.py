@@ -1,0 +1,36 @@
+import pytest
+
+from assistant import library
+from assistant.errors import DocumentError
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("../../x.pdf", "x.pdf"), ("..\\..\\evil.PDF", "evil.pdf"), ("-rf.md", "rf.md"),
+    (".hidden.txt", "hidden.txt"), ("Plan é 2024.docx", "Plan e 2024.docx"),
+    ("a/b/c<script>.html", "c_script_.html"), ("", "document"), ("noext", "noext"),
+])
+def test_safe_filename(name, safe):
+    assert library.safe_filename(name) == safe
+
+
+def test_store_upload_sanitises_and_never_overwrites(tmp_path):
+    upload = tmp_path / "tmpupload"
+    upload.write_text("hello")
+    corpus = tmp_path / "corpus"
+    first = library.store_upload(upload, "../../notes.txt", corpus)
+    second = library.store_upload(upload, "notes.txt", corpus)
+    assert first == corpus / "uploads" / "notes.txt"
+    assert second == corpus / "uploads" / "notes-1.txt"
+    assert library.is_upload(first, corpus) and not library.is_upload(upload, corpus)
+
+
+def test_disallowed_types_and_oversize_are_rejected(tmp_path, monkeypatch):
+    upload = tmp_path / "f"
+    upload.write_bytes(b"x" * 2048)
+    with pytest.raises(DocumentError, match="not accepted"):
+        library.store_upload(upload, "payload.exe", tmp_path / "corpus")
+    monkeypatch.setattr(library, "MAX_UPLOAD_BYTES", 1024)
+    with pytest.raises(DocumentError, match="upload limit"):
+        library.store_upload(upload, "big.pdf", tmp_path / "corpus")
+    assert not (tmp_path / "corpus" / "uploads").exists() or \
+        not any((tmp_path / "corpus" / "uploads").iterdir())
