@@ -54,12 +54,12 @@ def _read_batch(path: Path, key: str) -> list[str]:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.embeddings import make_embedder
     from assistant.ingest import ingest
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [settings.corpus]
-    embedder = SentenceTransformerEmbedder(settings.model)
+    embedder = make_embedder(settings.model, settings.embedding_backend)
     report = ingest(paths, settings, embedder, rebuild=args.rebuild,
                     show_progress=not args.quiet)
     if args.json:

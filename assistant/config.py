@@ -42,6 +42,7 @@ class Settings:
     index: Path | None = None
     corpus: Path | None = None
     model: str = BUNDLED_MODEL
+    embedding_backend: str = "onnx-int8"
     chunk_size: int = 200
     chunk_overlap: int = 30
     batch_size: int = 32

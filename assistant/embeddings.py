@@ -113,3 +113,16 @@ class SentenceTransformerEmbedder(Embedder):
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def make_embedder(model: str, backend: str = "onnx-int8") -> Embedder:
+    """The configured embedder: `onnx-int8` (default, fastest), `onnx-fp32` or `torch`."""
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model)
+    if backend in ("onnx-int8", "onnx-fp32"):
+        from assistant.embeddings_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(model, backend.removeprefix("onnx-"))
+    from assistant.errors import ConfigError
+
+    raise ConfigError(f"embedding_backend={backend!r}: choose onnx-int8, onnx-fp32 or torch")

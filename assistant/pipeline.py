@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.answer import Answer, AnswerBackend, Evidence, finalise, refusal_text
 from assistant.config import Settings
-from assistant.embeddings import Embedder, SentenceTransformerEmbedder
+from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
     focus,
@@ -66,7 +66,8 @@ class Assistant:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or SentenceTransformerEmbedder(self.settings.model)
+        return self._embedder or make_embedder(self.settings.model,
+                                               self.settings.embedding_backend)
 
     @cached_property
     def snapshot(self) -> IndexSnapshot:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.embeddings import make_embedder
 from assistant.ingest import ingest
 from assistant.pipeline import Assistant
 from assistant.summarize import Summarizer
@@ -25,7 +25,7 @@ OUT = ROOT / "docs" / "examples"
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index=Path(tmp) / "index")
-        embedder = SentenceTransformerEmbedder(settings.model)
+        embedder = make_embedder(settings.model, settings.embedding_backend)
         ingest([ROOT / "corpus"], settings, embedder, show_progress=False)
         summarizer = Summarizer(Assistant(settings, embedder=embedder))
         briefs = {

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.embeddings import make_embedder
 from assistant.evaluation.qa import load_qa
 from assistant.evaluation.runner import run, summarise
 from assistant.ingest import ingest
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory) -> dict:
     settings = Settings(index=tmp_path_factory.mktemp("gate") / "index")
-    embedder = SentenceTransformerEmbedder(settings.model)
+    embedder = make_embedder(settings.model, settings.embedding_backend)
     ingest([ROOT / "corpus"], settings, embedder, show_progress=False)
     assistant = Assistant(settings, embedder=embedder)
     records = run(assistant, load_qa(ROOT / "eval" / "qa.jsonl"), show_progress=False)

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from assistant.config import Settings
-from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.embeddings import make_embedder
 from assistant.ingest import ingest
 from assistant.pipeline import Assistant
 from assistant.summarize import Summarizer, mmr, readability, write_docx
@@ -21,7 +21,7 @@ PDF = "corpus/llr-plan-sections-digest.pdf"
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     settings = Settings(index=tmp_path_factory.mktemp("brief") / "index")
-    embedder = SentenceTransformerEmbedder(settings.model)
+    embedder = make_embedder(settings.model, settings.embedding_backend)
     ingest([ROOT / "corpus"], settings, embedder, show_progress=False)
     return settings
 
