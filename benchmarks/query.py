@@ -1,0 +1,95 @@
+"""Query latency: `search` and `ask` in process, brute-force numpy as a baseline, and the CLI's
+wall time for one question from a cold start (interpreter, imports, model and index load).
+
+Questions are eval/qa.jsonl's; each is asked `--repeat` times after a warm-up pass, and the
+figures are p50/p95 over all of them. Runs on a fresh index of the sample corpus.
+
+    .venv/bin/python benchmarks/query.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"p50": round(statistics.median(ordered), 2),
+            "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2)}
+
+
+def timed(function, items: list[str], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        for item in items:
+            started = time.perf_counter()
+            function(item)
+            out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def main() -> None:
+    from assistant.config import Settings
+    from assistant.evaluation.qa import load_qa
+    from assistant.ingest import ingest
+    from assistant.pipeline import Assistant
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "query.json")
+    args = parser.parse_args()
+    questions = [item.question for item in load_qa(ROOT / "eval" / "qa.jsonl")]
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(index=Path(tmp) / "index")
+        assistant = Assistant(settings)
+        ingest([ROOT / "corpus"], settings, assistant.embedder, show_progress=False)
+        for question in questions:  # warm-up: model, index, BM25, sentence cache
+            assistant.ask(question)
+        embed = assistant.embedder.embed_batch
+        vectors = assistant.snapshot.embeddings
+        results["embed query only"] = percentiles(timed(embed_one(embed), questions,
+                                                        args.repeat))
+        results["numpy brute force (embed + scan)"] = percentiles(timed(
+            lambda q: np.argsort(-(vectors @ embed([q])[0]))[:5], questions, args.repeat))
+        results["search (hybrid)"] = percentiles(timed(assistant.search, questions,
+                                                       args.repeat))
+        results["ask (extractive)"] = percentiles(timed(assistant.ask, questions, args.repeat))
+        cold = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "assistant", "ask", questions[0], "--index",
+                            str(settings.index), "--json"], check=True, capture_output=True)
+            cold.append((time.perf_counter() - started) * 1000)
+        results["CLI ask, cold start"] = percentiles(cold)
+        helps = []
+        for _ in range(5):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "assistant", "--help"], check=True,
+                           capture_output=True)
+            helps.append((time.perf_counter() - started) * 1000)
+        results["CLI --help"] = percentiles(helps)
+    print(f"{'what':<36} {'p50 ms':>9} {'p95 ms':>9}")
+    for name, figures in results.items():
+        print(f"{name:<36} {figures['p50']:>9.1f} {figures['p95']:>9.1f}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+
+
+def embed_one(embed):
+    return lambda question: embed([question])
+
+
+if __name__ == "__main__":
+    main()
