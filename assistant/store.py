@@ -168,8 +168,9 @@ class IndexStore:
             raise IndexMismatchError(
                 f"index at {self.directory} was built with embedding model '{model['name']}' "
                 f"({model['dimension']} dims) but the configured model is '{expect_model}': "
-                "rebuild it with `plan-assistant ingest --rebuild`, or set the model back to "
-                f"'{model['name']}'"
+                "rebuild it with `plan-assistant ingest --rebuild`, or configure the model "
+                "and embedding_backend it was built with (a name ending '#onnx-int8' means "
+                "embedding_backend = \"onnx-int8\"; no suffix means \"torch\")"
             )
         data_dir = self.directory / manifest["generation"]
         for name, expected in manifest["files"].items():
