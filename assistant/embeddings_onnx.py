@@ -45,12 +45,12 @@ def _fingerprint(model_dir: Path) -> str:
 def export(model_dir: Path, variant: str, target: Path) -> Path:
     """Export, optimise and (for int8) quantise; each file is written under a temporary name
     and renamed into place, so concurrent first uses never see a partial model."""
-    import torch
-    from sentence_transformers import SentenceTransformer
-
     target.mkdir(parents=True, exist_ok=True)
     fp32 = target / "model-fp32.onnx"
-    if not fp32.is_file():
+    if not fp32.is_file():  # torch is imported only to build the model, never to run it
+        import torch
+        from sentence_transformers import SentenceTransformer
+
         st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         transformer = st[0].auto_model.eval()
 
