@@ -322,13 +322,23 @@ def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks
                    [brief_view, brief_md, brief_docx], concurrency_limit=ANSWER_CONCURRENCY,
                    concurrency_id="answer", api_visibility="private")
         library_outputs = [library_status, table, to_remove, documents]
-        add.click(partial(add_documents, state), uploads, library_outputs,
-                  concurrency_limit=1, concurrency_id="library", api_visibility="private")
-        rebuild.click(partial(reindex, state), None, library_outputs, concurrency_limit=1,
+
+        def on_add(files: list | None, request: gr.Request,
+                   progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
+            return add_documents(state, files, request, progress)
+
+        def on_reindex(request: gr.Request):
+            return reindex(state, request)
+
+        def on_remove(source: str | None, request: gr.Request):
+            return remove_document(state, source, request)
+
+        add.click(on_add, uploads, library_outputs, concurrency_limit=1,
+                  concurrency_id="library", api_visibility="private")
+        rebuild.click(on_reindex, None, library_outputs, concurrency_limit=1,
                       concurrency_id="library", api_visibility="private")
-        remove_button.click(partial(remove_document, state), to_remove, library_outputs,
-                            concurrency_limit=1, concurrency_id="library",
-                            api_visibility="private")
+        remove_button.click(on_remove, to_remove, library_outputs, concurrency_limit=1,
+                            concurrency_id="library", api_visibility="private")
 
         def ask(question: str) -> dict:
             """The `ask --json` object for one question over this app's index."""

@@ -22,6 +22,13 @@ REDUNDANT_OVERLAP = 0.6
 _DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
 
 
+def _not_a_claim(text: str) -> bool:
+    """A question, a list's lead-in or a bare heading ("Children and young people")."""
+    words = len(text.split())
+    return text.rstrip()[-1:] in "?:" or words < 4 or (
+        words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’")
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
@@ -51,7 +58,7 @@ class ExtractiveBackend(AnswerBackend):
         words = 0
         for index in order:
             sentence = evidence.sentences[index]
-            if sentence.text.rstrip()[-1:] in "?:":  # a question or a list's lead-in
+            if _not_a_claim(sentence.text):
                 continue
             if picked and (evidence.scores[index] < KEEP_RATIO * best
                            or len(picked) >= MAX_SENTENCES):
