@@ -116,7 +116,8 @@ class Summarizer:
     def _candidates(self, hits: list[Hit]) -> list[Sentence]:
         """Sentences that can stand as a point: claims, not questions, headings or fragments."""
         return [s for s in self.assistant.scorer.sentences(hits)
-                if len(s.text.split()) >= 6 and s.text.rstrip()[-1:] in ".;!)\"”'’"
+                if (len(s.text.split()) >= 8 or (len(s.text.split()) >= 6
+                                                 and s.text.rstrip()[-1:] in ".;!)\"”'’"))
                 and "|" not in s.text and not s.text.lower().startswith(
                     ("this is an unofficial", "it is not a publication", "sources", "source:"))]
 
@@ -195,8 +196,8 @@ class Summarizer:
 
     def _point(self, sentence: Sentence, hits: list[Hit], numbering: dict[tuple, int]) -> Point:
         number = numbering.setdefault(self._key(hits[sentence.hit]), len(numbering) + 1)
-        text = sentence.text.rstrip()
-        text = text[:1].upper() + text[1:-1] + ("." if text.endswith(";") else text[-1:])
+        text = sentence.text.rstrip().rstrip(";")
+        text = text[:1].upper() + text[1:] + ("" if text[-1:] in ".!?)\"”'’" else ".")
         return Point(text, [number])
 
     def _citations(self, hits: list[Hit], numbering: dict[tuple, int],
