@@ -48,7 +48,7 @@ def answer_html(answer: dict) -> str:
     return body
 
 
-def document_link(source: str, page: int | None, file_url: str | None) -> str | None:
+def document_link(page: int | None, file_url: str | None) -> str | None:
     if not file_url:
         return None
     return file_url + (f"#page={page}" if page else "")
@@ -81,8 +81,7 @@ def sources_html(citations: list[dict], links: dict[str, str] | None = None,
         page = f"page {citation['page']}" if citation["page"] else None
         meta = " · ".join(html.escape(part) for part in
                           (citation["section"], page, citation["source"]) if part)
-        link = document_link(citation["source"], citation["page"],
-                             (links or {}).get(citation["source"]))
+        link = document_link(citation["page"], (links or {}).get(citation["source"]))
         opener = (f'<a href="{html.escape(link)}" target="_blank" rel="noopener">Open in '
                   f'document{" at " + page if page else ""}</a>' if link else "")
         before, after = (context or {}).get(citation["id"], ("", ""))

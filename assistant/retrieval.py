@@ -111,6 +111,11 @@ class Retriever:
         if not sources:
             return None
         wanted = set(sources)
+        if unknown := sorted(wanted - set(self.snapshot.documents)):
+            from assistant.errors import ConfigError
+
+            raise ConfigError(f"not in the index: {', '.join(unknown)} (use the source names "
+                              "that `ingest --json` reports, e.g. corpus/file.pdf)")
         return np.array([i for i, c in enumerate(self.snapshot.chunks) if c.source in wanted],
                         dtype=np.int64)
 

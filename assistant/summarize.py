@@ -268,7 +268,7 @@ def write_docx(brief: Brief, path) -> None:
         return point.text.rstrip() + " " + "".join(f"[{n}]" for n in point.citations)
 
     if brief.notice:
-        word.add_paragraph(brief.notice).italic = True
+        word.add_paragraph().add_run(brief.notice).italic = True
     if brief.lead:
         word.add_paragraph(" ".join(cited(p) for p in brief.lead))
     for section in brief.sections:

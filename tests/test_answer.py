@@ -73,3 +73,10 @@ def test_headings_questions_and_lead_ins_are_never_answers(text, skipped):
     from assistant.answer.extractive import _not_a_claim
 
     assert _not_a_claim(text) is skipped
+
+
+def test_unknown_document_filter_is_an_error_naming_it(assistant):
+    from assistant.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not in the index: nope.md"):
+        assistant.ask("What does the plan say?", sources=["nope.md"])

@@ -123,7 +123,3 @@ class AnswerBackend(ABC):
         from assistant.followup import condense
 
         return condense(question, history)
-
-
-def backend_names() -> list[str]:
-    return ["extractive", "openai", "llamacpp"]
