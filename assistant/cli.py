@@ -352,6 +352,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FATAL
+    except OSError as exc:  # unwritable folder, a file where a folder should be, full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc} (check the path and its permissions)",
+              file=sys.stderr)
+        return EXIT_FATAL
     except KeyboardInterrupt:
         print("interrupted: the index was not changed", file=sys.stderr)
         return EXIT_FATAL

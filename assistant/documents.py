@@ -9,7 +9,6 @@ Unreadable files raise `DocumentError` with a reason a person understands.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,7 +279,7 @@ def _load_docx(path: Path, data: bytes) -> Document:
 
     try:
         word = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # python-docx surfaces zip, XML and attribute errors alike
         raise DocumentError(f"not a valid DOCX file ({type(exc).__name__})") from exc
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     first_heading: str | None = None

@@ -133,8 +133,10 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
                     continue
                 try:
                     document = load_document(path)
-                except DocumentError as exc:
-                    report.failed.append({"source": source, "error": str(exc)})
+                except Exception as exc:  # one file's failure must not stop the others
+                    reason = str(exc) if isinstance(exc, DocumentError) else \
+                        f"unexpected error reading the file ({type(exc).__name__}: {exc})"
+                    report.failed.append({"source": source, "error": reason[:300]})
                     if record:  # keep the last good version
                         kept[source] = record
                     continue

@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -41,6 +42,7 @@ from assistant.errors import (
 )
 
 FORMAT_VERSION = 1
+_GENERATION = re.compile(r"(\.tmp-)?data-\d{8}T\d{6}-[0-9a-f]{8}")
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 CHUNKS = "chunks.jsonl"
@@ -282,7 +284,8 @@ class IndexStore:
             return None
 
     def _remove_stale(self, keep: set[str | None]) -> None:
+        """Delete this index's own old generations and staging folders, nothing else."""
         for entry in self.directory.iterdir():
-            stale_data = entry.name.startswith("data-") and entry.name not in keep
-            if entry.is_dir() and (stale_data or entry.name.startswith(".tmp-")):
+            match = _GENERATION.fullmatch(entry.name)
+            if entry.is_dir() and match and (match.group(1) or entry.name not in keep):
                 shutil.rmtree(entry, ignore_errors=True)

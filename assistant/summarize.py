@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answer import neutralise_markers
 from assistant.evidence import Sentence
 from assistant.pipeline import Assistant
 from assistant.retrieval import Hit
@@ -144,7 +145,7 @@ class Summarizer:
         groups: dict[str, Section] = {}
         for sentence in picked[2:]:
             chunk = hits[sentence.hit].chunk
-            heading = chunk.section or chunk.title
+            heading = neutralise_markers(chunk.section or chunk.title)
             groups.setdefault(heading, Section(heading)).points.append(
                 self._point(sentence, hits, numbering))
         fact_sentences = [pool[i] for i in mmr(vectors[keep], relevance[keep], 30)
@@ -167,7 +168,8 @@ class Summarizer:
         groups: dict[str, list[int]] = {}
         for row in rows:
             chunk = snapshot.chunks[row]
-            key = chunk.section or (f"Page {chunk.page}" if chunk.page else record.title)
+            key = neutralise_markers(chunk.section or (f"Page {chunk.page}" if chunk.page
+                                                       else record.title))
             groups.setdefault(key, []).append(row)
         numbering: dict[tuple, int] = {}
         hits = [Hit(snapshot.chunks[row], row, rank, 1.0) for rank, row in
@@ -196,7 +198,7 @@ class Summarizer:
 
     def _point(self, sentence: Sentence, hits: list[Hit], numbering: dict[tuple, int]) -> Point:
         number = numbering.setdefault(self._key(hits[sentence.hit]), len(numbering) + 1)
-        text = sentence.text.rstrip().rstrip(";")
+        text = neutralise_markers(sentence.text).rstrip().rstrip(";")
         text = text[:1].upper() + text[1:] + ("" if text[-1:] in ".!?)\"”'’" else ".")
         return Point(text, [number])
 
@@ -215,8 +217,10 @@ class Summarizer:
         for key, number in sorted(numbering.items(), key=lambda item: item[1]):
             source, page, section = key
             title = next(h.chunk.title for h in hits if self._key(h) == key)
-            out.append({"id": number, "source": source, "title": title, "page": page,
-                        "section": section, "text": "\n…\n".join(passages.get(key, [])),
+            out.append({"id": number, "source": source, "title": neutralise_markers(title),
+                        "page": page,
+                        "section": neutralise_markers(section) if section else section,
+                        "text": "\n…\n".join(passages.get(key, [])),
                         "score": 1.0, "quote": quotes.get(key)})
         return out
 

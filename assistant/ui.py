@@ -70,9 +70,15 @@ class AppState:
         return links
 
     def context(self, answer: Answer) -> dict[int, tuple[str, str]]:
+        """Neighbouring passages of each citation; skipped when the library changed between
+        the answer and now (the row then belongs to another chunk)."""
+        snapshot = self.assistant.snapshot
         out = {}
         for citation in answer.citations:
-            before, after = self.assistant.snapshot.neighbours(citation.hit.row)
+            row = citation.hit.row
+            if row >= len(snapshot.chunks) or snapshot.chunks[row].id != citation.hit.chunk.id:
+                continue
+            before, after = snapshot.neighbours(row)
             out[citation.id] = (before.text if before else "", after.text if after else "")
         return out
 
@@ -163,7 +169,11 @@ def add_documents(state: AppState, files: list | None, request: gr.Request,
             messages.append(f"❌ {exc}")
     if stored:
         progress(0.1, desc="Indexing")
-        report = ingest(stored, state.settings, state.assistant.embedder, show_progress=False)
+        try:
+            report = ingest(stored, state.settings, state.assistant.embedder,
+                            show_progress=False)
+        except PlanAssistantError as exc:
+            return _library_outputs(state, f"⚠️ {exc}")
         state.assistant.reload()
         messages += [f"❌ {f['source']}: {f['error']}" for f in report.failed]
         messages += [f"⚠️ {w['source']}: {w['warning']}" for w in report.warnings]
@@ -178,8 +188,11 @@ def reindex(state: AppState, request: gr.Request):
     if not state.may_edit(request):
         return "Only administrators can change the library.", gr.update(), gr.update(), \
             gr.update()
-    report = ingest([state.settings.corpus], state.settings, state.assistant.embedder,
-                    show_progress=False)
+    try:
+        report = ingest([state.settings.corpus], state.settings, state.assistant.embedder,
+                        show_progress=False)
+    except PlanAssistantError as exc:
+        return _library_outputs(state, f"⚠️ {exc}")
     state.assistant.reload()
     return _library_outputs(state, f"Re-indexed: {report.added} added, {report.updated} "
                                    f"updated, {report.removed} removed, {len(report.failed)} "
@@ -195,7 +208,10 @@ def remove_document(state: AppState, source: str | None, request: gr.Request):
             gr.update()
     if not source:
         return _library_outputs(state, "Choose a document to remove.")
-    remove([source], state.settings, state.assistant.embedder)
+    try:
+        remove([source], state.settings, state.assistant.embedder)
+    except PlanAssistantError as exc:
+        return _library_outputs(state, f"⚠️ {exc}")
     path = state.settings.root / source
     if is_upload(path, state.settings.corpus):
         path.unlink(missing_ok=True)

@@ -78,5 +78,23 @@ def test_headings_questions_and_lead_ins_are_never_answers(text, skipped):
 def test_unknown_document_filter_is_an_error_naming_it(assistant):
     from assistant.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="not in the index: nope.md"):
+    with pytest.raises(ConfigError, match=r"not in the index: nope\.md"):
         assistant.ask("What does the plan say?", sources=["nope.md"])
+
+
+def test_bracketed_numbers_in_documents_never_pose_as_markers(settings, tmp_path,
+                                                             fake_embedder):
+    corpus = tmp_path / "brackets"
+    corpus.mkdir()
+    (corpus / "beds.md").write_text(
+        "# Hospital beds [2]\n\n## Capacity [1]\n\nThe ward holds forty patients [7]. "
+        "A new ward opened in 2021 [1]. See the annual report [2023].\n")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings.with_overrides(refusal_threshold=0.0),
+                          embedder=fake_embedder)
+    for question in ("How many patients does the ward hold?", "When did the new ward open?"):
+        assert_marker_rule(assistant.ask(question).to_json())
+    refused = Assistant(settings.with_overrides(refusal_threshold=1.0),
+                        embedder=fake_embedder).ask("Price of tea?").to_json()
+    assert_marker_rule(refused)
+    assert "Hospital beds (2)" in refused["answer"]

@@ -133,3 +133,11 @@ def test_bad_config_exits_1(tmp_path):
     (tmp_path / "assistant.toml").write_text("nonsense = 1\n")
     result = run("search", "x", env={"PLAN_ASSISTANT_ROOT": str(tmp_path)})
     assert result.returncode == 1 and "unknown setting" in result.stderr
+
+
+def test_a_file_where_the_index_folder_should_be_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = run("ingest", str(CORPUS), "--index", str(blocker), "--quiet")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert str(blocker) in result.stderr

@@ -84,3 +84,15 @@ def test_empty_snapshot_saves_and_loads(tmp_path):
         store.save(IndexSnapshot.empty("m", 8, 200, 30))
     loaded = store.load()
     assert loaded.chunks == [] and loaded.embeddings.shape == (0, 8)
+
+
+def test_saving_never_deletes_folders_it_did_not_create(tmp_path):
+    keep = tmp_path / "data-important"
+    keep.mkdir()
+    (keep / "f.txt").write_text("keep")
+    (tmp_path / ".tmp-notes").mkdir()
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        for n in (1, 2, 3):
+            store.save(_snapshot(n))
+    assert (keep / "f.txt").read_text() == "keep" and (tmp_path / ".tmp-notes").is_dir()

@@ -154,3 +154,16 @@ def test_unreadable_docx_with_tables(tmp_path):
     (tmp_path / "broken.docx").write_bytes(_zip())
     with pytest.raises(DocumentError, match="DOCX"):
         load_document(tmp_path / "broken.docx")
+
+
+def test_malformed_docx_internals_are_a_per_file_failure(tmp_path, settings, fake_embedder):
+    folder = tmp_path / "docx"
+    folder.mkdir()
+    for name, types in (("a.docx", "<Types/>"), ("b.docx", "garbage<")):
+        with zipfile.ZipFile(folder / name, "w") as archive:
+            archive.writestr("[Content_Types].xml", types)
+    (folder / "good.md").write_text("# Good\n\nIndexed despite the broken neighbours.")
+    report = ingest([folder], settings, fake_embedder, show_progress=False)
+    assert {Path(f["source"]).name for f in report.failed} == {"a.docx", "b.docx"}
+    assert all("not a valid DOCX" in f["error"] for f in report.failed)
+    assert report.documents == 1

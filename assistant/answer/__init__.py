@@ -17,7 +17,13 @@ import numpy as np
 from assistant.evidence import Sentence
 from assistant.retrieval import Hit
 
-MARKER = re.compile(r"\[(\d{1,3})\]")
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def neutralise_markers(text: str) -> str:
+    """Document text that looks like a citation marker ("[7]", "[2023]") becomes "(7)", so
+    that every "[n]" in an answer is one of ours."""
+    return MARKER.sub(r"(\1)", text)
 
 
 @dataclass
@@ -89,7 +95,7 @@ def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
 
     def renumber(match: re.Match) -> str:
         original = int(match.group(1))
-        if not 1 <= original <= len(hits):
+        if not 1 <= original <= len(hits):  # a marker to no passage is dropped
             return ""
         numbering.setdefault(original, len(numbering) + 1)
         return f"[{numbering[original]}]"
@@ -103,7 +109,8 @@ def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
 
 def refusal_text(question: str, hits: list[Hit]) -> str:
     """A plain "not covered" that makes no claim, naming the nearest topics that are."""
-    topics = list(dict.fromkeys(h.chunk.header for h in hits[:3] if h.chunk.header))
+    topics = list(dict.fromkeys(neutralise_markers(h.chunk.header) for h in hits[:3]
+                                if h.chunk.header))
     text = "The documents don't cover this: I found no passage that answers the question."
     if topics:
         text += " The closest topics they do cover: " + "; ".join(topics) + "."

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from assistant.answer import AnswerBackend, Draft, Evidence
+from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
 from assistant.evidence import Sentence
 
 MAX_SENTENCES = 3  # plus at most one antecedent
@@ -40,6 +40,7 @@ def _redundant(candidate: str, chosen: list[str]) -> bool:
 
 
 def _with_marker(text: str, number: int) -> str:
+    text = neutralise_markers(text)
     text = text[:1].upper() + text[1:]
     if text[-1] in ".!?":
         return f"{text[:-1]} [{number}]{text[-1]}"

@@ -15,7 +15,7 @@ import re
 from abc import abstractmethod
 from pathlib import Path
 
-from assistant.answer import MARKER, AnswerBackend, Draft, Evidence
+from assistant.answer import MARKER, AnswerBackend, Draft, Evidence, neutralise_markers
 from assistant.answer.extractive import ExtractiveBackend
 from assistant.config import Settings
 from assistant.errors import ConfigError
@@ -44,6 +44,7 @@ def _passage_block(number: int, hit: Hit) -> str:
     chunk = hit.chunk
     where = chunk.title + (f", page {chunk.page}" if chunk.page else "")
     text = chunk.text.replace("<", "‹").replace(">", "›")  # a passage cannot close its tag
+    text = neutralise_markers(text)  # nor offer "[n]" markers for the model to copy
     return f'<passage id="{number}" source="{where}">\n{text}\n</passage>'
 
 
