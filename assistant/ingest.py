@@ -8,7 +8,6 @@ reported and, if an earlier version was indexed, that version is kept. All writi
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -28,7 +27,7 @@ from assistant.documents import (
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, IndexMismatchError
 from assistant.glossary import build_glossary
-from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
+from assistant.store import DocumentRecord, IndexSnapshot, IndexStore, file_sha256
 
 
 @dataclass
@@ -85,8 +84,7 @@ def discover(paths: list[Path], root: Path) -> tuple[dict[str, Path], list[dict]
 
 def _sha256(path: Path) -> str | None:
     try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return file_sha256(path)
     except OSError:
         return None  # load_document reports the reason
 

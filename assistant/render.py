@@ -98,6 +98,13 @@ def sources_html(citations: list[dict], links: dict[str, str] | None = None,
     return "\n".join(cards)
 
 
+def reference(citation: dict) -> str:
+    """"Title — Section (source, page N)": how a citation is listed in every export."""
+    page = f", page {citation['page']}" if citation["page"] else ""
+    section = f" — {citation['section']}" if citation["section"] else ""
+    return f"{citation['title']}{section} ({citation['source']}{page})"
+
+
 def conversation_markdown(turns: list[dict]) -> str:
     """A conversation (each turn an ask JSON object) as Markdown with numbered references."""
     lines = ["# Plan Assistant conversation", ""]
@@ -105,10 +112,7 @@ def conversation_markdown(turns: list[dict]) -> str:
         lines += [f"## {number}. {turn['question']}", "", turn["answer"], ""]
         if turn["citations"]:
             lines.append("References:")
-            for c in turn["citations"]:
-                page = f", page {c['page']}" if c["page"] else ""
-                section = f" — {c['section']}" if c["section"] else ""
-                lines.append(f"- [{c['id']}] {c['title']}{section} ({c['source']}{page})")
+            lines += [f"- [{c['id']}] {reference(c)}" for c in turn["citations"]]
             lines.append("")
     return "\n".join(lines)
 

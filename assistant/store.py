@@ -106,12 +106,9 @@ class IndexSnapshot:
         return self._faiss
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_sha256(path: Path) -> str:
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -177,7 +174,7 @@ class IndexStore:
         data_dir = self.directory / manifest["generation"]
         for name, expected in manifest["files"].items():
             path = data_dir / name
-            if not path.is_file() or _sha256(path) != expected:
+            if not path.is_file() or file_sha256(path) != expected:
                 raise IndexCorruptError(
                     f"index file {path} is missing or fails its checksum (truncated or "
                     "modified): rebuild with `plan-assistant ingest --rebuild`"
@@ -252,7 +249,7 @@ class IndexStore:
         for name in (VECTORS, CHUNKS, GLOSSARY):
             with (staging / name).open("rb") as handle:
                 os.fsync(handle.fileno())
-            files[name] = _sha256(staging / name)
+            files[name] = file_sha256(staging / name)
         _fsync_dir(staging)
         staging.rename(self.directory / generation)
         manifest = {

@@ -19,6 +19,7 @@ import numpy as np
 from assistant.answer import neutralise_markers
 from assistant.evidence import Sentence
 from assistant.pipeline import Assistant
+from assistant.render import reference
 from assistant.retrieval import Hit
 
 LENGTHS = {"short": 5, "page": 10, "long": 16}
@@ -33,6 +34,9 @@ FACT = re.compile(r"\d|£|\b(January|February|March|April|May|June|July|August|S
 class Point:
     text: str
     citations: list[int]
+
+    def cited(self) -> str:
+        return self.text.rstrip() + " " + "".join(f"[{n}]" for n in self.citations)
 
 
 @dataclass
@@ -55,16 +59,13 @@ class Brief:
         return readability([p.text for s in self.sections for p in s.points])
 
     def to_markdown(self) -> str:
-        def cite(point: Point) -> str:
-            return point.text.rstrip() + " " + "".join(f"[{n}]" for n in point.citations)
-
         lines = [f"# {self.title}", ""]
         if self.notice:
             lines += [f"> {self.notice}", ""]
         if self.lead:
-            lines += [" ".join(cite(p) for p in self.lead), ""]
+            lines += [" ".join(p.cited() for p in self.lead), ""]
         for section in self.sections:
-            lines += [f"## {section.heading}", ""] + [f"- {cite(p)}" for p in section.points]
+            lines += [f"## {section.heading}", ""] + [f"- {p.cited()}" for p in section.points]
             lines.append("")
         if self.facts:
             lines += ["## Facts and figures", "", "| Fact | Source |", "|---|---|"]
@@ -72,10 +73,7 @@ class Brief:
                       for p in self.facts]
             lines.append("")
         lines += ["## References", ""]
-        for c in self.citations:
-            page = f", page {c['page']}" if c["page"] else ""
-            section = f" — {c['section']}" if c["section"] else ""
-            lines.append(f"{c['id']}. {c['title']}{section} ({c['source']}{page})")
+        lines += [f"{c['id']}. {reference(c)}" for c in self.citations]
         figures = self.readability()
         lines += ["", f"_Readability: {figures['words_per_sentence']:.0f} words a sentence, "
                       f"Flesch reading ease {figures['flesch_reading_ease']:.0f}._"]
@@ -267,18 +265,14 @@ def write_docx(brief: Brief, path) -> None:
     word = docx.Document()
     word.core_properties.title = brief.title
     word.add_heading(brief.title, level=1)
-
-    def cited(point: Point) -> str:
-        return point.text.rstrip() + " " + "".join(f"[{n}]" for n in point.citations)
-
     if brief.notice:
         word.add_paragraph().add_run(brief.notice).italic = True
     if brief.lead:
-        word.add_paragraph(" ".join(cited(p) for p in brief.lead))
+        word.add_paragraph(" ".join(p.cited() for p in brief.lead))
     for section in brief.sections:
         word.add_heading(section.heading, level=2)
         for point in section.points:
-            word.add_paragraph(cited(point), style="List Bullet")
+            word.add_paragraph(point.cited(), style="List Bullet")
     if brief.facts:
         word.add_heading("Facts and figures", level=2)
         table = word.add_table(rows=1, cols=2)
@@ -290,8 +284,5 @@ def write_docx(brief: Brief, path) -> None:
             row.cells[1].text = "".join(f"[{n}]" for n in point.citations)
     word.add_heading("References", level=2)
     for c in brief.citations:
-        page = f", page {c['page']}" if c["page"] else ""
-        section = f" — {c['section']}" if c["section"] else ""
-        word.add_paragraph(f"{c['title']}{section} ({c['source']}{page})",
-                           style="List Number")
+        word.add_paragraph(reference(c), style="List Number")
     word.save(str(path))
