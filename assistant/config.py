@@ -46,6 +46,7 @@ class Settings:
     chunk_size: int = 200
     chunk_overlap: int = 30
     batch_size: int = 32
+    vector_index: str = "auto"  # auto (exact below 100k chunks, HNSW above), flat, hnsw, ivfpq
     k: int = 5
     backend: str = "extractive"
     refusal_threshold: float = 0.475
@@ -78,6 +79,9 @@ class Settings:
                 f"chunk_overlap={self.chunk_overlap}: must be at least 0 and under half of "
                 f"chunk_size ({self.chunk_size})"
             )
+        from assistant.vector_index import choose_kind
+
+        choose_kind(0, self.vector_index)  # rejects an unknown kind with the choices
         if self.k < 1:
             raise ConfigError(f"k={self.k}: must be at least 1")
         if not 0.0 <= self.refusal_threshold <= 1.0:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embeddings import Embedder
-from assistant.retrieval import Hit, LexicalIndex
+from assistant.lexical import LexicalIndex
+from assistant.retrieval import Hit
 
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _SENTENCE_END = re.compile(

@@ -188,6 +188,7 @@ def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
         chunks=chunks,
         embeddings=np.concatenate([old.embeddings[rows], vectors]).astype(np.float32),
         glossary=build_glossary(chunk.text for chunk in chunks),
+        index_kind=settings.vector_index,
     )
 
 

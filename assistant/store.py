@@ -1,19 +1,29 @@
-"""The index on disk: a FAISS index, a chunk table and a manifest, saved atomically.
+"""The index on disk: vectors, a FAISS index, a chunk table and a manifest, saved atomically.
 
 Layout of an index folder:
 
-    manifest.json          the commit point: format version, model, chunk settings, documents
-                           (content hash, pages, chunks, warnings) and a checksum per data file
-    data-<generation>/     vectors.faiss (inner product on unit vectors), chunks.jsonl
-                           (one chunk a line, in FAISS row order: readable with any editor)
-                           and glossary.json (acronyms found in the corpus)
+    manifest.json          the commit point: format version, model, chunk settings, index kind,
+                           documents (content hash, pages, chunks, warnings) and a checksum and
+                           size per data file
+    data-<generation>/     vectors.npy (the exact unit vectors, memory-mapped on load),
+                           vectors.faiss (the search index: exact, HNSW or IVF-PQ by size, see
+                           vector_index.py), chunks.sqlite (one row per chunk, row number =
+                           FAISS id), lexical/ (the BM25 index, memory-mapped) and
+                           glossary.json (acronyms found in the corpus)
     .lock                  held by the one process allowed to write
 
 Why not llama-index's `FaissVectorStore`: it cannot delete vectors, has no metadata, and
 persists in place (a crash mid-write leaves a broken store). Documents change, so every save
 writes a complete new generation beside the old one and then swaps `manifest.json` with an
-atomic rename; readers always see either the old or the new generation. The flat index holds
-the exact vectors, so an update reuses them for unchanged documents instead of re-embedding.
+atomic rename; readers always see either the old or the new generation. The exact vectors are
+kept, so an update reuses them for unchanged documents instead of re-embedding.
+
+Loading is constant-time in the corpus size: nothing is parsed up front, vectors and BM25
+postings are memory-mapped and chunks are read from SQLite when asked for. Files up to
+`VERIFY_FULLY_BELOW` bytes are checked against their SHA-256 at every load; larger ones
+(hundreds of MB at a million chunks) by size, which catches truncation, the common damage.
+Format 1 indexes (chunks.jsonl, flat FAISS only) are still read, and the next save rewrites
+them in format 2.
 """
 
 from __future__ import annotations
@@ -27,12 +37,14 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from assistant import vector_index
+from assistant.chunk_table import ChunkTable, write_chunks
 from assistant.chunking import Chunk
 from assistant.errors import (
     IndexBusyError,
@@ -41,12 +53,17 @@ from assistant.errors import (
     IndexMissingError,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+VERIFY_FULLY_BELOW = 64 * 2**20
 _GENERATION = re.compile(r"(\.tmp-)?data-\d{8}T\d{6}-[0-9a-f]{8}")
 MANIFEST = "manifest.json"
-VECTORS = "vectors.faiss"
-CHUNKS = "chunks.jsonl"
+VECTORS = "vectors.npy"
+FAISS_INDEX = "vectors.faiss"
+CHUNKS = "chunks.sqlite"
+LEXICAL = "lexical"
 GLOSSARY = "glossary.json"
+V1_CHUNKS = "chunks.jsonl"
 
 
 @dataclass
@@ -66,16 +83,21 @@ class DocumentRecord:
 
 @dataclass
 class IndexSnapshot:
-    """A complete index in memory: chunks[i] is FAISS row i and embeddings[i] its vector."""
+    """A complete index: chunks[i] is FAISS row i and embeddings[i] its exact vector.
+
+    Built in memory by ingest (lists and arrays) or loaded from disk (a lazy `ChunkTable`,
+    memory-mapped vectors); code reading it cannot tell the difference.
+    """
 
     model: str
     dimension: int
     chunk_size: int
     chunk_overlap: int
     documents: dict[str, DocumentRecord]
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]
     embeddings: np.ndarray
     glossary: dict[str, str] = field(default_factory=dict)
+    index_kind: str = "auto"  # requested at save; the kind actually built is in the manifest
 
     @classmethod
     def empty(cls, model: str, dimension: int, chunk_size: int, chunk_overlap: int):
@@ -90,20 +112,31 @@ class IndexSnapshot:
         return (before if before and before.source == source else None,
                 after if after and after.source == source else None)
 
+    def rows_of(self, sources: set[str]) -> np.ndarray:
+        """Rows of every chunk from `sources`, ascending."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.rows_of(sources)
+        return np.array([i for i, c in enumerate(self.chunks) if c.source in sources],
+                        dtype=np.int64)
+
     @property
     def pages(self) -> int:
         return sum(doc.pages for doc in self.documents.values())
 
     def faiss_index(self):
-        """The FAISS index over `embeddings` (the one read from disk, when loaded)."""
+        """The FAISS search index (the one read from disk, when loaded)."""
         if getattr(self, "_faiss", None) is None:
-            import faiss
-
-            index = faiss.IndexFlatIP(self.dimension)
-            if len(self.embeddings):
-                index.add(np.ascontiguousarray(self.embeddings, dtype=np.float32))
-            self._faiss = index
+            kind = vector_index.choose_kind(len(self.embeddings), self.index_kind)
+            self._faiss = vector_index.build(self.embeddings, kind)
         return self._faiss
+
+    def lexical_index(self):
+        """The BM25 index (the one read from disk, when loaded)."""
+        if getattr(self, "_lexical", None) is None:
+            from assistant.lexical import LexicalIndex
+
+            self._lexical = LexicalIndex.build(self.chunks)
+        return self._lexical
 
 
 def file_sha256(path: Path) -> str:
@@ -145,10 +178,10 @@ class IndexStore:
                 f"{self.manifest_path} is unreadable ({exc}): rebuild the index with "
                 "`plan-assistant ingest --rebuild`"
             ) from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version") not in READABLE_VERSIONS:
             raise IndexMismatchError(
                 f"index at {self.directory} has format version {manifest.get('format_version')}"
-                f", this version reads {FORMAT_VERSION}: rebuild it with "
+                f", this version reads {READABLE_VERSIONS}: rebuild it with "
                 "`plan-assistant ingest --rebuild`"
             )
         missing = {"model", "generation", "files", "documents", "chunking"} - set(manifest)
@@ -173,12 +206,7 @@ class IndexStore:
             )
         data_dir = self.directory / manifest["generation"]
         for name, expected in manifest["files"].items():
-            path = data_dir / name
-            if not path.is_file() or file_sha256(path) != expected:
-                raise IndexCorruptError(
-                    f"index file {path} is missing or fails its checksum (truncated or "
-                    "modified): rebuild with `plan-assistant ingest --rebuild`"
-                )
+            self._verify(data_dir / name, expected)
         try:
             snapshot = self._read_generation(manifest, data_dir)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -188,27 +216,56 @@ class IndexStore:
             ) from exc
         return snapshot
 
+    @staticmethod
+    def _verify(path: Path, expected: str | dict) -> None:
+        """Size always, SHA-256 too for files small enough to hash quickly (format 1: hash)."""
+        digest, size = (expected, None) if isinstance(expected, str) else \
+            (expected["sha256"], expected["bytes"])
+        try:
+            actual = path.stat().st_size if path.is_file() else -1
+            intact = actual == size if size is not None else actual >= 0
+            if intact and (size is None or size < VERIFY_FULLY_BELOW):
+                intact = file_sha256(path) == digest
+        except OSError:
+            intact = False
+        if not intact:
+            raise IndexCorruptError(
+                f"index file {path} is missing or fails its checksum (truncated or "
+                "modified): rebuild with `plan-assistant ingest --rebuild`"
+            )
+
     def _read_generation(self, manifest: dict, data_dir: Path) -> IndexSnapshot:
-        model = manifest["model"]
         import faiss
 
-        vectors = faiss.read_index(str(data_dir / VECTORS))
-        with (data_dir / CHUNKS).open(encoding="utf-8") as handle:
-            chunks = [Chunk(**json.loads(line)) for line in handle if line.strip()]
-        if vectors.ntotal != len(chunks):
+        model, chunking = manifest["model"], manifest["chunking"]
+        if manifest["format_version"] == 1:
+            vectors = faiss.read_index(str(data_dir / FAISS_INDEX))
+            with (data_dir / V1_CHUNKS).open(encoding="utf-8") as handle:
+                chunks = [Chunk(**json.loads(line)) for line in handle if line.strip()]
+            embeddings = (vectors.reconstruct_n(0, vectors.ntotal) if vectors.ntotal
+                          else np.zeros((0, model["dimension"]), dtype=np.float32))
+            lexical = None
+        else:
+            from assistant.lexical import LexicalIndex
+
+            vectors = faiss.read_index(str(data_dir / FAISS_INDEX))
+            chunks = ChunkTable(data_dir / CHUNKS)
+            embeddings = np.load(data_dir / VECTORS, mmap_mode="r")
+            lexical = LexicalIndex.load(data_dir / LEXICAL)
+        if not vectors.ntotal == len(chunks) == len(embeddings):
             raise IndexCorruptError(
-                f"index at {self.directory} has {vectors.ntotal} vectors for {len(chunks)} "
-                "chunks: rebuild with `plan-assistant ingest --rebuild`"
+                f"index at {self.directory} has {vectors.ntotal} indexed vectors and "
+                f"{len(embeddings)} stored ones for {len(chunks)} chunks: rebuild with "
+                "`plan-assistant ingest --rebuild`"
             )
-        embeddings = (vectors.reconstruct_n(0, vectors.ntotal) if vectors.ntotal
-                      else np.zeros((0, model["dimension"]), dtype=np.float32))
         documents = {d["source"]: DocumentRecord(**d) for d in manifest["documents"]}
-        chunking = manifest["chunking"]
         glossary = json.loads((data_dir / GLOSSARY).read_text(encoding="utf-8"))
         snapshot = IndexSnapshot(model["name"], model["dimension"], chunking["chunk_size"],
                                  chunking["chunk_overlap"], documents, chunks, embeddings,
-                                 glossary)
+                                 glossary, manifest.get("vector_index", {}).get("requested",
+                                                                                 "auto"))
         snapshot._faiss = vectors
+        snapshot._lexical = lexical
         return snapshot
 
     @contextlib.contextmanager
@@ -239,17 +296,20 @@ class IndexStore:
         staging.mkdir(parents=True)
         import faiss
 
-        faiss.write_index(snapshot.faiss_index(), str(staging / VECTORS))
-        with (staging / CHUNKS).open("w", encoding="utf-8") as handle:
-            for chunk in snapshot.chunks:
-                handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+        np.save(staging / VECTORS, np.ascontiguousarray(snapshot.embeddings, dtype=np.float32))
+        index = snapshot.faiss_index()
+        faiss.write_index(index, str(staging / FAISS_INDEX))
+        write_chunks(staging / CHUNKS, snapshot.chunks)
+        snapshot.lexical_index().save(staging / LEXICAL)
         (staging / GLOSSARY).write_text(json.dumps(snapshot.glossary, indent=2,
                                                    ensure_ascii=False), encoding="utf-8")
         files = {}
-        for name in (VECTORS, CHUNKS, GLOSSARY):
-            with (staging / name).open("rb") as handle:
+        for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+            with path.open("rb") as handle:
                 os.fsync(handle.fileno())
-            files[name] = file_sha256(staging / name)
+            files[path.relative_to(staging).as_posix()] = {
+                "sha256": file_sha256(path), "bytes": path.stat().st_size}
+        _fsync_dir(staging / LEXICAL)
         _fsync_dir(staging)
         staging.rename(self.directory / generation)
         manifest = {
@@ -259,6 +319,8 @@ class IndexStore:
             "model": {"name": snapshot.model, "dimension": snapshot.dimension},
             "chunking": {"chunk_size": snapshot.chunk_size,
                          "chunk_overlap": snapshot.chunk_overlap},
+            "vector_index": {"requested": snapshot.index_kind,
+                             "kind": vector_index.kind_of(index)},
             "counts": {"documents": len(snapshot.documents), "pages": snapshot.pages,
                        "chunks": len(snapshot.chunks)},
             "files": files,

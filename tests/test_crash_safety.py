@@ -95,8 +95,9 @@ def test_second_ingest_is_told_the_index_is_being_updated(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("target_name", ["vectors.faiss", "vectors.npy", "chunks.sqlite"])
 @pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
-def test_damaged_index_files_are_detected_with_the_fix(tmp_path, damage):
+def test_damaged_index_files_are_detected_with_the_fix(tmp_path, damage, target_name):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.md").write_text("# A\n\nA small document about topic one.")
@@ -105,7 +106,7 @@ def test_damaged_index_files_are_detected_with_the_fix(tmp_path, damage):
                             "--index", str(index), "--quiet"], capture_output=True, timeout=300)
     assert built.returncode == 0
     generation = json.loads((index / "manifest.json").read_text())["generation"]
-    target = index / generation / "vectors.faiss"
+    target = index / generation / target_name
     if damage == "truncate":
         target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
     elif damage == "flip":

@@ -28,11 +28,11 @@ def test_save_then_load_round_trips_exactly(tmp_path):
     with store.write_lock():
         store.save(original)
     loaded = store.load(expect_model="m")
-    assert loaded.chunks == original.chunks
+    assert list(loaded.chunks) == original.chunks
     assert loaded.documents == original.documents
     np.testing.assert_array_equal(loaded.embeddings, original.embeddings)
     manifest = json.loads(store.manifest_path.read_text())
-    assert manifest["format_version"] == 1 and manifest["model"] == {"name": "m", "dimension": 8}
+    assert manifest["format_version"] == 2 and manifest["model"] == {"name": "m", "dimension": 8}
     assert manifest["counts"] == {"documents": 1, "pages": 1, "chunks": 3}
 
 
@@ -54,7 +54,7 @@ def test_tampered_data_file_fails_its_checksum(tmp_path):
     with store.write_lock():
         store.save(_snapshot())
     generation = json.loads(store.manifest_path.read_text())["generation"]
-    chunks = tmp_path / generation / "chunks.jsonl"
+    chunks = tmp_path / generation / "chunks.sqlite"
     chunks.write_bytes(chunks.read_bytes()[:-10])
     with pytest.raises(IndexCorruptError, match=r"checksum.*--rebuild"):
         store.load()
@@ -83,7 +83,7 @@ def test_empty_snapshot_saves_and_loads(tmp_path):
     with store.write_lock():
         store.save(IndexSnapshot.empty("m", 8, 200, 30))
     loaded = store.load()
-    assert loaded.chunks == [] and loaded.embeddings.shape == (0, 8)
+    assert list(loaded.chunks) == [] and loaded.embeddings.shape == (0, 8)
 
 
 def test_saving_never_deletes_folders_it_did_not_create(tmp_path):
@@ -96,3 +96,62 @@ def test_saving_never_deletes_folders_it_did_not_create(tmp_path):
         for n in (1, 2, 3):
             store.save(_snapshot(n))
     assert (keep / "f.txt").read_text() == "keep" and (tmp_path / ".tmp-notes").is_dir()
+
+
+def test_format_1_indexes_are_still_read(tmp_path):
+    import faiss
+
+    from assistant.store import file_sha256
+
+    original = _snapshot()
+    generation = "data-20260101T000000-0000abcd"
+    (tmp_path / generation).mkdir()
+    flat = faiss.IndexFlatIP(8)
+    flat.add(original.embeddings)
+    faiss.write_index(flat, str(tmp_path / generation / "vectors.faiss"))
+    (tmp_path / generation / "chunks.jsonl").write_text(
+        "".join(json.dumps(c.__dict__) + "\n" for c in original.chunks))
+    (tmp_path / generation / "glossary.json").write_text("{}")
+    files = {name: file_sha256(tmp_path / generation / name)
+             for name in ("vectors.faiss", "chunks.jsonl", "glossary.json")}
+    (tmp_path / "manifest.json").write_text(json.dumps({
+        "format_version": 1, "generation": generation, "model": {"name": "m", "dimension": 8},
+        "chunking": {"chunk_size": 200, "chunk_overlap": 30}, "files": files,
+        "documents": [original.documents["a.md"].__dict__]}))
+    store = IndexStore(tmp_path)
+    loaded = store.load("m")
+    assert list(loaded.chunks) == original.chunks
+    np.testing.assert_array_equal(loaded.embeddings, original.embeddings)
+    with store.write_lock():
+        store.save(loaded)  # the next save writes format 2
+    assert json.loads(store.manifest_path.read_text())["format_version"] == 2
+    assert list(store.load("m").chunks) == original.chunks
+
+
+def test_loaded_index_answers_lexical_and_filter_queries(tmp_path):
+    store = IndexStore(tmp_path)
+    snapshot = _snapshot(6)
+    with store.write_lock():
+        store.save(snapshot)
+    loaded = store.load()
+    assert loaded.rows_of({"a.md"}).tolist() == list(range(6))
+    scores = loaded.lexical_index().scores("text")
+    assert scores.shape == (6,) and (scores > 0).all()
+    manifest = json.loads(store.manifest_path.read_text())
+    assert manifest["vector_index"] == {"requested": "auto", "kind": "flat"}
+    assert {"vectors.npy", "vectors.faiss", "chunks.sqlite",
+            "glossary.json"} <= set(manifest["files"])
+
+
+def test_large_files_are_checked_by_size(tmp_path, monkeypatch):
+    import assistant.store as store_module
+
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(_snapshot())
+    monkeypatch.setattr(store_module, "VERIFY_FULLY_BELOW", 0)
+    generation = json.loads(store.manifest_path.read_text())["generation"]
+    vectors = tmp_path / generation / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes() + b"\0")
+    with pytest.raises(IndexCorruptError, match="checksum"):
+        store.load()

@@ -1,0 +1,114 @@
+"""BM25 over the chunks (bm25s): built at ingest, saved beside the vectors, memory-mapped on load.
+
+Tokenising and indexing a million chunks takes minutes, so the index is built once when the
+store saves a generation and loaded with bm25s's memory mapping afterwards; a process touches
+only the postings of the terms it is asked about.
+
+Leaves out fusion with the dense ranking (`retrieval.py`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from assistant.chunking import Chunk
+
+# bm25s's 33 English stop words plus question words and auxiliaries, which carry no topic:
+# without them "How many..." matches every passage that says "how" or "many".
+QUESTION_WORDS = """what which who whom whose when where why how many much does did do done
+doing have has had having been being were would could can should shall may might must its our
+we you your he she his her him them those than so about also any each please tell give me
+i my""".split()
+TOKENIZE_BATCH = 50_000  # chunks tokenised at a time: bounds memory at a million chunks
+
+
+def stopwords() -> list[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return sorted(set(STOPWORDS_EN) | set(QUESTION_WORDS))
+
+
+class LexicalIndex:
+    """BM25 over chunk text and its title/section header, English stop words, Snowball stems."""
+
+    def __init__(self, bm25=None) -> None:
+        import bm25s
+        import Stemmer
+
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stopwords = stopwords()
+        self._bm25 = bm25 if bm25 is not None else bm25s.BM25()
+
+    @classmethod
+    def build(cls, chunks: Iterable[Chunk]) -> LexicalIndex:
+        import bm25s
+
+        index = cls()
+        vocabulary: dict[str, int] = {}
+        documents: list[list[int]] = []
+        batch: list[str] = []
+
+        def flush() -> None:
+            tokens = bm25s.tokenize(batch, stopwords=index._stopwords, stemmer=index._stemmer,
+                                    return_ids=False, show_progress=False)
+            documents.extend([vocabulary.setdefault(t, len(vocabulary)) for t in doc]
+                             for doc in tokens)
+            batch.clear()
+
+        for chunk in chunks:
+            batch.append(f"{chunk.header}\n{chunk.text}")
+            if len(batch) == TOKENIZE_BATCH:
+                flush()
+        if batch:
+            flush()
+        if documents:
+            index._bm25.index(bm25s.tokenization.Tokenized(ids=documents, vocab=vocabulary),
+                              show_progress=False)
+        return index
+
+    def save(self, folder: Path) -> None:
+        """bm25s's own folder of named files (JSON vocabulary and parameters, numpy arrays)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._indexed:
+            self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        if not any(folder.iterdir()):
+            return cls()
+        return cls(bm25s.BM25.load(str(folder), mmap=True, show_progress=False))
+
+    @property
+    def _indexed(self) -> bool:
+        return bool(getattr(self._bm25, "vocab_dict", None))
+
+    def terms(self, text: str) -> list[str]:
+        import bm25s
+
+        tokens = bm25s.tokenize([text], stopwords=self._stopwords, stemmer=self._stemmer,
+                                return_ids=False, show_progress=False)[0]
+        return [token for token in tokens if token]
+
+    def idf(self, term: str) -> float:
+        """BM25's IDF; a term the corpus never uses gets the highest value."""
+        vocab = self._bm25.vocab_dict if self._indexed else {}
+        n = self._bm25.scores["num_docs"] if vocab else 1
+        df = 0
+        if term in vocab:  # the score matrix is CSC over terms: column length = df
+            indptr = self._bm25.scores["indptr"]
+            df = int(indptr[vocab[term] + 1] - indptr[vocab[term]])
+        return math.log((n - df + 0.5) / (df + 0.5) + 1)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk (zeros when no query term is in the vocabulary)."""
+        vocab = self._bm25.vocab_dict if self._indexed else {}
+        known = [term for term in self.terms(query) if term in vocab]
+        if not known:
+            return np.zeros(self._bm25.scores["num_docs"] if vocab else 0, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
