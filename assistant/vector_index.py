@@ -28,8 +28,9 @@ HNSW_M = 32  # graph degree: recall@10 >= 0.95 at 1M needs 32 on this data (benc
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 IVF_PQ_BYTES = 48  # product-quantiser sub-vectors of 8 bits: 48 bytes a vector
-IVF_NPROBE = 32
+IVF_NPROBE = 64
 RESCORE_FACTOR = 4  # approximate candidates fetched per wanted result, then re-scored
+RESCORE_MIN = 100  # ...and never fewer: re-scoring 100 vectors costs microseconds
 EXACT_SUBSET = 20_000  # a filter selecting fewer rows than this is scanned exactly
 IVF_MIN_VECTORS = 39 * 256  # what training 256 product-quantiser centroids needs
 
@@ -98,11 +99,12 @@ def search(index, vectors: np.ndarray, query: np.ndarray, n: int,
         scores = np.asarray(vectors[rows] @ query[0], dtype=np.float32)
         top = _top(scores, n)
         return [(int(rows[i]), float(scores[i])) for i in top]
-    params = _params(index, rows)
+    fetch = max(n * RESCORE_FACTOR, RESCORE_MIN)
+    params = _params(index, rows, fetch)
     if kind_of(index) == "flat":
         scores, found = index.search(query, min(n, index.ntotal), params=params)
         return [(int(r), float(s)) for s, r in zip(scores[0], found[0], strict=True) if r >= 0]
-    _, found = index.search(query, min(n * RESCORE_FACTOR, index.ntotal), params=params)
+    _, found = index.search(query, min(fetch, index.ntotal), params=params)
     candidates = np.sort(found[0][found[0] >= 0])  # ascending rows read the map in order
     scores = np.asarray(vectors[candidates] @ query[0], dtype=np.float32)
     return [(int(candidates[i]), float(scores[i])) for i in _top(scores, n)]
@@ -115,13 +117,13 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return np.argsort(-scores, kind="stable")
 
 
-def _params(index, rows: np.ndarray | None):
+def _params(index, rows: np.ndarray | None, fetch: int):
     import faiss
 
     selector = None if rows is None else faiss.IDSelectorBatch(rows)
     kind = kind_of(index)
     if kind == "hnsw":
-        return faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH)
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, fetch))
     if kind == "ivfpq":
         return faiss.SearchParametersIVF(sel=selector, nprobe=IVF_NPROBE)
     return None if selector is None else faiss.SearchParameters(sel=selector)

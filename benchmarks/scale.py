@@ -8,7 +8,8 @@ without being near-copies of a few hundred points; each chunk's text is three se
 from real chunks, so BM25 sees a real vocabulary. Queries are the real questions of
 eval/qa.jsonl and eval/seeds.jsonl, embedded by the default model. Each index goes through
 the real store (`IndexStore.save` / `load`), and each load runs in a fresh process, whose
-load time and peak RSS are measured there.
+load time and peak RSS (VmHWM: `ru_maxrss` would report the parent's peak, which survives
+fork and exec) are measured there.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--kinds flat hnsw ivfpq]
 """
@@ -29,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 LOAD_PROBE = """
-import json, resource, sys, time
+import json, re, sys, time
 started = time.perf_counter()
 from assistant.store import IndexStore
 import numpy as np
@@ -59,7 +60,8 @@ for _ in range(2):
         hybrid.append((time.perf_counter() - t) * 1000)
 print(json.dumps({"load_s": loaded, "dense_ms": timings, "hybrid_ms": hybrid[len(queries):],
                   "found": found,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": int(re.search(r"VmHWM:\s+(\d+)",
+                                               open("/proc/self/status").read())[1]) / 1024}))
 """
 
 
