@@ -29,7 +29,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-LOAD_PROBE = """
+LOAD_PROBE = r"""
 import json, re, sys, time
 started = time.perf_counter()
 from assistant.store import IndexStore
