@@ -93,7 +93,3 @@ class ChunkTable(Sequence[Chunk]):
         found = self._query(f"SELECT row FROM chunks WHERE source IN ({marks}) ORDER BY row",
                             sorted(sources))
         return np.fromiter((r for (r,) in found), dtype=np.int64, count=len(found))
-
-    def close(self) -> None:
-        with self._lock:
-            self._connection.close()

@@ -167,7 +167,7 @@ def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
               loaded: dict[str, tuple[Document, list[Chunk], str]], settings: Settings,
               embedder: Embedder, show_progress: bool) -> IndexSnapshot:
     """The new snapshot: kept documents' rows reused, loaded documents' chunks embedded."""
-    rows = [i for i, chunk in enumerate(old.chunks) if chunk.source in kept]
+    rows = old.rows_of(set(kept))
     new_chunks = [chunk for _, chunks, _ in loaded.values() for chunk in chunks]
     texts = [chunk.embedding_text(embedder.count_tokens) for chunk in new_chunks]
     with _progress(len(texts), "embedding", show_progress) as bar:

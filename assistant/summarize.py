@@ -157,7 +157,7 @@ class Summarizer:
     def digest(self, source: str, per_section: int = 2) -> Brief:
         """Walk one document in order: the most central sentences of each section or page."""
         snapshot = self.assistant.snapshot
-        rows = [i for i, c in enumerate(snapshot.chunks) if c.source == source]
+        rows = snapshot.rows_of({source}).tolist()
         if not rows:
             from assistant.errors import ConfigError
 

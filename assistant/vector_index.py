@@ -97,8 +97,7 @@ def search(index, vectors: np.ndarray, query: np.ndarray, n: int,
     query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
     if rows is not None and len(rows) <= EXACT_SUBSET:
         scores = np.asarray(vectors[rows] @ query[0], dtype=np.float32)
-        top = _top(scores, n)
-        return [(int(rows[i]), float(scores[i])) for i in top]
+        return [(int(rows[i]), float(scores[i])) for i in top_n(scores, n)]
     fetch = max(n * RESCORE_FACTOR, RESCORE_MIN)
     params = _params(index, rows, fetch)
     if kind_of(index) == "flat":
@@ -107,14 +106,16 @@ def search(index, vectors: np.ndarray, query: np.ndarray, n: int,
     _, found = index.search(query, min(fetch, index.ntotal), params=params)
     candidates = np.sort(found[0][found[0] >= 0])  # ascending rows read the map in order
     scores = np.asarray(vectors[candidates] @ query[0], dtype=np.float32)
-    return [(int(candidates[i]), float(scores[i])) for i in _top(scores, n)]
+    return [(int(candidates[i]), float(scores[i])) for i in top_n(scores, n)]
 
 
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    if len(scores) > n:
-        part = np.argpartition(-scores, n - 1)[:n]
-        return part[np.argsort(-scores[part], kind="stable")]
-    return np.argsort(-scores, kind="stable")
+def top_n(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the `n` highest scores, best first, ties by position.
+
+    A partial sort: sorting a million scores in full costs about 80 ms.
+    """
+    top = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
+    return top[np.lexsort((top, -scores[top]))]
 
 
 def _params(index, rows: np.ndarray | None, fetch: int):
