@@ -40,10 +40,16 @@ _COUNTED = re.compile(
 _ROLE = re.compile(r"^who (?:is |was |are |were )?(?:the )?(?:current |new |former )?"
                    r"(chairs?|leads?|heads?|runs?|manages?|directs?|chair|leader|director|"
                    r"manager|head|chief|mayor|president|minister|secretary|governor)\b")
+_NAMED = re.compile(
+    r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ )?(?:company|companies|firm|"
+    r"manufacturer|supplier|contractor|club|charity|app|consultancy|university)\b")
+_DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
 _JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
             "from", "as", "is", "are", "was", "were", "that", "its", "their"}
-CACHE_SIZE = 20_000  # sentence vectors kept (about 30 MB)
+CACHE_SIZE = 20_000  # sentence and word vectors kept (about 30 MB)
+SOFT_MATCH_FLOOR = 0.55  # word cosine that earns no credit (chosen on the three eval sets)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d[\d,./]*")
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 _FRAMING = re.compile(
     r"^(?:please\s+)?(?:(?:what|how) (?:does|do|did|will) (?:the )?(?:plan|documents?|ICB|it)"
@@ -104,19 +110,29 @@ def question_kind(question: str) -> str | None:
     if re.search(r"^(when|on what date|by when)\b|\b(what date|which year|what year|"
                  r"by what year)\b", q):
         return "date"
-    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate)\b", q):
+    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate)\b|"
+                 r"\bin years\b|\bhow long\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
+                 r"(rate|percentage|proportion|uptake|average)\b", q):
         return "number"
-    if re.search(r"^who\b", q):
+    if _NAMED.search(q):
         return "name"
     return None
 
 
-def has_kind(kind: str | None, text: str) -> bool:
-    """Whether a sentence could answer a question of that kind at all (a count needs a
-    number that is not just a year)."""
+def has_kind(kind: str | None, text: str, question: str = "") -> bool:
+    """Whether a sentence could answer a question of that kind at all: a count needs a number
+    that is not a year, and neither counts nor names may be ones the question already gives
+    (a "five-year plan" holds no answer to "how many", "the Dementia Strategic Partnership
+    Group" none to "who will chair the Dementia Strategic Partnership Group?")."""
+    text = _DURATION_COMPOUND.sub(" ", text)
+    asked = set(re.findall(r"[a-z0-9]+", question.lower()))
     if kind == "number":
+        words = [w for w in text.split() if w.lower().strip(".,;:()%'\"") not in asked]
+        text = " ".join(words)
         return bool(_WORD_NUMBER.search(text)) or any(
             not _YEAR.fullmatch(n) for n in re.findall(r"\d[\d,./]*\d|\d", text))
+    if kind == "name":
+        return any(not set(name.lower().split()) <= asked for name in _NAME.findall(text))
     pattern = _KIND_PATTERNS.get(kind or "")
     return pattern is None or pattern.search(text) is not None
 
@@ -139,6 +155,7 @@ class EvidenceScorer:
         self.embedder = embedder
         self.lexical = lexical
         self._cache: dict[str, np.ndarray] = {}
+        self._terms: dict[str, str | None] = {}
 
     def coverage(self, question_terms: list[str], text: str) -> float:
         """IDF-weighted share of the question's terms that occur in `text`."""
@@ -149,8 +166,42 @@ class EvidenceScorer:
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
+    def _term(self, word: str) -> str | None:
+        """A word's stemmed index term (None for stop words), memoised."""
+        if word not in self._terms:
+            if len(self._terms) > 5 * CACHE_SIZE:
+                self._terms.clear()
+            terms = self.lexical.terms(word)
+            self._terms[word] = terms[0] if terms else None
+        return self._terms[word]
+
+    def soft_coverage(self, question: str, text: str) -> float:
+        """IDF-weighted share of the question's words that `text` has, where a word the text
+        lacks still earns partial credit for its nearest word there ("surgeries" and
+        "practices", "created" and "formed"): credit rises from 0 at word-vector cosine
+        SOFT_MATCH_FLOOR to 1 at cosine 1. Staff paraphrase; near misses ask about something
+        the passage does not name ("Rutland" against "the whole area") and earn little."""
+        asked = [(w.lower(), t) for w in _WORD.findall(focus(question)) if (t := self._term(w))]
+        if not asked:
+            return 0.0
+        present = set(self.lexical.terms(text))
+        offered = list(dict.fromkeys(w.lower() for w in _WORD.findall(text) if self._term(w)))
+        missing = [w for w, term in asked if term not in present]
+        nearest = (self.embed_sentences(missing) @ self.embed_sentences(offered).T).max(axis=1) \
+            if missing and offered else np.zeros(len(missing))
+        cosine = dict(zip(missing, nearest.tolist(), strict=True))
+        total = earned = 0.0
+        for word, term in asked:
+            weight = self.lexical.idf(term)
+            total += weight
+            similarity = cosine.get(word, 1.0)
+            earned += weight * min(1.0, max(0.0, (similarity - SOFT_MATCH_FLOOR)
+                                            / (1 - SOFT_MATCH_FLOOR)))
+        return earned / total if total else 0.0
+
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
-        """Sentence vectors, cached: the same passages come back for many questions."""
+        """Sentence (or word) vectors, cached: the same passages come back for many
+        questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             for text, vector in zip(missing, self.embedder.embed_batch(missing), strict=True):
@@ -181,12 +232,12 @@ class EvidenceScorer:
             own = self.coverage(terms, sentence.text)
             with_header = self.coverage(terms, f"{header} {sentence.text}")
             overlap = 0.75 * own + 0.25 * with_header
-            bonus = _kind_bonus(kind, sentence.text)
+            bonus = _kind_bonus(kind, sentence.text, question)
             penalty = 0.3 if sentence.text.rstrip()[-1:] in "?:" else 0.0  # not a claim
             combined[i] = (0.55 * cosine[i] + 0.35 * overlap + bonus
                            + 0.04 / (1 + sentence.hit) - penalty)
         return combined, cosine
 
 
-def _kind_bonus(kind: str | None, text: str) -> float:
-    return 0.08 if kind is not None and has_kind(kind, text) else 0.0
+def _kind_bonus(kind: str | None, text: str, question: str) -> float:
+    return 0.08 if kind is not None and has_kind(kind, text, question) else 0.0

@@ -20,7 +20,6 @@ from assistant.config import Settings
 from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
-    focus,
     has_kind,
     question_kind,
     required_words,
@@ -106,15 +105,16 @@ class Assistant:
         right kind cover (a "how many beds" question needs a sentence with a number and
         "beds" in it).
 
-        Typed coverage is the highest IDF-weighted share of the question's terms found in one
-        of the top-scoring sentences (with its passage's title › section header) that has the
-        kind of answer the question asks for. A near miss ("How many beds does Glenfield
-        have?") retrieves passages about the right place that lack the asked-for attribute.
+        Typed coverage is the highest IDF-weighted share of the question's words found (or
+        nearly found: `EvidenceScorer.soft_coverage`) in one of the top-scoring sentences
+        (with its passage's title › section header) that has the kind of answer the question
+        asks for, not merely a number or name the question itself gives. A near miss ("How
+        many beds does Glenfield have?") retrieves passages about the right place that lack
+        the asked-for attribute.
         """
         sentences = self.scorer.sentences(hits)
         scores, cosines = self.scorer.score(question, sentences, hits)
         lexical = self.retriever.lexical
-        terms = lexical.terms(focus(question))
         kind = question_kind(question)
         required = set(lexical.terms(" ".join(required_words(question))))
         typed = 0.0
@@ -122,8 +122,8 @@ class Assistant:
             sentence = sentences[index]
             text = expand_query(f"{hits[sentence.hit].chunk.header} {sentence.text}",
                                 self.snapshot.glossary)
-            if has_kind(kind, sentence.text) and required <= set(lexical.terms(text)):
-                typed = max(typed, self.scorer.coverage(terms, text))
+            if has_kind(kind, sentence.text, question) and required <= set(lexical.terms(text)):
+                typed = max(typed, self.scorer.soft_coverage(question, text))
         return Evidence(question, hits, sentences, scores, cosines, typed)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,

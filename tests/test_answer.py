@@ -98,3 +98,41 @@ def test_bracketed_numbers_in_documents_never_pose_as_markers(settings, tmp_path
                         embedder=fake_embedder).ask("Price of tea?").to_json()
     assert_marker_rule(refused)
     assert "Hospital beds (2)" in refused["answer"]
+
+
+def _evidence(question: str, texts_and_scores: list[tuple[str, float]]):
+    import numpy as np
+
+    from assistant.answer import Evidence
+    from assistant.chunking import Chunk
+    from assistant.evidence import Sentence
+    from assistant.retrieval import Hit
+
+    hit = Hit(Chunk("c1", "doc.md", "Doc", None, None, " ".join(t for t, _ in texts_and_scores)),
+              row=0, rank=1, score=1.0)
+    sentences = [Sentence(text, 0, i) for i, (text, _) in enumerate(texts_and_scores)]
+    scores = np.array([s for _, s in texts_and_scores])
+    return Evidence(question, [hit], sentences, scores, scores, 1.0)
+
+
+def test_a_when_question_is_answered_by_a_sentence_with_a_date():
+    from assistant.answer.extractive import ExtractiveBackend
+
+    evidence = _evidence("When was the care board set up?", [
+        ("Delivery actions from the care board's joint forward plan for the area", 0.80),
+        ("The care board was formed in July 2022 to plan local services.", 0.70),
+    ])
+    picked = ExtractiveBackend().select(evidence)
+    assert picked[0].text.startswith("The care board was formed in July 2022")
+
+
+def test_a_far_weaker_typed_sentence_does_not_lead():
+    from assistant.answer.extractive import ExtractiveBackend
+
+    evidence = _evidence("When was the care board set up?", [
+        ("The care board plans services for the whole area and its people.", 0.80),
+        ("Something unrelated happened in 2019 somewhere else entirely.", 0.30),
+    ])
+    picked = ExtractiveBackend().select(evidence)
+    assert [s.text for s in picked] == [
+        "The care board plans services for the whole area and its people."]

@@ -1,6 +1,10 @@
 import pytest
 
-from assistant.evidence import focus, has_kind, question_kind, split_sentences
+from assistant.chunking import Chunk
+from assistant.config import Settings
+from assistant.embeddings import make_embedder
+from assistant.evidence import EvidenceScorer, focus, has_kind, question_kind, split_sentences
+from assistant.lexical import LexicalIndex
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -26,6 +30,12 @@ def test_split_sentences(text, expected):
     ("Who leads LPT?", "name"), ("What is the plan's total budget?", "money"),
     ("How much will the centre cost?", "money"), ("What does the plan say?", None),
     ("What cost-of-living help is there?", None),
+    ("What is the average life expectancy in years in Leicester?", "number"),
+    ("How long do children wait for an assessment?", "number"),
+    ("What is the bowel screening uptake rate?", "number"),
+    ("Which construction company is building the centre?", "name"),
+    ("What is the name of the chief executive?", "name"),
+    ("Apart from Andy Williams, who else led the ICB?", "name"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
@@ -37,3 +47,38 @@ def test_has_kind_and_focus():
     assert has_kind("money", "about £3m of funding") and has_kind(None, "anything")
     assert focus("What does the plan say about women's health?") == "women's health?"
     assert focus("Tell me about pledge 4") == "pledge 4"
+
+
+@pytest.mark.parametrize(("kind", "text", "question", "expected"), [
+    ("number", "The five-year plan has 13 pledges.", "How many pledges are there?", True),
+    ("number", "The five-year plan was launched in 2023.", "How many pledges are there?", False),
+    ("number", "Diagnostics will come to 13 primary care networks.",
+     "Which 13 primary care networks get diagnostics?", False),
+    ("number", "A 13-week wait was the norm.", "How many weeks?", False),
+    ("name", "A Dementia Strategic Partnership Group will be set up.",
+     "Who will chair the Dementia Strategic Partnership Group?", False),
+    ("name", "Jane Smith will chair the Dementia Strategic Partnership Group.",
+     "Who will chair the Dementia Strategic Partnership Group?", True),
+])
+def test_kind_must_be_news_not_an_echo_of_the_question(kind, text, question, expected):
+    assert has_kind(kind, text, question) is expected
+
+
+@pytest.fixture(scope="module")
+def real_scorer() -> EvidenceScorer:
+    settings = Settings()
+    texts = ["Care is delivered across 132 GP practices in the area.",
+             "The football season starts in August.", "Hospitals treat patients."]
+    chunks = [Chunk(id=f"c{i}", source="doc.md", title="Doc", page=None, section=None,
+                    text=text) for i, text in enumerate(texts)]
+    return EvidenceScorer(make_embedder(settings.model, settings.embedding_backend),
+                          LexicalIndex.build(chunks))
+
+
+def test_soft_coverage_credits_paraphrase_but_not_a_missing_subject(real_scorer):
+    sentence = "Care is delivered across 132 GP practices in the area."
+    exact = real_scorer.soft_coverage("How many GP practices are there?", sentence)
+    paraphrase = real_scorer.soft_coverage("How many GP surgeries are there?", sentence)
+    unrelated = real_scorer.soft_coverage("How many football clubs are there?", sentence)
+    assert exact == pytest.approx(1.0)
+    assert unrelated < 0.25 < paraphrase < exact

@@ -1,9 +1,11 @@
 """The offline default: an answer made of the documents' own sentences, each cited.
 
-Picks the best-scoring sentence, then up to three more that score nearly as well and say
-something new, pulls in the preceding sentence when a pick starts with a pronoun, and puts
-them in a readable order (by passage, then by position within the passage). Nothing is
-reworded except trimming list bullets, so the answer states nothing its passages don't.
+Picks the best-scoring sentence (or, when the question asks for a date, number, sum or name,
+the best one that holds one, unless it scores far lower), then up to three more that score
+nearly as well and say something new, pulls in the preceding sentence when a pick starts
+with a pronoun, and puts them in a readable order (by passage, then by position within the
+passage). Nothing is reworded except trimming list bullets, so the answer states nothing its
+passages don't.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import re
 import numpy as np
 
 from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
-from assistant.evidence import Sentence
+from assistant.evidence import Sentence, has_kind, question_kind
 
 MAX_SENTENCES = 3  # plus at most one antecedent
 MAX_WORDS = 80
 KEEP_RATIO = 0.87  # a further sentence must score at least this share of the best one
 REDUNDANT_OVERLAP = 0.6
+TYPED_RATIO = 0.75  # a sentence holding the asked-for kind of answer leads if it scores this
 _DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
 
 
@@ -51,10 +54,15 @@ class ExtractiveBackend(AnswerBackend):
     name = "extractive"
 
     def select(self, evidence: Evidence) -> list[Sentence]:
-        order = np.argsort(-evidence.scores, kind="stable")
-        if not len(order):
+        order = list(np.argsort(-evidence.scores, kind="stable"))
+        if not order:
             return []
         best = evidence.scores[order[0]]
+        typed = self._first_typed(evidence, order)
+        if typed is not None and evidence.scores[typed] >= TYPED_RATIO * best:
+            order.remove(typed)
+            order.insert(0, typed)
+            best = evidence.scores[typed]
         picked: list[Sentence] = []
         words = 0
         for index in order:
@@ -72,6 +80,15 @@ class ExtractiveBackend(AnswerBackend):
             picked.append(sentence)
             words += length
         return self._add_antecedents(picked, evidence.sentences)
+
+    @staticmethod
+    def _first_typed(evidence: Evidence, order: list[int]) -> int | None:
+        """The best sentence that holds the kind of answer asked for ("when" needs a date)."""
+        kind = question_kind(evidence.question)
+        if kind is None:
+            return None
+        return next((i for i in order if not _not_a_claim(evidence.sentences[i].text)
+                     and has_kind(kind, evidence.sentences[i].text, evidence.question)), None)
 
     def _add_antecedents(self, picked: list[Sentence], pool: list[Sentence]) -> list[Sentence]:
         """A picked sentence that opens with 'This'/'They'... needs the one before it."""
