@@ -190,6 +190,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         real_items = load_qa(settings.root / "eval" / "realdocs.jsonl")
         extra["realdocs"] = summarise(run(real, real_items, show_progress=not args.quiet,
                                           desc="realdocs"), settings.refusal_threshold)
+    if args.judge:
+        summary["llm_judged"] = _judge(args.judge, settings, assistant, records,
+                                       not args.quiet)
     report = write_report(out, f"Evaluation: {qa_path.name}", summary, records,
                           threshold_sweep(records), modes, chunk_rows, extra)
     if args.json:
@@ -198,6 +201,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
+
+
+def _judge(name: str, settings: Settings, assistant, records, show_progress: bool) -> dict:
+    """RAGAS-style figures from the named LLM backend; an unreachable model is fatal up
+    front rather than a run of failed judgements."""
+    from assistant.answer.registry import create_backend
+    from assistant.evaluation.judge import LLMJudge
+
+    backend = create_backend(name, settings)
+    try:
+        backend.complete([{"role": "user", "content": "Reply with the word ready."}])
+    except Exception as exc:  # any failure to reach the model
+        raise ConfigError(f"--judge {name}: the language model ({backend.where}) did not "
+                          f"answer: {type(exc).__name__}: {exc}"[:400]) from exc
+    judgements = LLMJudge(backend.complete, assistant.embedder).judge(
+        records, settings.refusal_threshold, show_progress)
+    return judgements.summary(backend.where)
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
@@ -323,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
                           const="../shared/data/realdocs/pdf",
                           help="also run eval/realdocs.jsonl over these PDFs (default "
                                "../shared/data/realdocs/pdf)")
+    evaluate.add_argument("--judge", metavar="BACKEND", nargs="?", const="openai",
+                          choices=["openai", "llamacpp"],
+                          help="also score answers RAGAS-style with a language model: openai "
+                               "(default: the OpenAI-compatible endpoint in llm_base_url, "
+                               "llm_model) or llamacpp (gguf_path)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     evaluate.set_defaults(handler=cmd_eval)
 

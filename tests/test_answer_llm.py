@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -21,6 +22,7 @@ from assistant.pipeline import Assistant
 
 class FakeModel(BaseHTTPRequestHandler):
     reply: str = ""
+    responder: ClassVar[Callable[[dict], str] | None] = None  # reply chosen per request
     delay: float = 0.0
     status: int = 200
     requests: ClassVar[list[dict]] = []
@@ -30,8 +32,9 @@ class FakeModel(BaseHTTPRequestHandler):
         FakeModel.requests.append({"path": self.path, "body": body,
                                    "auth": self.headers.get("Authorization")})
         time.sleep(FakeModel.delay)
+        content = FakeModel.responder(body) if FakeModel.responder else FakeModel.reply
         payload = json.dumps({"choices": [{"message": {"role": "assistant",
-                                                       "content": FakeModel.reply}}]})
+                                                       "content": content}}]})
         self.send_response(FakeModel.status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -47,6 +50,7 @@ def server():
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     FakeModel.reply, FakeModel.delay, FakeModel.status = "", 0.0, 200
+    FakeModel.responder = None
     FakeModel.requests = []
     yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
     httpd.shutdown()

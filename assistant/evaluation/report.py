@@ -25,6 +25,16 @@ paraphrasing LLM backends; for the extractive backend (verbatim sentences) it is
 unanswerable questions."""
 
 
+JUDGE_NOTE = """\
+With `--judge`, the configured language model gives four further figures, as RAGAS defines
+them: *faithfulness* (share of answer sentences it finds stated by the cited passages),
+*answer relevancy* (mean embedding cosine between the question and three questions the model
+writes from the answer), *context precision* (average precision of the top 5 passages, each
+judged useful or not for the reference answer) and *answer correctness* (answer gives the
+reference's key fact; refusals of answerable questions score 0). A judgement whose reply is
+not the JSON asked for is left out and counted as failed."""
+
+
 def _table(rows: list[dict]) -> str:
     if not rows:
         return "_none_"
@@ -136,7 +146,16 @@ def write_report(out: Path, title: str, summary: dict, records: list[Record],
     parts = [f"# {title}\n", f"{summary['n']} questions "
              f"({sum(r.item.answerable for r in records)} answerable). Threshold "
              f"{summary['threshold']}.\n", "## Summary\n",
-             _table([{"group": g, **v} for g, v in summary.items() if isinstance(v, dict)])]
+             _table([{"group": g, "metric": k, "value": v}
+                     for g, values in summary.items() if isinstance(values, dict)
+                     and g != "llm_judged" for k, v in values.items()])]
+    if judged := summary.get("llm_judged"):
+        parts += ["\n## LLM-judged (RAGAS-style)\n",
+                  f"Judge: {judged['judge']}; {judged['calls']} judgements asked, "
+                  f"{judged['failed']} failed or unreadable (left out).\n",
+                  _table([{"metric": k, "value": judged[k]} for k in
+                          ("faithfulness", "answer_relevancy", "context_precision",
+                           "answer_correctness")]), "\n" + JUDGE_NOTE]
     if extra_sets:
         parts += ["\n## Other Q&A sets\n", _table([
             {"set": name, "n": s["n"], **s["retrieval"], "correctness": s["answer"]["correctness"],
