@@ -44,6 +44,10 @@ _NAMED = re.compile(
     r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ )?(?:company|companies|firm|"
     r"manufacturer|supplier|contractor|club|charity|app|consultancy|university)\b")
 _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
+_CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
+_QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
+                     "do", "did", "can", "will", "i"}
+_YEAR_IN_QUESTION = re.compile(r"\b(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
 _JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
             "from", "as", "is", "are", "was", "were", "that", "its", "their"}
@@ -135,6 +139,16 @@ def has_kind(kind: str | None, text: str, question: str = "") -> bool:
         return any(not set(name.lower().split()) <= asked for name in _NAME.findall(text))
     pattern = _KIND_PATTERNS.get(kind or "")
     return pattern is None or pattern.search(text) is not None
+
+
+def question_entities(question: str) -> list[str]:
+    """The places, names and years a question is specifically about ("Rutland", "Glenfield",
+    "2023/24"): capitalised words other than the first, and years. An answer about the whole
+    area, another hospital or another year answers a different question. Acronyms are left
+    out: a question may use one its passage never spells (CYP, ICS, HEE)."""
+    words = [word for word in _CAPITALISED.findall(question.strip())
+             if not word.isupper() and word.lower() not in _QUESTION_OPENERS]
+    return words + _YEAR_IN_QUESTION.findall(question)
 
 
 def required_words(question: str) -> list[str]:

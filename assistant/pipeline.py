@@ -9,9 +9,11 @@ the citations.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
     has_kind,
+    question_entities,
     question_kind,
     required_words,
 )
@@ -111,20 +114,42 @@ class Assistant:
         asks for, not merely a number or name the question itself gives. A near miss ("How
         many beds does Glenfield have?") retrieves passages about the right place that lack
         the asked-for attribute.
+
+        Grounded: one of those sentences sits in a passage that names every place, name and
+        year the question is about (`question_entities`). A near miss of the other sort
+        ("How many GP appointments were delivered in Rutland?") finds the figure for the
+        whole area.
         """
         sentences = self.scorer.sentences(hits)
         scores, cosines = self.scorer.score(question, sentences, hits)
         lexical = self.retriever.lexical
         kind = question_kind(question)
         required = set(lexical.terms(" ".join(required_words(question))))
-        typed = 0.0
+        entities = [terms for word in question_entities(question)
+                    if (terms := set(lexical.terms(word)))]
+        typed, grounded = 0.0, not entities
         for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
             sentence = sentences[index]
-            text = expand_query(f"{hits[sentence.hit].chunk.header} {sentence.text}",
-                                self.snapshot.glossary)
-            if has_kind(kind, sentence.text, question) and required <= set(lexical.terms(text)):
-                typed = max(typed, self.scorer.soft_coverage(question, text))
-        return Evidence(question, hits, sentences, scores, cosines, typed)
+            hit = hits[sentence.hit]
+            text = expand_query(f"{hit.chunk.header} {sentence.text}", self.snapshot.glossary)
+            if not (has_kind(kind, sentence.text, question)
+                    and required <= set(lexical.terms(text))):
+                continue
+            typed = max(typed, self.scorer.soft_coverage(question, text))
+            if not grounded:
+                context = set(lexical.terms(self._context(hit)))
+                grounded = all(terms <= context for terms in entities)
+        return Evidence(question, hits, sentences, scores, cosines, typed, grounded)
+
+    def _context(self, hit: Hit) -> str:
+        """What a passage is about: its text and section, the passage before it in the same
+        document (a quotation's speaker is often named there) and the document's file name
+        ("leeds__strategy.pdf"). Not the title: "Leicester, Leicestershire and Rutland"
+        would vouch for every question about Rutland."""
+        before, _ = self.snapshot.neighbours(hit.row)
+        name = re.sub(r"[\W_]+", " ", Path(hit.chunk.source).stem)
+        return " ".join([hit.chunk.section or "", hit.chunk.text,
+                         before.text if before else "", name])
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,

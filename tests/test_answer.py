@@ -136,3 +136,16 @@ def test_a_far_weaker_typed_sentence_does_not_lead():
     picked = ExtractiveBackend().select(evidence)
     assert [s.text for s in picked] == [
         "The care board plans services for the whole area and its people."]
+
+
+def test_a_figure_for_somewhere_else_is_not_evidence(assistant):
+    """The same figure question about a place its passage never names is a near miss."""
+    plain = "How many neighbourhood teams will mental health be organised into?"
+    elsewhere = "How many neighbourhood teams will mental health be organised into in Rutland?"
+    about_area = assistant.gather(plain, assistant.search(plain).hits)
+    about_rutland = assistant.gather(elsewhere, assistant.search(elsewhere).hits)
+    assert about_area.grounded and not about_rutland.grounded
+    assert about_rutland.strength < 0.6 * about_area.strength
+    threshold = 0.6 * about_area.strength
+    assert assistant.ask(plain, refusal_threshold=threshold).answered
+    assert not assistant.ask(elsewhere, refusal_threshold=threshold).answered

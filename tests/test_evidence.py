@@ -3,7 +3,14 @@ import pytest
 from assistant.chunking import Chunk
 from assistant.config import Settings
 from assistant.embeddings import make_embedder
-from assistant.evidence import EvidenceScorer, focus, has_kind, question_kind, split_sentences
+from assistant.evidence import (
+    EvidenceScorer,
+    focus,
+    has_kind,
+    question_entities,
+    question_kind,
+    split_sentences,
+)
 from assistant.lexical import LexicalIndex
 
 
@@ -82,3 +89,14 @@ def test_soft_coverage_credits_paraphrase_but_not_a_missing_subject(real_scorer)
     unrelated = real_scorer.soft_coverage("How many football clubs are there?", sentence)
     assert exact == pytest.approx(1.0)
     assert unrelated < 0.25 < paraphrase < exact
+
+
+@pytest.mark.parametrize(("question", "entities"), [
+    ("How many GP appointments were delivered in Rutland in 2024/25?", ["Rutland", "2024/25"]),
+    ("What was Glenfield Hospital's performance?", ["Glenfield", "Hospital's"]),
+    ("What is the key CYP delivery action?", []),  # acronyms may be spelled out elsewhere
+    ("Who leads the plan?", []),
+    ("Rutland: how many practices?", []),  # the first word is capitalised anyway
+])
+def test_question_entities(question, entities):
+    assert question_entities(question) == entities

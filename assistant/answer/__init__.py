@@ -18,6 +18,7 @@ from assistant.evidence import Sentence
 from assistant.retrieval import Hit
 
 MARKER = re.compile(r"\[(\d+)\]")
+UNGROUNDED_FACTOR = 0.5
 
 
 def neutralise_markers(text: str) -> str:
@@ -36,15 +37,18 @@ class Evidence:
     scores: np.ndarray
     cosines: np.ndarray
     typed_coverage: float  # see Assistant.gather
+    grounded: bool = True  # a typed sentence's passage names what the question is about
 
     @property
     def strength(self) -> float:
         """One number for "do the documents answer this?": the best sentence's similarity to
         the question and the term coverage of the best sentence of the right kind, equally
-        weighted (chosen on eval/qa.jsonl, checked on the held-out seeds and realdocs sets:
-        see eval/README.md)."""
+        weighted, halved when no such sentence's passage names the places, names and years
+        the question is about (chosen on eval/qa.jsonl, checked on the held-out seeds and
+        realdocs sets: see eval/README.md)."""
         best = float(self.cosines.max()) if len(self.cosines) else 0.0
-        return 0.5 * best + 0.5 * self.typed_coverage
+        return (0.5 * best + 0.5 * self.typed_coverage) * (1.0 if self.grounded
+                                                           else UNGROUNDED_FACTOR)
 
 
 @dataclass
