@@ -37,7 +37,7 @@ _COUNTED = re.compile(
     r"\bhow many (?:more |extra |new |other )?((?:[a-z][a-z'-]* ){0,4}?[a-z][a-z'-]*?)"
     r"(?= (?:will|would|are|is|does|do|did|have|has|had|were|was|in|of|for|across|at|by|on|"
     r"can|could|should|there|per|a|each|does)\b|\?|$)")
-_ROLE = re.compile(r"^who (?:is |was |are |were )?(?:the )?(?:current |new |former )?"
+_ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?(?:current |new |former )?"
                    r"(chairs?|leads?|heads?|runs?|manages?|directs?|chair|leader|director|"
                    r"manager|head|chief|mayor|president|minister|secretary|governor)\b")
 _NAMED = re.compile(
@@ -153,7 +153,7 @@ def question_entities(question: str) -> list[str]:
 
 def required_words(question: str) -> list[str]:
     """Words an answer must mention: the thing counted in "how many X", the role in "who
-    chairs / who is the chair of"."""
+    chairs / who is the chair of / what is the name of the chief executive"."""
     q = question.lower()
     if counted := _COUNTED.search(q):
         return [counted.group(1).split()[-1]]

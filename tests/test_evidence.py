@@ -9,6 +9,7 @@ from assistant.evidence import (
     has_kind,
     question_entities,
     question_kind,
+    required_words,
     split_sentences,
 )
 from assistant.lexical import LexicalIndex
@@ -100,3 +101,13 @@ def test_soft_coverage_credits_paraphrase_but_not_a_missing_subject(real_scorer)
 ])
 def test_question_entities(question, entities):
     assert question_entities(question) == entities
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("How many GP practices are there in Rutland?", ["practices"]),
+    ("Who chairs the VCSE Alliance?", ["chairs"]),
+    ("What is the name of the chief executive of Healthwatch Rutland?", ["chief"]),
+    ("What does the plan say about dentists?", []),
+])
+def test_required_words(question, words):
+    assert required_words(question) == words
