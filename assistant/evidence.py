@@ -37,9 +37,13 @@ _COUNTED = re.compile(
     r"\bhow many (?:more |extra |new |other )?((?:[a-z][a-z'-]* ){0,4}?[a-z][a-z'-]*?)"
     r"(?= (?:will|would|are|is|does|do|did|have|has|had|were|was|in|of|for|across|at|by|on|"
     r"can|could|should|there|per|a|each|does)\b|\?|$)")
-_ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?(?:current |new |former )?"
-                   r"(chairs?|leads?|heads?|runs?|manages?|directs?|chair|leader|director|"
-                   r"manager|head|chief|mayor|president|minister|secretary|governor)\b")
+_ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?"
+                   r"(?:current |new |former )?(chairs?|leads?|heads?|runs?|manages?|directs?|"
+                   r"chair|leader|director|manager|head|chief|mayor|president|minister|"
+                   r"secretary|governor)\b")
+_PLURAL = re.compile(r"[a-z'-]+[^s']s|people|children|staff|men|women|police")
+_ROLE_VERBS = {"leads", "heads", "runs", "manages", "directs"}
+_ROLE_NOUNS = ["leader", "head", "chief", "executive", "director", "chair", "manager", "lead"]
 _NAMED = re.compile(
     r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ )?(?:company|companies|firm|"
     r"manufacturer|supplier|contractor|club|charity|app|consultancy|university)\b")
@@ -147,18 +151,21 @@ def question_entities(question: str) -> list[str]:
     area, another hospital or another year answers a different question. Acronyms are left
     out: a question may use one its passage never spells (CYP, ICS, HEE)."""
     words = [word for word in _CAPITALISED.findall(question.strip())
-             if not word.isupper() and word.lower() not in _QUESTION_OPENERS]
+             if not word.rstrip("s").isupper() and word.lower() not in _QUESTION_OPENERS]
     return words + _YEAR_IN_QUESTION.findall(question)
 
 
-def required_words(question: str) -> list[str]:
-    """Words an answer must mention: the thing counted in "how many X", the role in "who
-    chairs / who is the chair of / what is the name of the chief executive"."""
+def required_words(question: str) -> list[list[str]]:
+    """Words an answer must mention, as groups of which each needs one member: the thing
+    counted in "how many X", the role in "who chairs / who is the chair of / what is the
+    name of the chief executive" ("who leads X" is answered by "X's chief executive")."""
     q = question.lower()
     if counted := _COUNTED.search(q):
-        return [counted.group(1).split()[-1]]
+        words = counted.group(1).split()  # "west sussex care homes specialise": homes
+        return [[next((w for w in words if _PLURAL.fullmatch(w)), words[-1])]]
     if role := _ROLE.search(q):
-        return [role.group(1)]
+        word = role.group(1)
+        return [[word, *_ROLE_NOUNS] if word in _ROLE_VERBS else [word]]
     return []
 
 

@@ -124,7 +124,7 @@ class Assistant:
         scores, cosines = self.scorer.score(question, sentences, hits)
         lexical = self.retriever.lexical
         kind = question_kind(question)
-        required = set(lexical.terms(" ".join(required_words(question))))
+        required = [set(lexical.terms(" ".join(group))) for group in required_words(question)]
         entities = [terms for word in question_entities(question)
                     if (terms := set(lexical.terms(word)))]
         typed, grounded = 0.0, not entities
@@ -132,8 +132,9 @@ class Assistant:
             sentence = sentences[index]
             hit = hits[sentence.hit]
             text = expand_query(f"{hit.chunk.header} {sentence.text}", self.snapshot.glossary)
+            present = set(lexical.terms(text))
             if not (has_kind(kind, sentence.text, question)
-                    and required <= set(lexical.terms(text))):
+                    and all(group & present for group in required)):
                 continue
             typed = max(typed, self.scorer.soft_coverage(question, text))
             if not grounded:

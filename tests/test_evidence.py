@@ -96,6 +96,7 @@ def test_soft_coverage_credits_paraphrase_but_not_a_missing_subject(real_scorer)
     ("How many GP appointments were delivered in Rutland in 2024/25?", ["Rutland", "2024/25"]),
     ("What was Glenfield Hospital's performance?", ["Glenfield", "Hospital's"]),
     ("What is the key CYP delivery action?", []),  # acronyms may be spelled out elsewhere
+    ("What access will GPs get?", []),
     ("Who leads the plan?", []),
     ("Rutland: how many practices?", []),  # the first word is capitalised anyway
 ])
@@ -104,10 +105,15 @@ def test_question_entities(question, entities):
 
 
 @pytest.mark.parametrize(("question", "words"), [
-    ("How many GP practices are there in Rutland?", ["practices"]),
-    ("Who chairs the VCSE Alliance?", ["chairs"]),
-    ("What is the name of the chief executive of Healthwatch Rutland?", ["chief"]),
+    ("How many GP practices are there in Rutland?", [["practices"]]),
+    ("Who chairs the VCSE Alliance?", [["chairs"]]),
+    ("What is the name of the chief executive of Healthwatch Rutland?", [["chief"]]),
     ("What does the plan say about dentists?", []),
+    ("How many West Sussex care homes specialise in dementia?", [["homes"]]),
+    ("How many people live in Leicester?", [["people"]]),
+    ("Who leads Leicestershire Partnership Trust?",
+     [["leads", "leader", "head", "chief", "executive", "director", "chair", "manager",
+       "lead"]]),
 ])
 def test_required_words(question, words):
     assert required_words(question) == words
