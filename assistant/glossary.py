@@ -76,3 +76,18 @@ def expand_query(query: str, glossary: dict[str, str]) -> str:
         elif has_name and not has_acronym:
             additions.append(acronym)
     return f"{query} ({'; '.join(additions)})" if additions else query
+
+
+def spelled_in(question: str, text: str) -> str:
+    """Words of the question that an acronym in `text` abbreviates, even when no document
+    defines it: "13 PCNs" in a passage answers "how many primary care networks"."""
+    words = _WORD.findall(question)
+    found = []
+    for acronym in set(re.findall(r"\b[A-Z]{2,6}s?\b", text)):
+        letters = len(acronym.rstrip("s")) if len(acronym) > 2 else len(acronym)
+        for start in range(len(words)):
+            span = words[start:start + letters]
+            if (len(span) == letters and all(w.lower() not in _SKIP for w in span)
+                    and _initial_matches(span, acronym)):
+                found.append(" ".join(span))
+    return " ".join(found)

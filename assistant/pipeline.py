@@ -27,7 +27,7 @@ from assistant.evidence import (
     question_kind,
     required_words,
 )
-from assistant.glossary import expand_query
+from assistant.glossary import expand_query, spelled_in
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
 
@@ -132,7 +132,7 @@ class Assistant:
             sentence = sentences[index]
             hit = hits[sentence.hit]
             text = expand_query(f"{hit.chunk.header} {sentence.text}", self.snapshot.glossary)
-            present = set(lexical.terms(text))
+            present = set(lexical.terms(f"{text} {spelled_in(question, sentence.text)}"))
             if not (has_kind(kind, sentence.text, question)
                     and all(group & present for group in required)):
                 continue

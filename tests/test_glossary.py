@@ -30,3 +30,12 @@ def test_glossary_folds_plurals_and_expands_both_ways():
     assert expand_query("Who chairs the integrated care board?", glossary) == \
         "Who chairs the integrated care board? (ICB)"
     assert expand_query("Nothing to expand", glossary) == "Nothing to expand"
+
+
+def test_an_undefined_acronym_is_matched_to_the_question_words_it_abbreviates():
+    from assistant.glossary import spelled_in
+
+    question = "In how many primary care networks will diagnostics be introduced?"
+    assert spelled_in(question, "Diagnostics in 13 PCNs.") == "primary care networks"
+    assert spelled_in(question, "The ICB met.") == ""
+    assert spelled_in("Who chairs the board?", "The NHS met.") == ""
