@@ -18,6 +18,7 @@ from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError, PlanAssistantError
 
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 2
+REALDOCS_PDF = "../shared/data/realdocs/pdf"
 
 
 def _print_json(obj: dict) -> None:
@@ -167,7 +168,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         summarise,
         threshold_sweep,
     )
-    from assistant.ingest import ingest
     from assistant.pipeline import Assistant
 
     settings = _settings(args)
@@ -182,14 +182,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         modes = retrieval_modes(assistant, items)
         chunk_rows = chunk_size_runs(assistant, items, [128, 200, 224], out / "indexes",
                                      show_progress=not args.quiet)
+    realdocs = Path(args.realdocs) if args.realdocs else settings.root / REALDOCS_PDF
+    if (args.realdocs or args.seeds) and not realdocs.is_dir():
+        raise ConfigError(f"{realdocs}: no such folder of real PDFs (--realdocs DIR)")
     if args.realdocs:
-        docs = Path(args.realdocs)
-        real_settings = settings.with_overrides(index=out / "indexes" / "realdocs")
-        ingest([docs], real_settings, assistant.embedder, show_progress=not args.quiet)
-        real = Assistant(real_settings, embedder=assistant.embedder)
-        real_items = load_qa(settings.root / "eval" / "realdocs.jsonl")
-        extra["realdocs"] = summarise(run(real, real_items, show_progress=not args.quiet,
-                                          desc="realdocs"), settings.refusal_threshold)
+        extra["realdocs"] = _other_set(assistant, out, "realdocs", [realdocs], args.quiet)
+    if args.seeds:
+        articles = sorted(Path(args.seeds).glob("*.txt"))
+        if not articles:
+            raise ConfigError(f"{args.seeds}: no seed articles (*.txt) there (--seeds DIR)")
+        extra["seeds"] = _other_set(assistant, out, "seeds", [*articles, realdocs], args.quiet)
     if args.judge:
         summary["llm_judged"] = _judge(args.judge, settings, assistant, records,
                                        not args.quiet)
@@ -201,6 +203,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
+
+
+def _other_set(assistant, out: Path, name: str, paths: list[Path], quiet: bool) -> dict:
+    """Index `paths` afresh and run eval/<name>.jsonl over them with the same settings."""
+    from assistant.evaluation.qa import load_qa
+    from assistant.evaluation.runner import run, summarise
+    from assistant.ingest import ingest
+    from assistant.pipeline import Assistant
+
+    settings = assistant.settings.with_overrides(index=out / "indexes" / name)
+    ingest(paths, settings, assistant.embedder, rebuild=True, show_progress=not quiet)
+    other = Assistant(settings, embedder=assistant.embedder)
+    items = load_qa(settings.root / "eval" / f"{name}.jsonl")
+    return summarise(run(other, items, show_progress=not quiet, desc=name),
+                     settings.refusal_threshold)
 
 
 def _judge(name: str, settings: Settings, assistant, records, show_progress: bool) -> dict:
@@ -340,9 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also compare retrieval modes, acronym expansion and chunk "
                                "sizes side by side (re-indexes the documents)")
     evaluate.add_argument("--realdocs", metavar="DIR", nargs="?",
-                          const="../shared/data/realdocs/pdf",
+                          const=REALDOCS_PDF,
                           help="also run eval/realdocs.jsonl over these PDFs (default "
                                "../shared/data/realdocs/pdf)")
+    evaluate.add_argument("--seeds", metavar="DIR", nargs="?", const="../shared/seeds",
+                          help="also run eval/seeds.jsonl over the seed articles (*.txt in DIR, "
+                               "default ../shared/seeds) indexed together with the real PDFs")
     evaluate.add_argument("--judge", metavar="BACKEND", nargs="?", const="openai",
                           choices=["openai", "llamacpp"],
                           help="also score answers RAGAS-style with a language model: openai "
