@@ -56,6 +56,7 @@ _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NA
 _JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
             "from", "as", "is", "are", "was", "were", "that", "its", "their"}
 CACHE_SIZE = 20_000  # sentence and word vectors kept (about 30 MB)
+SURROUNDINGS_CREDIT = 0.3  # for a word only the rest of the passage has (the quote's speaker)
 SOFT_MATCH_FLOOR = 0.55  # word cosine that earns no credit (chosen on the three eval sets)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d[\d,./]*")
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
@@ -196,12 +197,14 @@ class EvidenceScorer:
             self._terms[word] = terms[0] if terms else None
         return self._terms[word]
 
-    def soft_coverage(self, question: str, text: str) -> float:
+    def soft_coverage(self, question: str, text: str, surroundings: str = "") -> float:
         """IDF-weighted share of the question's words that `text` has, where a word the text
         lacks still earns partial credit for its nearest word there ("surgeries" and
         "practices", "created" and "formed"): credit rises from 0 at word-vector cosine
         SOFT_MATCH_FLOOR to 1 at cosine 1. Staff paraphrase; near misses ask about something
-        the passage does not name ("Rutland" against "the whole area") and earn little."""
+        the passage does not name ("Rutland" against "the whole area") and earn little. A
+        word found only in `surroundings` (the rest of the passage: "the UHL chief executive"
+        named before the quoted sentence) earns SURROUNDINGS_CREDIT."""
         asked = [(w.lower(), t) for w in _WORD.findall(focus(question)) if (t := self._term(w))]
         if not asked:
             return 0.0
@@ -211,13 +214,14 @@ class EvidenceScorer:
         nearest = (self.embed_sentences(missing) @ self.embed_sentences(offered).T).max(axis=1) \
             if missing and offered else np.zeros(len(missing))
         cosine = dict(zip(missing, nearest.tolist(), strict=True))
+        around = set(self.lexical.terms(surroundings)) if surroundings else set()
         total = earned = 0.0
         for word, term in asked:
             weight = self.lexical.idf(term)
             total += weight
             similarity = cosine.get(word, 1.0)
-            earned += weight * min(1.0, max(0.0, (similarity - SOFT_MATCH_FLOOR)
-                                            / (1 - SOFT_MATCH_FLOOR)))
+            credit = min(1.0, max(0.0, (similarity - SOFT_MATCH_FLOOR) / (1 - SOFT_MATCH_FLOOR)))
+            earned += weight * max(credit, SURROUNDINGS_CREDIT if term in around else 0.0)
         return earned / total if total else 0.0
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:

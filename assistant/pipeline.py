@@ -136,7 +136,7 @@ class Assistant:
             if not (has_kind(kind, sentence.text, question)
                     and all(group & present for group in required)):
                 continue
-            typed = max(typed, self.scorer.soft_coverage(question, text))
+            typed = max(typed, self.scorer.soft_coverage(question, text, hit.chunk.text))
             if not grounded:
                 context = set(lexical.terms(self._context(hit)))
                 grounded = all(terms <= context for terms in entities)

@@ -117,3 +117,13 @@ def test_question_entities(question, entities):
 ])
 def test_required_words(question, words):
     assert required_words(question) == words
+
+
+def test_words_named_elsewhere_in_the_passage_earn_part_credit(real_scorer):
+    question = "What ambition did the hospital chief executive describe?"
+    sentence = "Our ambition is joined-up care in the right place."
+    alone = real_scorer.soft_coverage(question, sentence)
+    in_context = real_scorer.soft_coverage(question, sentence,
+                                           "The hospital chief executive said this.")
+    assert alone < in_context < real_scorer.soft_coverage(
+        question, f"The hospital chief executive said: {sentence}")
