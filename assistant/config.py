@@ -48,8 +48,10 @@ class Settings:
     batch_size: int = 32
     vector_index: str = "auto"  # auto (exact below 100k chunks, HNSW above), flat, hnsw, ivfpq
     k: int = 5
+    dense_weight: float = 0.5  # weight of the dense ranking in fusion; BM25's is 1
+    expanded_weight: float = 0.3  # weight of the acronym-expanded query's rankings
     backend: str = "extractive"
-    refusal_threshold: float = 0.475
+    refusal_threshold: float = 0.48
     llm_base_url: str = "http://127.0.0.1:11434/v1"
     llm_model: str = "llama3.2"
     llm_api_key_env: str = "OPENAI_API_KEY"
@@ -84,6 +86,9 @@ class Settings:
         choose_kind(0, self.vector_index)  # rejects an unknown kind with the choices
         if self.k < 1:
             raise ConfigError(f"k={self.k}: must be at least 1")
+        if self.dense_weight < 0 or self.expanded_weight < 0:
+            raise ConfigError(f"dense_weight={self.dense_weight}, expanded_weight="
+                              f"{self.expanded_weight}: weights cannot be negative")
         if not 0.0 <= self.refusal_threshold <= 1.0:
             raise ConfigError(f"refusal_threshold={self.refusal_threshold}: must be in [0, 1]")
 

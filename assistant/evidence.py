@@ -44,6 +44,9 @@ _ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?"
 _PLURAL = re.compile(r"[a-z'-]+[^s']s|people|children|staff|men|women|police")
 _ROLE_VERBS = {"leads", "heads", "runs", "manages", "directs"}
 _ROLE_NOUNS = ["leader", "head", "chief", "executive", "director", "chair", "manager", "lead"]
+_COUNT_TOKEN = re.compile(r"\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                          r"eleven|twelve|thirteen|hundreds?|thousands?|millions?|dozens?",
+                          re.IGNORECASE)
 _NAMED = re.compile(
     r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ )?(?:company|companies|firm|"
     r"manufacturer|supplier|contractor|club|charity|app|consultancy|university)\b")
@@ -156,15 +159,36 @@ def question_entities(question: str) -> list[str]:
     return words + _YEAR_IN_QUESTION.findall(question)
 
 
+def counted_noun(question: str) -> str | None:
+    """The thing a "how many" question counts: "west sussex care homes specialise" gives
+    "homes" (the first plural), "GP practices are there" gives "practices"."""
+    if counted := _COUNTED.search(question.lower()):
+        words = counted.group(1).split()
+        return next((w for w in words if _PLURAL.fullmatch(w)), words[-1])
+    return None
+
+
+def counts_near(sentence: str, noun_terms: set[str], term_of) -> bool:
+    """Whether a number (not a year) stands within four words before the counted thing:
+    "132 GP practices", "eight neighbourhood teams", "13 PCNs" (an acronym may name it). A
+    "how many people" question is not answered by "nine key sections ... keeping people well"."""
+    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9,.%'-]*", sentence)
+    for i, token in enumerate(tokens):
+        word = token.rstrip(",.")
+        if term_of(word) in noun_terms or (word.rstrip("s").isupper() and len(word) > 1):
+            before = [t.rstrip(",.") for t in tokens[max(0, i - 4):i]]
+            if any(_COUNT_TOKEN.fullmatch(t) and not _YEAR.fullmatch(t) for t in before):
+                return True
+    return False
+
+
 def required_words(question: str) -> list[list[str]]:
     """Words an answer must mention, as groups of which each needs one member: the thing
     counted in "how many X", the role in "who chairs / who is the chair of / what is the
     name of the chief executive" ("who leads X" is answered by "X's chief executive")."""
-    q = question.lower()
-    if counted := _COUNTED.search(q):
-        words = counted.group(1).split()  # "west sussex care homes specialise": homes
-        return [[next((w for w in words if _PLURAL.fullmatch(w)), words[-1])]]
-    if role := _ROLE.search(q):
+    if noun := counted_noun(question):
+        return [[noun]]
+    if role := _ROLE.search(question.lower()):
         word = role.group(1)
         return [[word, *_ROLE_NOUNS] if word in _ROLE_VERBS else [word]]
     return []
@@ -188,7 +212,7 @@ class EvidenceScorer:
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
-    def _term(self, word: str) -> str | None:
+    def term(self, word: str) -> str | None:
         """A word's stemmed index term (None for stop words), memoised."""
         if word not in self._terms:
             if len(self._terms) > 5 * CACHE_SIZE:
@@ -205,11 +229,11 @@ class EvidenceScorer:
         the passage does not name ("Rutland" against "the whole area") and earn little. A
         word found only in `surroundings` (the rest of the passage: "the UHL chief executive"
         named before the quoted sentence) earns SURROUNDINGS_CREDIT."""
-        asked = [(w.lower(), t) for w in _WORD.findall(focus(question)) if (t := self._term(w))]
+        asked = [(w.lower(), t) for w in _WORD.findall(focus(question)) if (t := self.term(w))]
         if not asked:
             return 0.0
         present = set(self.lexical.terms(text))
-        offered = list(dict.fromkeys(w.lower() for w in _WORD.findall(text) if self._term(w)))
+        offered = list(dict.fromkeys(w.lower() for w in _WORD.findall(text) if self.term(w)))
         missing = [w for w, term in asked if term not in present]
         nearest = (self.embed_sentences(missing) @ self.embed_sentences(offered).T).max(axis=1) \
             if missing and offered else np.zeros(len(missing))

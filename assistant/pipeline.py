@@ -22,6 +22,8 @@ from assistant.config import Settings
 from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
+    counted_noun,
+    counts_near,
     has_kind,
     question_entities,
     question_kind,
@@ -77,7 +79,8 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.snapshot, self.embedder)
+        return Retriever(self.snapshot, self.embedder, self.settings.dense_weight,
+                         self.settings.expanded_weight)
 
     @cached_property
     def scorer(self) -> EvidenceScorer:
@@ -125,6 +128,7 @@ class Assistant:
         lexical = self.retriever.lexical
         kind = question_kind(question)
         required = [set(lexical.terms(" ".join(group))) for group in required_words(question)]
+        counted = required[0] if kind == "number" and counted_noun(question) else set()
         entities = [terms for word in question_entities(question)
                     if (terms := set(lexical.terms(word)))]
         typed, grounded = 0.0, not entities
@@ -135,6 +139,8 @@ class Assistant:
             present = set(lexical.terms(f"{text} {spelled_in(question, sentence.text)}"))
             if not (has_kind(kind, sentence.text, question)
                     and all(group & present for group in required)):
+                continue
+            if counted and not counts_near(sentence.text, counted, self.scorer.term):
                 continue
             typed = max(typed, self.scorer.soft_coverage(question, text, hit.chunk.text))
             if not grounded:

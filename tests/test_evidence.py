@@ -127,3 +127,18 @@ def test_words_named_elsewhere_in_the_passage_earn_part_credit(real_scorer):
                                            "The hospital chief executive said this.")
     assert alone < in_context < real_scorer.soft_coverage(
         question, f"The hospital chief executive said: {sentence}")
+
+
+def test_a_count_stands_next_to_what_it_counts():
+    from assistant.evidence import counted_noun, counts_near
+
+    def term(word: str) -> str:
+        return word.lower().rstrip("s")
+
+    assert counted_noun("How many GP practices are there in Rutland?") == "practices"
+    assert counted_noun("Who chairs the board?") is None
+    assert counts_near("Care is given by 132 GP practices.", {"practice"}, term)
+    assert counts_near("Diagnostics in 13 PCNs.", {"network"}, term)
+    assert not counts_near("It has nine key sections: prevention, keeping people well.",
+                           {"people"}, term)
+    assert not counts_near("In 2023 the practices merged.", {"practice"}, term)

@@ -1,0 +1,44 @@
+"""Weighted fusion of BM25 and dense rankings, with the acronym-expanded query as extra
+lists, on a small real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest import ingest
+from assistant.pipeline import Assistant
+from assistant.retrieval import Retriever
+
+
+@pytest.fixture
+def assistant(settings, small_corpus, fake_embedder) -> Assistant:
+    (small_corpus / "glossary.md").write_text(
+        "# Terms\n\nPrimary care networks (PCNs) group GP practices together.\n\n"
+        "# Later\n\nEach PCN shares staff across its practices.\n", encoding="utf-8")
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    return Assistant(settings, embedder=fake_embedder)
+
+
+def _rows(retriever: Retriever, query: str, **kwargs) -> list[int]:
+    return [hit.row for hit in retriever.search(query, 5, **kwargs)]
+
+
+def test_zero_dense_weight_ranks_as_bm25_alone(assistant):
+    lexical_only = Retriever(assistant.snapshot, assistant.embedder, dense_weight=0.0)
+    query = "community diagnostic centre"
+    assert _rows(lexical_only, query) == _rows(assistant.retriever, query, mode="lexical")
+
+
+def test_the_expanded_query_adds_passages_that_only_spell_the_acronym_out(assistant):
+    retriever = assistant.retriever
+    plain = retriever.search("What does a PCN share?", 5, expand=False)
+    expanded = retriever.search("What does a PCN share?", 5)
+    spelled = [h for h in expanded if "Primary care networks" in h.chunk.text]
+    assert spelled and not any("Primary care networks" in h.chunk.text for h in plain[:1])
+    assert expanded[0].chunk.text == plain[0].chunk.text  # the plain lists still lead
+
+
+def test_fused_scores_are_scaled_to_one_for_first_everywhere(assistant):
+    hits = assistant.retriever.search("community diagnostic centre Hinckley", 5)
+    assert 0 < hits[0].score <= 1.0
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
