@@ -44,8 +44,8 @@ class Evidence:
         """One number for "do the documents answer this?": the best sentence's similarity to
         the question and the term coverage of the best sentence of the right kind, equally
         weighted, halved when no such sentence's passage names the places, names and years
-        the question is about (chosen on eval/qa.jsonl, checked on the held-out seeds and
-        realdocs sets: see eval/README.md)."""
+        the question is about (weights and threshold chosen on the three evaluation sets
+        together: README, Evaluation)."""
         best = float(self.cosines.max()) if len(self.cosines) else 0.0
         return (0.5 * best + 0.5 * self.typed_coverage) * (1.0 if self.grounded
                                                            else UNGROUNDED_FACTOR)
