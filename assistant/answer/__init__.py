@@ -111,10 +111,16 @@ def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
     return text, citations
 
 
+def _topic(hit: Hit) -> str:
+    """A passage's title › section, without repeating a section that merely restates the
+    title."""
+    chunk = hit.chunk
+    return chunk.title if chunk.section in (None, "", chunk.title) else chunk.header
+
+
 def refusal_text(question: str, hits: list[Hit]) -> str:
     """A plain "not covered" that makes no claim, naming the nearest topics that are."""
-    topics = list(dict.fromkeys(neutralise_markers(h.chunk.header) for h in hits[:3]
-                                if h.chunk.header))
+    topics = list(dict.fromkeys(neutralise_markers(_topic(h)) for h in hits[:3] if _topic(h)))
     text = "The documents don't cover this: I found no passage that answers the question."
     if topics:
         text += " The closest topics they do cover: " + "; ".join(topics) + "."

@@ -43,7 +43,9 @@ def _redundant(candidate: str, chosen: list[str]) -> bool:
 
 
 def _with_marker(text: str, number: int) -> str:
-    text = neutralise_markers(text)
+    """The sentence with its marker before the final stop; a list item's trailing ";" or ","
+    becomes a full stop, so items read as sentences."""
+    text = neutralise_markers(text).rstrip(";, ")
     text = text[:1].upper() + text[1:]
     if text[-1] in ".!?":
         return f"{text[:-1]} [{number}]{text[-1]}"
