@@ -44,6 +44,7 @@ _ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?"
 _PLURAL = re.compile(r"[a-z'-]+[^s']s|people|children|staff|men|women|police")
 _ROLE_VERBS = {"leads", "heads", "runs", "manages", "directs"}
 _ROLE_NOUNS = ["leader", "head", "chief", "executive", "director", "chair", "manager", "lead"]
+COUNT_WINDOW = 4  # words a count may stand before what it counts
 _COUNT_TOKEN = re.compile(r"\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|"
                           r"eleven|twelve|thirteen|hundreds?|thousands?|millions?|dozens?",
                           re.IGNORECASE)
@@ -176,7 +177,7 @@ def counts_near(sentence: str, noun_terms: set[str], term_of) -> bool:
     for i, token in enumerate(tokens):
         word = token.rstrip(",.")
         if term_of(word) in noun_terms or (word.rstrip("s").isupper() and len(word) > 1):
-            before = [t.rstrip(",.") for t in tokens[max(0, i - 4):i]]
+            before = [t.rstrip(",.") for t in tokens[max(0, i - COUNT_WINDOW):i]]
             if any(_COUNT_TOKEN.fullmatch(t) and not _YEAR.fullmatch(t) for t in before):
                 return True
     return False
