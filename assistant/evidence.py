@@ -10,6 +10,7 @@ passages are on a neighbouring topic.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -203,6 +204,7 @@ class EvidenceScorer:
         self.lexical = lexical
         self._cache: dict[str, np.ndarray] = {}
         self._terms: dict[str, str | None] = {}
+        self._lock = threading.Lock()
 
     def coverage(self, question_terms: list[str], text: str) -> float:
         """IDF-weighted share of the question's terms that occur in `text`."""
@@ -215,12 +217,14 @@ class EvidenceScorer:
 
     def term(self, word: str) -> str | None:
         """A word's stemmed index term (None for stop words), memoised."""
-        if word not in self._terms:
-            if len(self._terms) > 5 * CACHE_SIZE:
-                self._terms.clear()
-            terms = self.lexical.terms(word)
-            self._terms[word] = terms[0] if terms else None
-        return self._terms[word]
+        if word in (known := self._terms):
+            return known[word]
+        terms = self.lexical.terms(word)
+        value = terms[0] if terms else None
+        if len(known) > 5 * CACHE_SIZE:
+            self._terms = {}  # replaced, not cleared: other threads may be reading the old one
+        self._terms[word] = value
+        return value
 
     def soft_coverage(self, question: str, text: str, surroundings: str = "") -> float:
         """IDF-weighted share of the question's words that `text` has, where a word the text
@@ -252,13 +256,15 @@ class EvidenceScorer:
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         """Sentence (or word) vectors, cached: the same passages come back for many
         questions."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        found = {t: v for t in dict.fromkeys(texts) if (v := self._cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            for text, vector in zip(missing, self.embedder.embed_batch(missing), strict=True):
-                self._cache[text] = vector
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-        return np.stack([self._cache[t] for t in texts])
+            found |= zip(missing, self.embedder.embed_batch(missing), strict=True)
+            with self._lock:  # the app answers two questions at a time
+                self._cache.update((t, found[t]) for t in missing)
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+        return np.stack([found[t] for t in texts])
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         return [Sentence(text, index, position)

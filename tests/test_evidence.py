@@ -142,3 +142,32 @@ def test_a_count_stands_next_to_what_it_counts():
     assert not counts_near("It has nine key sections: prevention, keeping people well.",
                            {"people"}, term)
     assert not counts_near("In 2023 the practices merged.", {"practice"}, term)
+
+
+def test_caches_stay_consistent_when_threads_share_a_scorer(monkeypatch, fake_embedder):
+    """The app answers two questions at once: eviction must never lose a vector mid-call."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import assistant.evidence as evidence
+
+    monkeypatch.setattr(evidence, "CACHE_SIZE", 8)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so an unlocked eviction would show
+    chunk = Chunk(id="c", source="d.md", title="D", page=None, section=None,
+                  text="Care homes plan services.")
+    scorer = EvidenceScorer(fake_embedder, LexicalIndex.build([chunk]))
+
+    def work(seed: int) -> int:
+        for i in range(200):
+            texts = [f"sentence {seed} {i} {j}" for j in range(5)]
+            assert scorer.embed_sentences(texts).shape == (5, fake_embedder.dimension)
+            scorer.term(f"word{seed}{i}")
+        return seed
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert sorted(pool.map(work, range(8))) == list(range(8))
+    finally:
+        sys.setswitchinterval(switch)
+    assert len(scorer._cache) <= 8
