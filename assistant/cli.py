@@ -159,6 +159,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation.judge import LLMJudge
     from assistant.evaluation.qa import load_qa
     from assistant.evaluation.report import write_report
     from assistant.evaluation.runner import (
@@ -174,6 +175,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else settings.root / "eval" / "out"
     qa_path = Path(args.qa) if args.qa else settings.root / "eval" / "qa.jsonl"
     items = load_qa(qa_path)
+    realdocs = Path(args.realdocs) if args.realdocs else settings.root / REALDOCS_PDF
+    if (args.realdocs or args.seeds) and not realdocs.is_dir():
+        raise ConfigError(f"{realdocs}: no such folder of real PDFs (--realdocs DIR)")
+    articles = sorted(Path(args.seeds).glob("*.txt")) if args.seeds else []
+    if args.seeds and not articles:
+        raise ConfigError(f"{args.seeds}: no seed articles (*.txt) there (--seeds DIR)")
+    judge = _judge_backend(args.judge, settings) if args.judge else None
     assistant = Assistant(settings)
     records = run(assistant, items, show_progress=not args.quiet)
     summary = summarise(records, settings.refusal_threshold, assistant.embedder)
@@ -182,19 +190,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         modes = retrieval_modes(assistant, items)
         chunk_rows = chunk_size_runs(assistant, items, [128, 200, 224], out / "indexes",
                                      show_progress=not args.quiet)
-    realdocs = Path(args.realdocs) if args.realdocs else settings.root / REALDOCS_PDF
-    if (args.realdocs or args.seeds) and not realdocs.is_dir():
-        raise ConfigError(f"{realdocs}: no such folder of real PDFs (--realdocs DIR)")
     if args.realdocs:
         extra["realdocs"] = _other_set(assistant, out, "realdocs", [realdocs], args.quiet)
     if args.seeds:
-        articles = sorted(Path(args.seeds).glob("*.txt"))
-        if not articles:
-            raise ConfigError(f"{args.seeds}: no seed articles (*.txt) there (--seeds DIR)")
         extra["seeds"] = _other_set(assistant, out, "seeds", [*articles, realdocs], args.quiet)
-    if args.judge:
-        summary["llm_judged"] = _judge(args.judge, settings, assistant, records,
-                                       not args.quiet)
+    if judge is not None:
+        summary["llm_judged"] = LLMJudge(judge.complete, assistant.embedder).judge(
+            records, settings.refusal_threshold, not args.quiet).summary(judge.where)
     report = write_report(out, f"Evaluation: {qa_path.name}", summary, records,
                           threshold_sweep(records), modes, chunk_rows, extra)
     if args.json:
@@ -220,11 +222,10 @@ def _other_set(assistant, out: Path, name: str, paths: list[Path], quiet: bool) 
                      settings.refusal_threshold)
 
 
-def _judge(name: str, settings: Settings, assistant, records, show_progress: bool) -> dict:
-    """RAGAS-style figures from the named LLM backend; an unreachable model is fatal up
-    front rather than a run of failed judgements."""
+def _judge_backend(name: str, settings: Settings):
+    """The LLM backend for `--judge`, checked before the evaluation starts: an unreachable
+    model is fatal up front rather than a run of failed judgements."""
     from assistant.answer.registry import create_backend
-    from assistant.evaluation.judge import LLMJudge
 
     backend = create_backend(name, settings)
     try:
@@ -232,9 +233,7 @@ def _judge(name: str, settings: Settings, assistant, records, show_progress: boo
     except Exception as exc:  # any failure to reach the model
         raise ConfigError(f"--judge {name}: the language model ({backend.where}) did not "
                           f"answer: {type(exc).__name__}: {exc}"[:400]) from exc
-    judgements = LLMJudge(backend.complete, assistant.embedder).judge(
-        records, settings.refusal_threshold, show_progress)
-    return judgements.summary(backend.where)
+    return backend
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:

@@ -27,12 +27,12 @@ _SENTENCE_END = re.compile(
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\b|\b(?:January|February|"
                    r"March|April|May|June|July|August|September|October|November|December)\b")
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"thirteen|hundred|thousand|million|half|third|quarter)\b", re.IGNORECASE)
+_SMALL_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+_NUMBER_WORDS = f"{_SMALL_NUMBERS}|hundred|thousand|million|half|third|quarter"
+_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
 _MONEY = re.compile(r"£|\bmillion\b|\bbn\b|\d+m\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
-_WORD_NUMBER = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                          r"thirteen|hundred|thousand|million|half|third|quarter)\b", re.I)
+_WORD_NUMBER = re.compile(rf"\b({_NUMBER_WORDS})\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?")
 _COUNTED = re.compile(
     r"\bhow many (?:more |extra |new |other )?((?:[a-z][a-z'-]* ){0,4}?[a-z][a-z'-]*?)"
@@ -46,8 +46,7 @@ _PLURAL = re.compile(r"[a-z'-]+[^s']s|people|children|staff|men|women|police")
 _ROLE_VERBS = {"leads", "heads", "runs", "manages", "directs"}
 _ROLE_NOUNS = ["leader", "head", "chief", "executive", "director", "chair", "manager", "lead"]
 COUNT_WINDOW = 4  # words a count may stand before what it counts
-_COUNT_TOKEN = re.compile(r"\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|"
-                          r"eleven|twelve|thirteen|hundreds?|thousands?|millions?|dozens?",
+_COUNT_TOKEN = re.compile(rf"\d[\d,.]*%?|{_SMALL_NUMBERS}|(?:hundred|thousand|million|dozen)s?",
                           re.IGNORECASE)
 _NAMED = re.compile(
     r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ )?(?:company|companies|firm|"
@@ -56,7 +55,7 @@ _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
 _QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
                      "do", "did", "can", "will", "i"}
-_YEAR_IN_QUESTION = re.compile(r"\b(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?\b")
+_YEAR_IN_QUESTION = re.compile(rf"\b{_YEAR.pattern}\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
 _JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
             "from", "as", "is", "are", "was", "were", "that", "its", "their"}

@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.chunking import Chunk
+from assistant.config import Settings
 from assistant.embeddings import Embedder
 from assistant.glossary import expand_query
 from assistant.lexical import LexicalIndex
@@ -32,8 +33,6 @@ from assistant.vector_index import top_n
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the top ranks
-DENSE_WEIGHT = 0.5  # BM25's list counts 1
-EXPANDED_WEIGHT = 0.3  # the lists for the acronym-expanded query, relative to the plain ones
 CANDIDATES = 50  # passages taken from each retriever before fusion
 DUPLICATE_COSINE = 0.97
 
@@ -54,8 +53,8 @@ class Retriever:
     """Hybrid retrieval over one loaded index."""
 
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder,
-                 dense_weight: float = DENSE_WEIGHT,
-                 expanded_weight: float = EXPANDED_WEIGHT) -> None:
+                 dense_weight: float = Settings.dense_weight,
+                 expanded_weight: float = Settings.expanded_weight) -> None:
         self.snapshot = snapshot
         self.embedder = embedder
         self.dense_weight = dense_weight

@@ -40,12 +40,18 @@ _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 SUPPORT_SHARE = 0.6
 
 
+def quote_passage(number: int, text: str, source: str | None = None) -> str:
+    """Passage text as a delimited, numbered quotation for a model's prompt."""
+    text = text.replace("<", "‹").replace(">", "›")  # a passage cannot close its tag
+    text = neutralise_markers(text)  # nor offer "[n]" markers for the model to copy
+    where = f' source="{source}"' if source else ""
+    return f'<passage id="{number}"{where}>\n{text}\n</passage>'
+
+
 def _passage_block(number: int, hit: Hit) -> str:
     chunk = hit.chunk
-    where = chunk.title + (f", page {chunk.page}" if chunk.page else "")
-    text = chunk.text.replace("<", "‹").replace(">", "›")  # a passage cannot close its tag
-    text = neutralise_markers(text)  # nor offer "[n]" markers for the model to copy
-    return f'<passage id="{number}" source="{where}">\n{text}\n</passage>'
+    return quote_passage(number, chunk.text,
+                         chunk.title + (f", page {chunk.page}" if chunk.page else ""))
 
 
 def build_messages(question: str, hits: list[Hit]) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answer.llm import quote_passage
 from assistant.embeddings import Embedder
 from assistant.evaluation.metrics import strip_markers
 from assistant.evaluation.runner import Record
@@ -43,8 +44,7 @@ class JudgeReplyError(ValueError):
 
 
 def _passages(texts: list[str]) -> str:
-    return "\n\n".join(f'<passage id="{i}">\n{t.replace("<", "‹").replace(">", "›")}\n'
-                       f"</passage>" for i, t in enumerate(texts, start=1))
+    return "\n\n".join(quote_passage(i, text) for i, text in enumerate(texts, start=1))
 
 
 def _parse(reply: str, key: str, length: int | None = None) -> list:
