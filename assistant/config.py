@@ -50,6 +50,7 @@ class Settings:
     k: int = 5
     dense_weight: float = 0.5  # weight of the dense ranking in fusion; BM25's is 1
     expanded_weight: float = 0.3  # weight of the acronym-expanded query's rankings
+    rerank_pool: int = 30  # fused candidates reordered by their best sentence; 0 turns it off
     backend: str = "extractive"
     refusal_threshold: float = 0.48
     llm_base_url: str = "http://127.0.0.1:11434/v1"
@@ -89,6 +90,8 @@ class Settings:
         if self.dense_weight < 0 or self.expanded_weight < 0:
             raise ConfigError(f"dense_weight={self.dense_weight}, expanded_weight="
                               f"{self.expanded_weight}: weights cannot be negative")
+        if self.rerank_pool < 0:
+            raise ConfigError(f"rerank_pool={self.rerank_pool}: must be 0 (off) or more")
         if not 0.0 <= self.refusal_threshold <= 1.0:
             raise ConfigError(f"refusal_threshold={self.refusal_threshold}: must be in [0, 1]")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,8 +50,9 @@ COUNT_WINDOW = 4  # words a count may stand before what it counts
 _COUNT_TOKEN = re.compile(rf"\d[\d,.]*%?|{_SMALL_NUMBERS}|(?:hundred|thousand|million|dozen)s?",
                           re.IGNORECASE)
 _NAMED = re.compile(
-    r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ )?(?:company|companies|firm|"
-    r"manufacturer|supplier|contractor|club|charity|app|consultancy|university)\b")
+    r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ ){0,3}?(?:company|companies|firm|"
+    r"manufacturer|supplier|contractor|club|charity|charities|app|consultancy|university|"
+    r"hospitals?|trusts?|councils?|boards?|practices|organisations?|bodies)\b")
 _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
 _QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
@@ -107,6 +109,12 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def _passage_sentences(text: str) -> tuple[str, ...]:
+    """`split_sentences`, memoised: the same passages come back for many questions."""
+    return tuple(split_sentences(text))
+
+
 def focus(question: str) -> str:
     """The question without framing such as "what does the plan say about", which would
     otherwise pull in sentences that merely mention the plan."""
@@ -145,7 +153,8 @@ def has_kind(kind: str | None, text: str, question: str = "") -> bool:
         return bool(_WORD_NUMBER.search(text)) or any(
             not _YEAR.fullmatch(n) for n in re.findall(r"\d[\d,./]*\d|\d", text))
     if kind == "name":
-        return any(not set(name.lower().split()) <= asked for name in _NAME.findall(text))
+        return any(name.lower() not in " ".join(question.lower().split())
+                   for name in _NAME.findall(text))
     pattern = _KIND_PATTERNS.get(kind or "")
     return pattern is None or pattern.search(text) is not None
 
@@ -160,19 +169,29 @@ def question_entities(question: str) -> list[str]:
     return words + _YEAR_IN_QUESTION.findall(question)
 
 
+def counted_phrase(question: str) -> list[str]:
+    """The words of what a "how many" question counts, up to its first plural: "how many
+    local district and borough partnerships for..." gives all five, "how many west sussex
+    care homes specialise" gives "west sussex care homes"."""
+    if counted := _COUNTED.search(question.lower()):
+        words = counted.group(1).split()
+        head = next((i for i, w in enumerate(words) if _PLURAL.fullmatch(w)), len(words) - 1)
+        return words[:head + 1]
+    return []
+
+
 def counted_noun(question: str) -> str | None:
     """The thing a "how many" question counts: "west sussex care homes specialise" gives
     "homes" (the first plural), "GP practices are there" gives "practices"."""
-    if counted := _COUNTED.search(question.lower()):
-        words = counted.group(1).split()
-        return next((w for w in words if _PLURAL.fullmatch(w)), words[-1])
-    return None
+    phrase = counted_phrase(question)
+    return phrase[-1] if phrase else None
 
 
 def counts_near(sentence: str, noun_terms: set[str], term_of) -> bool:
-    """Whether a number (not a year) stands within four words before the counted thing:
-    "132 GP practices", "eight neighbourhood teams", "13 PCNs" (an acronym may name it). A
-    "how many people" question is not answered by "nine key sections ... keeping people well"."""
+    """Whether a number (not a year) stands within four words before a word of the counted
+    phrase: "132 GP practices", "eight neighbourhood teams", "13 PCNs" (an acronym may name
+    it), "six District and Borough ... Partnerships". A "how many people" question is not
+    answered by "nine key sections ... keeping people well"."""
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9,.%'-]*", sentence)
     for i, token in enumerate(tokens):
         word = token.rstrip(",.")
@@ -202,7 +221,6 @@ class EvidenceScorer:
         self.embedder = embedder
         self.lexical = lexical
         self._cache: dict[str, np.ndarray] = {}
-        self._terms: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def coverage(self, question_terms: list[str], text: str) -> float:
@@ -215,15 +233,9 @@ class EvidenceScorer:
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
     def term(self, word: str) -> str | None:
-        """A word's stemmed index term (None for stop words), memoised."""
-        if word in (known := self._terms):
-            return known[word]
+        """A word's stemmed index term (None for stop words)."""
         terms = self.lexical.terms(word)
-        value = terms[0] if terms else None
-        if len(known) > 5 * CACHE_SIZE:
-            self._terms = {}  # replaced, not cleared: other threads may be reading the old one
-        self._terms[word] = value
-        return value
+        return terms[0] if terms else None
 
     def soft_coverage(self, question: str, text: str, surroundings: str = "") -> float:
         """IDF-weighted share of the question's words that `text` has, where a word the text
@@ -268,11 +280,13 @@ class EvidenceScorer:
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         return [Sentence(text, index, position)
                 for index, hit in enumerate(hits)
-                for position, text in enumerate(split_sentences(hit.chunk.text))]
+                for position, text in enumerate(_passage_sentences(hit.chunk.text))]
 
     def score(self, question: str, sentences: list[Sentence], hits: list[Hit],
-              question_vector: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(combined score, cosine) for each sentence."""
+              question_vector: np.ndarray | None = None, *, rank_prior: bool = True
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """(combined score, cosine) for each sentence; `rank_prior` favours sentences of
+        higher-ranked passages slightly."""
         if not sentences:
             return np.zeros(0), np.zeros(0)
         if question_vector is None:
@@ -289,8 +303,8 @@ class EvidenceScorer:
             overlap = 0.75 * own + 0.25 * with_header
             bonus = _kind_bonus(kind, sentence.text, question)
             penalty = 0.3 if sentence.text.rstrip()[-1:] in "?:" else 0.0  # not a claim
-            combined[i] = (0.55 * cosine[i] + 0.35 * overlap + bonus
-                           + 0.04 / (1 + sentence.hit) - penalty)
+            prior = 0.04 / (1 + sentence.hit) if rank_prior else 0.0
+            combined[i] = 0.55 * cosine[i] + 0.35 * overlap + bonus + prior - penalty
         return combined, cosine
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ doing have has had having been being were would could can should shall may might
 we you your he she his her him them those than so about also any each please tell give me
 i my""".split()
 TOKENIZE_BATCH = 50_000  # chunks tokenised at a time: bounds memory at a million chunks
+TERMS_CACHE = 100_000  # texts (sentences, questions, words) whose terms are kept
 
 
 def stopwords() -> list[str]:
@@ -42,6 +44,10 @@ class LexicalIndex:
         self._stemmer = Stemmer.Stemmer("english")
         self._stopwords = stopwords()
         self._bm25 = bm25 if bm25 is not None else bm25s.BM25()
+        # Memoised per index (lru_cache is thread-safe): evidence scoring asks for the same
+        # sentences' terms on every question, and bm25s.tokenize costs ~130 µs a call.
+        self.terms = lru_cache(maxsize=TERMS_CACHE)(self._terms)
+        self.idf = lru_cache(maxsize=TERMS_CACHE)(self._idf)
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk]) -> LexicalIndex:
@@ -88,14 +94,15 @@ class LexicalIndex:
     def _indexed(self) -> bool:
         return bool(getattr(self._bm25, "vocab_dict", None))
 
-    def terms(self, text: str) -> list[str]:
+    def _terms(self, text: str) -> tuple[str, ...]:
+        """The stemmed index terms of `text`, stop words dropped (as `terms`, memoised)."""
         import bm25s
 
         tokens = bm25s.tokenize([text], stopwords=self._stopwords, stemmer=self._stemmer,
                                 return_ids=False, show_progress=False)[0]
-        return [token for token in tokens if token]
+        return tuple(token for token in tokens if token)
 
-    def idf(self, term: str) -> float:
+    def _idf(self, term: str) -> float:
         """BM25's IDF; a term the corpus never uses gets the highest value."""
         vocab = self._bm25.vocab_dict if self._indexed else {}
         n = self._bm25.scores["num_docs"] if vocab else 1

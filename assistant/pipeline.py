@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
-    counted_noun,
+    counted_phrase,
     counts_near,
     has_kind,
     question_entities,
@@ -30,6 +30,7 @@ from assistant.evidence import (
     required_words,
 )
 from assistant.glossary import expand_query, spelled_in
+from assistant.rerank import rerank
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
 
@@ -99,11 +100,21 @@ class Assistant:
             self._backends[name] = create_backend(name, self.settings)
         return self._backends[name]
 
+    def retrieve(self, query: str, k: int, *, sources: list[str] | None = None,
+                 mode: Mode = "hybrid", expand: bool = True) -> list[Hit]:
+        """First-stage retrieval of a pool, then the best `k` by their best sentence."""
+        pool = self.settings.rerank_pool
+        if pool == 0:
+            return self.retriever.search(query, k, sources=sources, mode=mode, expand=expand)
+        candidates = self.retriever.search(query, max(k, pool), sources=sources, mode=mode,
+                                           expand=expand)
+        return rerank(query, candidates, self.scorer, k)
+
     def search(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
                mode: Mode = "hybrid", expand: bool = True) -> SearchResponse:
         start = time.perf_counter()
-        hits = self.retriever.search(query, k or self.settings.k, sources=sources, mode=mode,
-                                     expand=expand)
+        hits = self.retrieve(query, k or self.settings.k, sources=sources, mode=mode,
+                             expand=expand)
         return SearchResponse(query, hits, {"retrieve": _ms(start), "total": _ms(start)})
 
     def gather(self, question: str, hits: list[Hit]) -> Evidence:
@@ -118,20 +129,23 @@ class Assistant:
         many beds does Glenfield have?") retrieves passages about the right place that lack
         the asked-for attribute.
 
-        Grounded: one of those sentences sits in a passage that names every place, name and
-        year the question is about (`question_entities`). A near miss of the other sort
-        ("How many GP appointments were delivered in Rutland?") finds the figure for the
-        whole area.
+        Grounded: the sentence sits in a passage that names every place, name and year the
+        question is about (`question_entities`). A near miss of the other sort ("How many
+        GP appointments were delivered in Rutland?") finds the figure for the whole area.
+        Coverage counts only grounded sentences when there are any: a well-covered sentence
+        about another place must not lend its coverage to a grounded one that says little
+        ("Who is the elected mayor of Leicester?").
         """
         sentences = self.scorer.sentences(hits)
         scores, cosines = self.scorer.score(question, sentences, hits)
         lexical = self.retriever.lexical
         kind = question_kind(question)
         required = [set(lexical.terms(" ".join(group))) for group in required_words(question)]
-        counted = required[0] if kind == "number" and counted_noun(question) else set()
+        counted = set(lexical.terms(" ".join(counted_phrase(question)))) \
+            if kind == "number" else set()
         entities = [terms for word in question_entities(question)
                     if (terms := set(lexical.terms(word)))]
-        typed, grounded = 0.0, not entities
+        found: list[tuple[bool, float]] = []  # (grounded, coverage) per typed sentence
         for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
             sentence = sentences[index]
             hit = hits[sentence.hit]
@@ -142,11 +156,13 @@ class Assistant:
                 continue
             if counted and not counts_near(sentence.text, counted, self.scorer.term):
                 continue
-            typed = max(typed, self.scorer.soft_coverage(question, text, hit.chunk.text))
-            if not grounded:
-                context = set(lexical.terms(self._context(hit)))
-                grounded = all(terms <= context for terms in entities)
-        return Evidence(question, hits, sentences, scores, cosines, typed, grounded)
+            context = set(lexical.terms(self._context(hit)))
+            found.append((all(terms <= context for terms in entities),
+                          self.scorer.soft_coverage(question, text, hit.chunk.text)))
+        if grounded := [coverage for is_grounded, coverage in found if is_grounded]:
+            return Evidence(question, hits, sentences, scores, cosines, max(grounded), True)
+        return Evidence(question, hits, sentences, scores, cosines,
+                        max((coverage for _, coverage in found), default=0.0), not entities)
 
     def _context(self, hit: Hit) -> str:
         """What a passage is about: its text and section, the passage before it in the same
@@ -167,7 +183,7 @@ class Assistant:
         start = time.perf_counter()
         chosen = self.backend(backend)
         query = chosen.rewrite(question, history or [])
-        hits = self.retriever.search(query, k or self.settings.k, sources=sources)
+        hits = self.retrieve(query, k or self.settings.k, sources=sources)
         retrieved = time.perf_counter()
         evidence = self.gather(query, hits)
         if not hits or evidence.strength < threshold:

@@ -2,7 +2,9 @@
 wall time for one question from a cold start (interpreter, imports, model and index load).
 
 Questions are eval/qa.jsonl's; each is asked `--repeat` times after a warm-up pass, and the
-figures are p50/p95 over all of them. Runs on a fresh index of the sample corpus.
+figures are p50/p95 over all of them. Runs on a fresh index of the sample corpus. The
+default (30 candidates reranked by best sentence) and first-stage retrieval alone
+(`rerank_pool=0`) are measured side by side.
 
     .venv/bin/python benchmarks/query.py [--repeat 3]
 """
@@ -63,16 +65,22 @@ def main() -> None:
                                                         args.repeat))
         results["numpy brute force (embed + scan)"] = percentiles(timed(
             lambda q: np.argsort(-(vectors @ embed([q])[0]))[:5], questions, args.repeat))
-        results["search (hybrid)"] = percentiles(timed(assistant.search, questions,
-                                                       args.repeat))
-        results["ask (extractive)"] = percentiles(timed(assistant.ask, questions, args.repeat))
-
-        def ask_uncached(question: str) -> None:
-            assistant.scorer._cache.clear()  # a question whose passages were never scored
-            assistant.ask(question)
-
-        results["ask, sentence cache cleared"] = percentiles(timed(ask_uncached, questions,
+        first_stage = Assistant(settings.with_overrides(rerank_pool=0),
+                                embedder=assistant.embedder)
+        for question in questions:
+            first_stage.ask(question)
+        for label, which in (("", assistant), (", first stage only", first_stage)):
+            results[f"search (hybrid){label}"] = percentiles(timed(which.search, questions,
                                                                    args.repeat))
+            results[f"ask (extractive){label}"] = percentiles(timed(which.ask, questions,
+                                                                    args.repeat))
+
+            def ask_uncached(question: str, which: Assistant = which) -> None:
+                which.scorer._cache.clear()  # a question whose passages were never scored
+                which.ask(question)
+
+            results[f"ask, sentence cache cleared{label}"] = percentiles(
+                timed(ask_uncached, questions, args.repeat))
         cold = []
         for _ in range(args.repeat):
             started = time.perf_counter()

@@ -151,6 +151,26 @@ def test_a_figure_for_somewhere_else_is_not_evidence(assistant):
     assert not assistant.ask(elsewhere, refusal_threshold=threshold).answered
 
 
+def test_coverage_comes_from_a_sentence_about_the_place_asked(settings, small_corpus,
+                                                               fake_embedder):
+    """A well-covered answer about Bristol must not lend its coverage to a Leicester passage
+    that only names someone."""
+    (small_corpus / "bristol.md").write_text(
+        "# Bristol news\n\nThe new health hub was opened by Jane Smith last spring.\n",
+        encoding="utf-8")
+    (small_corpus / "leicester.md").write_text(
+        "# Leicester council\n\nIn Leicester, John Brown chairs the council.\n",
+        encoding="utf-8")
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    anywhere = "Who opened the new health hub?"
+    in_leicester = "Who opened the new health hub in Leicester?"
+    general = assistant.gather(anywhere, assistant.search(anywhere).hits)
+    local = assistant.gather(in_leicester, assistant.search(in_leicester).hits)
+    assert general.typed_coverage > 0.8
+    assert local.grounded and local.typed_coverage < 0.5 * general.typed_coverage
+
+
 def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():
     from assistant.answer import refusal_text
     from assistant.answer.extractive import _with_marker

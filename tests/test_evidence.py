@@ -44,6 +44,10 @@ def test_split_sentences(text, expected):
     ("Which construction company is building the centre?", "name"),
     ("What is the name of the chief executive?", "name"),
     ("Apart from Andy Williams, who else led the ICB?", "name"),
+    ("Which neighbouring integrated care boards does LLR meet?", "name"),
+    ("Which GP practices took part in the trial?", "name"),
+    ("Which organisation provides carers' support?", "name"),
+    ("Which town will host the centre?", None),  # a one-word place, not a name pair
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
@@ -67,6 +71,10 @@ def test_has_kind_and_focus():
      "Who will chair the Dementia Strategic Partnership Group?", False),
     ("name", "Jane Smith will chair the Dementia Strategic Partnership Group.",
      "Who will chair the Dementia Strategic Partnership Group?", True),
+    ("name", "A number of Leicester practices trialled the approach.",
+     "Which GP practices took part in the trial?", False),
+    ("name", "Carers Support West Sussex is the sole provider.",  # words asked, name new
+     "Which organisation gives support to all carers in West Sussex?", True),
 ])
 def test_kind_must_be_news_not_an_echo_of_the_question(kind, text, question, expected):
     assert has_kind(kind, text, question) is expected
@@ -130,13 +138,20 @@ def test_words_named_elsewhere_in_the_passage_earn_part_credit(real_scorer):
 
 
 def test_a_count_stands_next_to_what_it_counts():
-    from assistant.evidence import counted_noun, counts_near
+    from assistant.evidence import counted_noun, counted_phrase, counts_near
 
     def term(word: str) -> str:
         return word.lower().rstrip("s")
 
     assert counted_noun("How many GP practices are there in Rutland?") == "practices"
     assert counted_noun("Who chairs the board?") is None
+    assert counted_phrase("With how many local district and borough partnerships for health "
+                          "is the board linked?") == ["local", "district", "and", "borough",
+                                                      "partnerships"]
+    assert counts_near("It works with the six District and Borough Health and Wellbeing "
+                       "Partnerships.", {"district", "borough", "partnership"}, term)
+    assert not counts_near("It works with the six District and Borough Health and Wellbeing "
+                           "Partnerships.", {"partnership"}, term)  # the head alone is far
     assert counts_near("Care is given by 132 GP practices.", {"practice"}, term)
     assert counts_near("Diagnostics in 13 PCNs.", {"network"}, term)
     assert not counts_near("It has nine key sections: prevention, keeping people well.",
