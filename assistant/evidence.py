@@ -53,6 +53,10 @@ _NAMED = re.compile(
     r"\bwho\b|\bwhat is the name of\b|\b(?:which|what) (?:[\w'-]+ ){0,3}?(?:company|companies|firm|"
     r"manufacturer|supplier|contractor|club|charity|charities|app|consultancy|university|"
     r"hospitals?|trusts?|councils?|boards?|practices|organisations?|bodies)\b")
+_LEAD_IN = re.compile(r"(?:\b(?:said|says|added|adds|explained|commented|stated|told [\w ]+"
+                      r"|wrote|writes)\b,?|:)$")
+_OPEN_QUOTE = re.compile(r"“|(?:^|(?<=[\s(:]))\"(?=\S)")
+_CLOSE_QUOTE = re.compile(r"”|(?<=\S)\"(?=[\s.,;:!?)]|$)")
 _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
 _QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
@@ -110,9 +114,36 @@ def split_sentences(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _passage_sentences(text: str) -> tuple[str, ...]:
+def passage_sentences(text: str) -> tuple[str, ...]:
     """`split_sentences`, memoised: the same passages come back for many questions."""
     return tuple(split_sentences(text))
+
+
+@dataclass(frozen=True)
+class Quoting:
+    """Where a passage leaves off: the speaker of a quotation still open, and the last one."""
+
+    open: str = ""
+    last: str = ""
+
+
+def quotation_speakers(sentences: list[str] | tuple[str, ...],
+                       before: Quoting = Quoting()) -> tuple[list[str], Quoting]:
+    """Who speaks each sentence: the lead-in ("Angela Hillery, chief executive of LPT,
+    said:") of the quotation it sits in, or "". News stories quote officials over several
+    sentences and paragraphs and name them once; a paragraph that opens with a quotation mark
+    continues the last speaker's words. `before` is where the previous passage left off."""
+    speakers, current, last = [], before.open, before.last
+    for sentence in sentences:
+        opening = _OPEN_QUOTE.search(sentence)
+        if not current and opening:
+            lead = sentence[:opening.start()].strip()
+            current = lead if _LEAD_IN.search(lead) else last if not lead else ""
+        speakers.append(current)
+        last = current or last
+        if current and _CLOSE_QUOTE.search(sentence, opening.end() if opening else 0):
+            current = ""
+    return speakers, Quoting(current, last)
 
 
 def focus(question: str) -> str:
@@ -280,7 +311,7 @@ class EvidenceScorer:
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         return [Sentence(text, index, position)
                 for index, hit in enumerate(hits)
-                for position, text in enumerate(_passage_sentences(hit.chunk.text))]
+                for position, text in enumerate(passage_sentences(hit.chunk.text))]
 
     def score(self, question: str, sentences: list[Sentence], hits: list[Hit],
               question_vector: np.ndarray | None = None, *, rank_prior: bool = True

@@ -22,11 +22,14 @@ from assistant.config import Settings
 from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
+    Quoting,
     counted_phrase,
     counts_near,
     has_kind,
+    passage_sentences,
     question_entities,
     question_kind,
+    quotation_speakers,
     required_words,
 )
 from assistant.glossary import expand_query, spelled_in
@@ -124,8 +127,9 @@ class Assistant:
 
         Typed coverage is the highest IDF-weighted share of the question's words found (or
         nearly found: `EvidenceScorer.soft_coverage`) in one of the top-scoring sentences
-        (with its passage's title › section header) that has the kind of answer the question
-        asks for, not merely a number or name the question itself gives. A near miss ("How
+        (with its passage's title › section header, and the speaker's lead-in when it sits
+        in a quotation: `quotation_speakers`) that has the kind of answer the question asks
+        for, not merely a number or name the question itself gives. A near miss ("How
         many beds does Glenfield have?") retrieves passages about the right place that lack
         the asked-for attribute.
 
@@ -149,7 +153,9 @@ class Assistant:
         for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
             sentence = sentences[index]
             hit = hits[sentence.hit]
-            text = expand_query(f"{hit.chunk.header} {sentence.text}", self.snapshot.glossary)
+            speaker = self._speakers(hit)[sentence.position]
+            text = expand_query(f"{hit.chunk.header} {speaker} {sentence.text}",
+                                self.snapshot.glossary)
             present = set(lexical.terms(f"{text} {spelled_in(question, sentence.text)}"))
             if not (has_kind(kind, sentence.text, question)
                     and all(group & present for group in required)):
@@ -163,6 +169,13 @@ class Assistant:
             return Evidence(question, hits, sentences, scores, cosines, max(grounded), True)
         return Evidence(question, hits, sentences, scores, cosines,
                         max((coverage for _, coverage in found), default=0.0), not entities)
+
+    def _speakers(self, hit: Hit) -> list[str]:
+        """Who speaks each sentence of a passage (`quotation_speakers`), continuing a
+        quotation that the passage before it left open."""
+        before, _ = self.snapshot.neighbours(hit.row)
+        carried = quotation_speakers(passage_sentences(before.text))[1] if before else Quoting()
+        return quotation_speakers(passage_sentences(hit.chunk.text), carried)[0]
 
     def _context(self, hit: Hit) -> str:
         """What a passage is about: its text and section, the passage before it in the same

@@ -171,6 +171,33 @@ def test_coverage_comes_from_a_sentence_about_the_place_asked(settings, small_co
     assert local.grounded and local.typed_coverage < 0.5 * general.typed_coverage
 
 
+def test_a_quotation_counts_its_speaker_named_sentences_earlier(tmp_path, monkeypatch):
+    """'What did Jane Smith say…' is answered by a quoted sentence that never names her."""
+    from assistant.config import Settings
+    from assistant.embeddings import make_embedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "launch.md").write_text(
+        "# Plan launch news\n\nThe trust launched its five-year plan this week.\n\n"
+        "Jane Smith, chief executive of the trust, said: “We are proud to launch the plan "
+        "and thank everyone who took part. We want people to get care close to home.\n\n"
+        "“Our staff work with great dedication, and we are working hard to fill the large "
+        "number of vacancies which affects our ability to meet demand.”\n\n"
+        "The plan will be reviewed every year.\n", encoding="utf-8")
+    settings = Settings(root=tmp_path, index=tmp_path / "index", corpus=corpus)
+    embedder = make_embedder(settings.model, settings.embedding_backend)
+    ingest([corpus], settings, embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=embedder)
+    question = "What problem did Jane Smith say affects the ability to meet demand?"
+    attributed = assistant.ask(question, refusal_threshold=0.0)
+    monkeypatch.setattr(Assistant, "_speakers",
+                        lambda self, hit: [""] * len(assistant.scorer.sentences([hit])))
+    unattributed = assistant.ask(question, refusal_threshold=0.0)
+    assert attributed.strength > unattributed.strength + 0.05  # the speaker's name counts
+    assert "vacancies" in attributed.text
+
+
 def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():
     from assistant.answer import refusal_text
     from assistant.answer.extractive import _with_marker

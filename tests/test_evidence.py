@@ -186,3 +186,27 @@ def test_caches_stay_consistent_when_threads_share_a_scorer(monkeypatch, fake_em
     finally:
         sys.setswitchinterval(switch)
     assert len(scorer._cache) <= 8
+
+
+def test_quoted_sentences_are_attributed_to_their_speaker():
+    from assistant.evidence import Quoting, quotation_speakers
+
+    lead = "Jane Smith, chief executive of the trust, said:"
+    sentences = [
+        "The trust published its plan.",
+        f"{lead} “We are proud of the plan.",
+        "We will fill our vacancies.",         # same paragraph, still quoted
+        "“Our staff are our strength.",        # a new paragraph continues the quotation
+        "Thank you to everyone.”",
+        "The plan runs for five years.",
+        'A "team of teams" ethos is central.',  # scare quotes name no speaker
+    ]
+    speakers, left = quotation_speakers(sentences)
+    assert speakers == ["", lead, lead, lead, lead, "", ""]
+    assert left == Quoting("", lead)
+    straight = [s.replace("“", '"').replace("”", '"') for s in sentences]
+    assert quotation_speakers(straight)[0] == speakers
+    # a passage that starts inside a quotation left open by the passage before
+    carried, _ = quotation_speakers(["We will recruit more nurses.", "Thanks.”", "Next."],
+                                    Quoting(lead, lead))
+    assert carried == [lead, lead, ""]
