@@ -57,6 +57,7 @@ _LEAD_IN = re.compile(r"(?:\b(?:said|says|added|adds|explained|commented|stated|
                       r"|wrote|writes)\b,?|:)$")
 _OPEN_QUOTE = re.compile(r"“|(?:^|(?<=[\s(:]))\"(?=\S)")
 _CLOSE_QUOTE = re.compile(r"”|(?<=\S)\"(?=[\s.,;:!?)]|$)")
+_CONTENTS_LINE = re.compile(r"(?:…|\.\s?\.\s?\.)\s*\d{1,3}\b")
 _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
 _QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
@@ -146,6 +147,15 @@ def quotation_speakers(sentences: list[str] | tuple[str, ...],
     return speakers, Quoting(current, last)
 
 
+def not_a_claim(text: str) -> bool:
+    """A question, a list's lead-in, a bare heading ("Children and young people") or a
+    contents line ("Monitoring delivery … 43"): nothing an answer can rest on."""
+    words = len(text.split())
+    heading = words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’"
+    return (text.rstrip()[-1:] in "?:" or words < 4 or heading
+            or _CONTENTS_LINE.search(text) is not None)
+
+
 def focus(question: str) -> str:
     """The question without framing such as "what does the plan say about", which would
     otherwise pull in sentences that merely mention the plan."""
@@ -157,12 +167,14 @@ def question_kind(question: str) -> str | None:
     """The kind of answer the question's form asks for: money, date, number, name or None."""
     q = question.lower().strip()
     if re.search(r"\bhow much (money|funding)\b|\bhow much (will|does|did) .* cost\b|"
-                 r"\b(total )?budget\b", q):
+                 r"\b(total )?budget\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
+                 r"(cost|price|spend|spending)\b", q):
         return "money"
     if re.search(r"^(when|on what date|by when)\b|\b(what date|which year|what year|"
                  r"by what year)\b", q):
         return "date"
     if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate)\b|"
+                 r"\b(tele)?phone number\b|"
                  r"\bin years\b|\bhow long\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
                  r"(rate|percentage|proportion|uptake|average)\b", q):
         return "number"

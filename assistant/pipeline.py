@@ -26,6 +26,7 @@ from assistant.evidence import (
     counted_phrase,
     counts_near,
     has_kind,
+    not_a_claim,
     passage_sentences,
     question_entities,
     question_kind,
@@ -152,6 +153,8 @@ class Assistant:
         found: list[tuple[bool, float]] = []  # (grounded, coverage) per typed sentence
         for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
             sentence = sentences[index]
+            if not_a_claim(sentence.text):
+                continue
             hit = hits[sentence.hit]
             speaker = self._speakers(hit)[sentence.position]
             text = expand_query(f"{hit.chunk.header} {speaker} {sentence.text}",

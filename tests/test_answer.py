@@ -63,18 +63,6 @@ def test_finalise_renumbers_by_first_use_and_drops_unknown_markers(assistant):
     assert [c.hit for c in citations] == [hits[2], hits[0]]
 
 
-@pytest.mark.parametrize(("text", "skipped"), [
-    ("Children and young people", True), ("Why does it matter?", True),
-    ("The split is into:", True), ("Too short.", True),
-    ("Eight neighbourhood teams will deliver care.", False),
-    ("The plan was approved on 13 July 2023 by the board", False),
-])
-def test_headings_questions_and_lead_ins_are_never_answers(text, skipped):
-    from assistant.answer.extractive import _not_a_claim
-
-    assert _not_a_claim(text) is skipped
-
-
 def test_unknown_document_filter_is_an_error_naming_it(assistant):
     from assistant.errors import ConfigError
 

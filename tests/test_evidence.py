@@ -48,6 +48,8 @@ def test_split_sentences(text, expected):
     ("Which GP practices took part in the trial?", "name"),
     ("Which organisation provides carers' support?", "name"),
     ("Which town will host the centre?", None),  # a one-word place, not a name pair
+    ("What is the maximum treatment cost the policy will fund?", "money"),
+    ("What is the telephone number of the hub's 24-hour line?", "number"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
@@ -210,3 +212,19 @@ def test_quoted_sentences_are_attributed_to_their_speaker():
     carried, _ = quotation_speakers(["We will recruit more nurses.", "Thanks.”", "Next."],
                                     Quoting(lead, lead))
     assert carried == [lead, lead, ""]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A joint approach to dementia … 42 Monitoring delivery and impact … 43", True),
+    ("Introduction ... 4 Our priorities ... 9", True),
+    ("Children and young people", True), ("Why does it matter?", True),
+    ("The split is into:", True), ("Too short.", True),
+    ("Eight neighbourhood teams will deliver care.", False),
+    ("The plan was approved on 13 July 2023 by the board", False),
+    ("The board is chaired by Jane Smith, who was appointed in 2021.", False),
+    ("About 1.1 million people live in the area.", False),
+])
+def test_contents_lines_headings_and_questions_are_not_claims(text, expected):
+    from assistant.evidence import not_a_claim
+
+    assert not_a_claim(text) is expected

@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
-from assistant.evidence import Sentence, has_kind, question_kind
+from assistant.evidence import Sentence, has_kind, not_a_claim, question_kind
 
 MAX_SENTENCES = 3  # plus at most one antecedent
 MAX_WORDS = 80
@@ -23,13 +23,6 @@ KEEP_RATIO = 0.87  # a further sentence must score at least this share of the be
 REDUNDANT_OVERLAP = 0.6
 TYPED_RATIO = 0.75  # a sentence holding the asked-for kind of answer leads if it scores this
 _DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
-
-
-def _not_a_claim(text: str) -> bool:
-    """A question, a list's lead-in or a bare heading ("Children and young people")."""
-    words = len(text.split())
-    return text.rstrip()[-1:] in "?:" or words < 4 or (
-        words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’")
 
 
 def _words(text: str) -> set[str]:
@@ -69,7 +62,7 @@ class ExtractiveBackend(AnswerBackend):
         words = 0
         for index in order:
             sentence = evidence.sentences[index]
-            if _not_a_claim(sentence.text):
+            if not_a_claim(sentence.text):
                 continue
             if picked and (evidence.scores[index] < KEEP_RATIO * best
                            or len(picked) >= MAX_SENTENCES):
@@ -89,7 +82,7 @@ class ExtractiveBackend(AnswerBackend):
         kind = question_kind(evidence.question)
         if kind is None:
             return None
-        return next((i for i in order if not _not_a_claim(evidence.sentences[i].text)
+        return next((i for i in order if not not_a_claim(evidence.sentences[i].text)
                      and has_kind(kind, evidence.sentences[i].text, evidence.question)), None)
 
     def _add_antecedents(self, picked: list[Sentence], pool: list[Sentence]) -> list[Sentence]:
