@@ -150,14 +150,15 @@ class Assistant:
             if kind == "number" else set()
         entities = [terms for word in question_entities(question)
                     if (terms := set(lexical.terms(word)))]
+        by_passage = [self._speakers(hit) for hit in hits]
+        speakers = [by_passage[s.hit][s.position] for s in sentences]
         found: list[tuple[bool, float]] = []  # (grounded, coverage) per typed sentence
         for index in np.argsort(-scores)[:TYPED_CANDIDATES]:
             sentence = sentences[index]
             if not_a_claim(sentence.text):
                 continue
             hit = hits[sentence.hit]
-            speaker = self._speakers(hit)[sentence.position]
-            text = expand_query(f"{hit.chunk.header} {speaker} {sentence.text}",
+            text = expand_query(f"{hit.chunk.header} {speakers[index]} {sentence.text}",
                                 self.snapshot.glossary)
             present = set(lexical.terms(f"{text} {spelled_in(question, sentence.text)}"))
             if not (has_kind(kind, sentence.text, question)
@@ -169,9 +170,11 @@ class Assistant:
             found.append((all(terms <= context for terms in entities),
                           self.scorer.soft_coverage(question, text, hit.chunk.text)))
         if grounded := [coverage for is_grounded, coverage in found if is_grounded]:
-            return Evidence(question, hits, sentences, scores, cosines, max(grounded), True)
+            return Evidence(question, hits, sentences, scores, cosines, max(grounded), True,
+                            speakers)
         return Evidence(question, hits, sentences, scores, cosines,
-                        max((coverage for _, coverage in found), default=0.0), not entities)
+                        max((coverage for _, coverage in found), default=0.0), not entities,
+                        speakers)
 
     def _speakers(self, hit: Hit) -> list[str]:
         """Who speaks each sentence of a passage (`quotation_speakers`), continuing a

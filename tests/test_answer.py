@@ -114,6 +114,22 @@ def test_a_when_question_is_answered_by_a_sentence_with_a_date():
     assert picked[0].text.startswith("The care board was formed in July 2022")
 
 
+def test_a_quoted_answer_names_its_speaker_from_the_same_passage():
+    from assistant.answer.extractive import ExtractiveBackend
+
+    lead = "Jane Smith, chief executive of the trust, said:"
+    evidence = _evidence("What did the chief executive say about vacancies?", [
+        (f"{lead} “We are proud of our plan.", 0.40),
+        ("We are working hard to fill our vacancies.”", 0.90),
+    ])
+    evidence.speakers = [lead, lead]
+    text = ExtractiveBackend().draft(evidence).text
+    assert text == f"{lead} “We are working hard to fill our vacancies” [1]."
+    evidence.speakers = ["", ""]  # no speaker known: the sentence as written
+    assert ExtractiveBackend().draft(evidence).text == (
+        "We are working hard to fill our vacancies [1].”")
+
+
 def test_a_far_weaker_typed_sentence_does_not_lead():
     from assistant.answer.extractive import ExtractiveBackend
 
@@ -183,7 +199,7 @@ def test_a_quotation_counts_its_speaker_named_sentences_earlier(tmp_path, monkey
                         lambda self, hit: [""] * len(assistant.scorer.sentences([hit])))
     unattributed = assistant.ask(question, refusal_threshold=0.0)
     assert attributed.strength > unattributed.strength + 0.05  # the speaker's name counts
-    assert "vacancies" in attributed.text
+    assert "vacancies" in attributed.text and "Jane Smith" in attributed.text
 
 
 def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():

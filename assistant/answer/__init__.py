@@ -38,6 +38,7 @@ class Evidence:
     cosines: np.ndarray
     typed_coverage: float  # see Assistant.gather
     grounded: bool = True  # a typed sentence's passage names what the question is about
+    speakers: list[str] = field(default_factory=list)  # per sentence: quotation lead-in or ""
 
     @property
     def strength(self) -> float:

@@ -22,6 +22,7 @@ MAX_WORDS = 80
 KEEP_RATIO = 0.87  # a further sentence must score at least this share of the best one
 REDUNDANT_OVERLAP = 0.6
 TYPED_RATIO = 0.75  # a sentence holding the asked-for kind of answer leads if it scores this
+_FINAL_STOP = re.compile(r"[.!?][”\"’)]*$")
 _DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
 
 
@@ -40,9 +41,18 @@ def _with_marker(text: str, number: int) -> str:
     becomes a full stop, so items read as sentences."""
     text = neutralise_markers(text).rstrip(";, ")
     text = text[:1].upper() + text[1:]
-    if text[-1] in ".!?":
-        return f"{text[:-1]} [{number}]{text[-1]}"
+    if end := _FINAL_STOP.search(text):  # 'vacancies.”' -> 'vacancies [1].”'
+        return f"{text[:end.start()]} [{number}]{end.group(0)}"
     return f"{text} [{number}]."
+
+
+def _attributed(sentence: str, speaker: str) -> str:
+    """A quoted sentence with the lead-in that names its speaker, both from the same passage:
+    'Jane Smith, chief executive, said: “We will fill our vacancies”'. Without it the reader
+    of "We will…" cannot tell who "we" are."""
+    core = sentence.strip().strip("“”\"").rstrip()
+    core = core[:-1] if core.endswith(".") else core
+    return f"{speaker} “{core}”"
 
 
 class ExtractiveBackend(AnswerBackend):
@@ -100,7 +110,15 @@ class ExtractiveBackend(AnswerBackend):
         picked = self.select(evidence)
         first_use = {s.hit: i for i, s in reversed(list(enumerate(picked)))}
         ordered = sorted(picked, key=lambda s: (first_use[s.hit], s.position))
-        text = " ".join(_with_marker(s.text, s.hit + 1) for s in ordered)
+        speakers = dict(zip(evidence.sentences, evidence.speakers, strict=False))
+        named = {speaker for s in ordered if (speaker := speakers.get(s))
+                 and s.text.startswith(speaker)}
+        text = " ".join(
+            _with_marker(_attributed(s.text, speaker)
+                         if (speaker := speakers.get(s)) and speaker not in named
+                         and speaker in evidence.hits[s.hit].chunk.text else s.text,
+                         s.hit + 1)
+            for s in ordered)
         quotes: dict[int, str] = {}
         for s in ordered:
             quotes.setdefault(s.hit + 1, s.text)
