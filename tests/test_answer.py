@@ -130,6 +130,19 @@ def test_a_quoted_answer_names_its_speaker_from_the_same_passage():
         "We are working hard to fill our vacancies [1].”")
 
 
+def test_further_sentences_for_a_typed_question_must_hold_that_kind_too():
+    from assistant.answer.extractive import ExtractiveBackend
+
+    evidence = _evidence("When was the care board set up?", [
+        ("The care board was formed in July 2022 to plan local services.", 0.80),
+        ("The care board plans local services for the whole area.", 0.79),
+        ("The care board met again in March 2023 to agree its plan.", 0.75),
+    ])
+    picked = [s.text for s in ExtractiveBackend().select(evidence)]
+    assert picked == ["The care board was formed in July 2022 to plan local services.",
+                      "The care board met again in March 2023 to agree its plan."]
+
+
 def test_a_far_weaker_typed_sentence_does_not_lead():
     from assistant.answer.extractive import ExtractiveBackend
 

@@ -2,10 +2,10 @@
 
 Picks the best-scoring sentence (or, when the question asks for a date, number, sum or name,
 the best one that holds one, unless it scores far lower), then up to three more that score
-nearly as well and say something new, pulls in the preceding sentence when a pick starts
-with a pronoun, and puts them in a readable order (by passage, then by position within the
-passage). Nothing is reworded except trimming list bullets, so the answer states nothing its
-passages don't.
+nearly as well, say something new and hold the asked-for kind too when one leads; pulls in
+the preceding sentence when a pick starts with a pronoun, and puts them in a readable order
+(by passage, then by position within the passage). Nothing is reworded except trimming list
+bullets and naming a quotation's speaker, so the answer states nothing its passages don't.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class ExtractiveBackend(AnswerBackend):
             order.insert(0, typed)
             best = evidence.scores[typed]
         picked: list[Sentence] = []
+        kind = question_kind(evidence.question) if typed is not None else None
         words = 0
         for index in order:
             sentence = evidence.sentences[index]
@@ -78,6 +79,8 @@ class ExtractiveBackend(AnswerBackend):
                            or len(picked) >= MAX_SENTENCES):
                 break
             if _redundant(sentence.text, [s.text for s in picked]):
+                continue
+            if picked and kind and not has_kind(kind, sentence.text, evidence.question):
                 continue
             length = len(sentence.text.split())
             if picked and words + length > MAX_WORDS:
