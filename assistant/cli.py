@@ -190,15 +190,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
         modes = retrieval_modes(assistant, items)
         chunk_rows = chunk_size_runs(assistant, items, [128, 200, 224], out / "indexes",
                                      show_progress=not args.quiet)
-    if args.realdocs:
-        extra["realdocs"] = _other_set(assistant, out, "realdocs", [realdocs], args.quiet)
+    other_sets = {"realdocs": [realdocs]} if args.realdocs else {}
     if args.seeds:
-        extra["seeds"] = _other_set(assistant, out, "seeds", [*articles, realdocs], args.quiet)
+        other_sets["seeds"] = [*articles, realdocs]
+    extra_modes: dict[str, list[dict]] = {}
+    for name, paths in other_sets.items():
+        extra[name], modes_there = _other_set(assistant, out, name, paths, args.quiet,
+                                              args.compare)
+        if modes_there:
+            extra_modes[name] = modes_there
     if judge is not None:
         summary["llm_judged"] = LLMJudge(judge.complete, assistant.embedder).judge(
             records, settings.refusal_threshold, not args.quiet).summary(judge.where)
     report = write_report(out, f"Evaluation: {qa_path.name}", summary, records,
-                          threshold_sweep(records), modes, chunk_rows, extra)
+                          threshold_sweep(records), modes, chunk_rows, extra, extra_modes)
     if args.json:
         _print_json(summary | ({"other_sets": extra} if extra else {}))
     else:
@@ -207,10 +212,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _other_set(assistant, out: Path, name: str, paths: list[Path], quiet: bool) -> dict:
-    """Index `paths` afresh and run eval/<name>.jsonl over them with the same settings."""
+def _other_set(assistant, out: Path, name: str, paths: list[Path], quiet: bool,
+               compare: bool) -> tuple[dict, list[dict]]:
+    """Index `paths` afresh and run eval/<name>.jsonl over them with the same settings; with
+    `compare`, the retrieval configurations too."""
     from assistant.evaluation.qa import load_qa
-    from assistant.evaluation.runner import run, summarise
+    from assistant.evaluation.runner import retrieval_modes, run, summarise
     from assistant.ingest import ingest
     from assistant.pipeline import Assistant
 
@@ -218,8 +225,9 @@ def _other_set(assistant, out: Path, name: str, paths: list[Path], quiet: bool) 
     ingest(paths, settings, assistant.embedder, rebuild=True, show_progress=not quiet)
     other = Assistant(settings, embedder=assistant.embedder)
     items = load_qa(settings.root / "eval" / f"{name}.jsonl")
-    return summarise(run(other, items, show_progress=not quiet, desc=name),
-                     settings.refusal_threshold)
+    summary = summarise(run(other, items, show_progress=not quiet, desc=name),
+                        settings.refusal_threshold)
+    return summary, retrieval_modes(other, items) if compare else []
 
 
 def _judge_backend(name: str, settings: Settings):

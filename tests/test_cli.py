@@ -141,3 +141,31 @@ def test_a_file_where_the_index_folder_should_be_is_a_clear_error(tmp_path):
     result = run("ingest", str(CORPUS), "--index", str(blocker), "--quiet")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert str(blocker) in result.stderr
+
+
+def test_eval_compare_puts_every_sets_configurations_in_the_report(tmp_path):
+    corpus, pdfs, out, index = (tmp_path / name for name in ("corpus", "pdfs", "out", "index"))
+    corpus.mkdir()
+    (corpus / "plan.md").write_text("# Plan\n\nA second community diagnostic centre is "
+                                    "planned at Hinckley.\n", encoding="utf-8")
+    make_pdf(pdfs / "strategy.pdf", ["The strategy has three aims for health and care."])
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("\n".join(json.dumps(line) for line in [
+        {"id": "q-1", "question": "Where is the second diagnostic centre planned?",
+         "answer": "Hinckley.", "answerable": True, "tags": [],
+         "evidence": [{"source": str(corpus / "plan.md"), "page": None,
+                       "quote": "planned at Hinckley"}]},
+        {"id": "q-2", "question": "Which football club sponsors the plan?", "answer": "",
+         "answerable": False, "evidence": [], "tags": []}]) + "\n", encoding="utf-8")
+    assert run("ingest", str(corpus), "--index", str(index), "--quiet").returncode == 0
+    result = run("eval", "--qa", str(qa), "--index", str(index), "--out", str(out),
+                 "--compare", "--realdocs", str(pdfs), "--json", "--quiet")
+    assert result.returncode == 0, result.stderr
+    realdocs_questions = (ROOT / "eval" / "realdocs.jsonl").read_text().count('"id"')
+    assert json.loads(result.stdout)["other_sets"]["realdocs"]["n"] == realdocs_questions
+    saved = json.loads((out / "summary.json").read_text())
+    assert [row["config"] for row in saved["other_sets_modes"]["realdocs"]] == [
+        row["config"] for row in saved["modes"]]  # the same configurations as the main set
+    section = (out / "report.md").read_text().split(
+        "## Retrieval configurations on the other sets")[1]
+    assert "| realdocs | lexical |" in section and "by sentence |" in section

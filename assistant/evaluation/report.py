@@ -140,7 +140,8 @@ def _failures(records: list[Record], threshold: float, limit: int = 40) -> str:
 
 def write_report(out: Path, title: str, summary: dict, records: list[Record],
                  sweep: list[dict], modes: list[dict], chunk_rows: list[dict],
-                 extra_sets: dict[str, dict] | None = None) -> Path:
+                 extra_sets: dict[str, dict] | None = None,
+                 extra_modes: dict[str, list[dict]] | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     _plots(out, records, sweep, summary["threshold"], modes)
     parts = [f"# {title}\n", f"{summary['n']} questions "
@@ -165,6 +166,9 @@ def write_report(out: Path, title: str, summary: dict, records: list[Record],
     if modes:
         parts += ["\n## Retrieval configurations (same index)\n", _table(modes),
                   "\n![configurations](configurations.png)"]
+    if extra_modes:
+        parts += ["\n## Retrieval configurations on the other sets\n", _table(
+            [{"set": name, **row} for name, rows in extra_modes.items() for row in rows])]
     if chunk_rows:
         parts += ["\n## Chunk sizes (re-indexed, full evaluation)\n", _table(chunk_rows)]
     parts += ["\n## Refusal threshold\n", _table(sweep[::2]),
@@ -175,5 +179,6 @@ def write_report(out: Path, title: str, summary: dict, records: list[Record],
     report.write_text("\n".join(parts) + "\n", encoding="utf-8")
     (out / "summary.json").write_text(json.dumps(
         {"summary": summary, "modes": modes, "chunk_sizes": chunk_rows, "sweep": sweep,
-         "other_sets": extra_sets or {}}, indent=2), encoding="utf-8")
+         "other_sets": extra_sets or {}, "other_sets_modes": extra_modes or {}}, indent=2),
+        encoding="utf-8")
     return report
