@@ -196,8 +196,8 @@ def has_kind(kind: str | None, text: str, question: str = "") -> bool:
         return bool(_WORD_NUMBER.search(text)) or any(
             not _YEAR.fullmatch(n) for n in re.findall(r"\d[\d,./]*\d|\d", text))
     if kind == "name":
-        return any(name.lower() not in " ".join(question.lower().split())
-                   for name in _NAME.findall(text))
+        given = " ".join(question.lower().split())
+        return any(name.lower() not in given for name in _NAME.findall(text))
     pattern = _KIND_PATTERNS.get(kind or "")
     return pattern is None or pattern.search(text) is not None
 

@@ -109,19 +109,23 @@ class ExtractiveBackend(AnswerBackend):
                     out.append(previous)
         return out
 
+    @staticmethod
+    def _as_written(sentence: Sentence, picked: list[Sentence], evidence: Evidence) -> str:
+        """The sentence, with its speaker's lead-in when it is quoted, the cited passage names
+        the speaker and no picked sentence already does."""
+        speakers = dict(zip(evidence.sentences, evidence.speakers, strict=False))
+        speaker = speakers.get(sentence)
+        if (not speaker or speaker not in evidence.hits[sentence.hit].chunk.text
+                or any(s.text.startswith(speaker) for s in picked)):
+            return sentence.text
+        return _attributed(sentence.text, speaker)
+
     def draft(self, evidence: Evidence) -> Draft:
         picked = self.select(evidence)
         first_use = {s.hit: i for i, s in reversed(list(enumerate(picked)))}
         ordered = sorted(picked, key=lambda s: (first_use[s.hit], s.position))
-        speakers = dict(zip(evidence.sentences, evidence.speakers, strict=False))
-        named = {speaker for s in ordered if (speaker := speakers.get(s))
-                 and s.text.startswith(speaker)}
-        text = " ".join(
-            _with_marker(_attributed(s.text, speaker)
-                         if (speaker := speakers.get(s)) and speaker not in named
-                         and speaker in evidence.hits[s.hit].chunk.text else s.text,
-                         s.hit + 1)
-            for s in ordered)
+        text = " ".join(_with_marker(self._as_written(s, ordered, evidence), s.hit + 1)
+                        for s in ordered)
         quotes: dict[int, str] = {}
         for s in ordered:
             quotes.setdefault(s.hit + 1, s.text)
