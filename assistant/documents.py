@@ -18,7 +18,8 @@ from assistant.errors import DocumentError
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
+SECTION_SEPARATOR = " › "
 
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",
@@ -163,6 +164,22 @@ def _pdf_title(raw: object) -> str | None:
     return title
 
 
+class HeadingPath:
+    """The chain of headings above the current line. A section is named by its path below
+    the document's title ("The partners › NHS organisations"), so a passage under a
+    subheading still matches a question about its parent section."""
+
+    def __init__(self) -> None:
+        self._levels: list[tuple[int, str]] = []
+
+    def enter(self, level: int, heading: str) -> str:
+        while self._levels and self._levels[-1][0] >= level:
+            self._levels.pop()
+        self._levels.append((level, heading))
+        below_title = [text for lvl, text in self._levels if lvl > 1] or [heading]
+        return SECTION_SEPARATOR.join(below_title)
+
+
 # --- text and Markdown -------------------------------------------------------------------
 
 def decode_text(data: bytes) -> str:
@@ -211,6 +228,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     title: str | None = None
     in_code = False
+    headings = HeadingPath()
     for line in decode_text(data).splitlines():
         if line.lstrip().startswith("```"):
             in_code = not in_code
@@ -219,7 +237,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         if match:
             heading = _plain_markdown(match.group(2)).strip()
             title = title or heading
-            sections.append((heading, []))
+            sections.append((headings.enter(len(match.group(1)), heading), []))
         elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
             if line.strip().startswith("|"):  # a table row: "a | b", one row a line
                 line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
@@ -261,12 +279,13 @@ def _load_html(path: Path, data: bytes) -> Document:
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     first_heading: str | None = None
     body = soup.body or soup
-    for heading in body.find_all(["h1", "h2", "h3", "h4"]):
-        heading.replace_with(f"\n\x00{heading.get_text(' ', strip=True)}\n")
+    for heading in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        heading.replace_with(f"\n\x00{heading.name[1]}{heading.get_text(' ', strip=True)}\n")
+    headings = HeadingPath()
     for line in body.get_text().split("\n"):
         if line.startswith("\x00"):
-            first_heading = first_heading or line[1:]
-            sections.append((line[1:], []))
+            first_heading = first_heading or line[2:]
+            sections.append((headings.enter(int(line[1]), line[2:]), []))
         else:
             sections[-1][1].append(line.rstrip(" |").strip())
     return _sectioned_document(path, "html", page_title or first_heading, sections)
@@ -283,6 +302,7 @@ def _load_docx(path: Path, data: bytes) -> Document:
         raise DocumentError(f"not a valid DOCX file ({type(exc).__name__})") from exc
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     first_heading: str | None = None
+    headings = HeadingPath()
     for item in word.iter_inner_content():
         if isinstance(item, docx.table.Table):
             for row in item.rows:
@@ -292,7 +312,8 @@ def _load_docx(path: Path, data: bytes) -> Document:
         style = (item.style.name if item.style is not None else "") or ""
         if (style.startswith("Heading") or style == "Title") and item.text.strip():
             first_heading = first_heading or item.text.strip()
-            sections.append((item.text.strip(), []))
+            level = int(style[-1]) if style[-1:].isdigit() else 1
+            sections.append((headings.enter(level, item.text.strip()), []))
         else:
             sections[-1][1].append(item.text)
     title = (word.core_properties.title or "").strip() or first_heading

@@ -19,12 +19,8 @@ import numpy as np
 from assistant.embeddings import Embedder
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Hit
+from assistant.structure import CONTENTS_LINE, passage_units
 
-_BULLET = re.compile(r"^\s*(?:[-•*·–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
-_SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMrs)"
-    r"(?<!\bMs)(?<!\bSt)(?<=[.!?])[\"”’)]?\s+(?=[\"“(£]?[A-Z0-9])"
-)
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\b|\b(?:January|February|"
                    r"March|April|May|June|July|August|September|October|November|December)\b")
@@ -57,20 +53,16 @@ _LEAD_IN = re.compile(r"(?:\b(?:said|says|added|adds|explained|commented|stated|
                       r"|wrote|writes)\b,?|:)$")
 _OPEN_QUOTE = re.compile(r"“|(?:^|(?<=[\s(:]))\"(?=\S)")
 _CLOSE_QUOTE = re.compile(r"”|(?<=\S)\"(?=[\s.,;:!?)]|$)")
-_CONTENTS_LINE = re.compile(r"(?:…|\.\s?\.\s?\.)\s*\d{1,3}\b")
 _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
 _QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
                      "do", "did", "can", "will", "i"}
 _YEAR_IN_QUESTION = re.compile(rf"\b{_YEAR.pattern}\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
-_JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
-            "from", "as", "is", "are", "was", "were", "that", "its", "their"}
 CACHE_SIZE = 20_000  # sentence and word vectors kept (about 30 MB)
 SURROUNDINGS_CREDIT = 0.3  # for a word only the rest of the passage has (the quote's speaker)
 SOFT_MATCH_FLOOR = 0.55  # word cosine that earns no credit (chosen on the three eval sets)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d[\d,./]*")
-_LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 _FRAMING = re.compile(
     r"^(?:please\s+)?(?:(?:what|how) (?:does|do|did|will) (?:the )?(?:plan|documents?|ICB|it)"
     r" (?:say|said|state|mention|propose|plan)(?: about| on| for| regarding)?|tell me (?:about|"
@@ -86,38 +78,11 @@ class Sentence:
     position: int
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, with PDF line wraps joined back together."""
-    units: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        current = ""
-        for line in paragraph.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
-            heading = (len(current.split()) <= 6 and current[-1:].isalnum()  # "7. Mental
-                       and line[:1].isupper()                            # health" above
-                       and current.split()[-1].lower() not in _JOINERS)  # its paragraph
-            if (_BULLET.match(line) or "|" in line or "|" in current or current.endswith(":")
-                    or heading or not current):
-                if current:
-                    units.append(current)
-                current = _BULLET.sub("", line)
-            else:
-                current = f"{current} {line}"
-        if current:
-            units.append(current)
-    sentences = []
-    for unit in units:
-        pieces = (_LABEL.sub("", s.strip()) for s in _SENTENCE_END.split(unit))
-        sentences += [piece for piece in pieces if len(piece) > 1]
-    return sentences
-
-
 @lru_cache(maxsize=CACHE_SIZE)
 def passage_sentences(text: str) -> tuple[str, ...]:
-    """`split_sentences`, memoised: the same passages come back for many questions."""
-    return tuple(split_sentences(text))
+    """The passage's sentences and list items (`structure.split_units`), memoised: the same
+    passages come back for many questions."""
+    return tuple(unit.text for unit in passage_units(text))
 
 
 @dataclass(frozen=True)
@@ -153,7 +118,7 @@ def not_a_claim(text: str) -> bool:
     words = len(text.split())
     heading = words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’"
     return (text.rstrip()[-1:] in "?:" or words < 4 or heading
-            or _CONTENTS_LINE.search(text) is not None)
+            or CONTENTS_LINE.search(text) is not None)
 
 
 def focus(question: str) -> str:

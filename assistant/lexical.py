@@ -102,14 +102,18 @@ class LexicalIndex:
                                 return_ids=False, show_progress=False)[0]
         return tuple(token for token in tokens if token)
 
+    def document_frequency(self, term: str) -> int:
+        """How many chunks use the term (0 for a term the corpus never uses)."""
+        vocab = self._bm25.vocab_dict if self._indexed else {}
+        if term not in vocab:
+            return 0
+        indptr = self._bm25.scores["indptr"]  # CSC over terms: column length = df
+        return int(indptr[vocab[term] + 1] - indptr[vocab[term]])
+
     def _idf(self, term: str) -> float:
         """BM25's IDF; a term the corpus never uses gets the highest value."""
-        vocab = self._bm25.vocab_dict if self._indexed else {}
-        n = self._bm25.scores["num_docs"] if vocab else 1
-        df = 0
-        if term in vocab:  # the score matrix is CSC over terms: column length = df
-            indptr = self._bm25.scores["indptr"]
-            df = int(indptr[vocab[term] + 1] - indptr[vocab[term]])
+        n = self._bm25.scores["num_docs"] if self._indexed else 1
+        df = self.document_frequency(term)
         return math.log((n - df + 0.5) / (df + 0.5) + 1)
 
     def scores(self, query: str) -> np.ndarray:

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer import Answer, AnswerBackend, Evidence, finalise, refusal_text
+from assistant.chunking import Chunk
 from assistant.config import Settings
+from assistant.documents import SECTION_SEPARATOR
 from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
@@ -34,11 +36,15 @@ from assistant.evidence import (
     required_words,
 )
 from assistant.glossary import expand_query, spelled_in
+from assistant.question import Question, analyse
+from assistant.refusal import decide, focal_share, missing_notice, missing_words
 from assistant.rerank import rerank
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
 
 TYPED_CANDIDATES = 5
+SECTION_HITS = 3  # best hits whose sections are read whole for open questions
+SECTION_CHUNKS = 8  # passages read from one section at most
 
 
 @dataclass
@@ -59,6 +65,12 @@ class SearchResponse:
             ],
             "timings_ms": self.timings_ms,
         }
+
+
+def _section_key(chunk: Chunk) -> tuple:
+    """Which section a passage reads with: its top-level heading, or its page."""
+    top = chunk.section.split(SECTION_SEPARATOR)[0] if chunk.section else None
+    return chunk.source, top if top is not None else chunk.page
 
 
 def _ms(start: float) -> float:
@@ -121,7 +133,8 @@ class Assistant:
                              expand=expand)
         return SearchResponse(query, hits, {"retrieve": _ms(start), "total": _ms(start)})
 
-    def gather(self, question: str, hits: list[Hit]) -> Evidence:
+    def gather(self, question: str, hits: list[Hit], query: Question | None = None
+               ) -> Evidence:
         """Score every sentence, then find how much of the question the best sentences of the
         right kind cover (a "how many beds" question needs a sentence with a number and
         "beds" in it).
@@ -169,12 +182,39 @@ class Assistant:
             context = set(lexical.terms(self._context(hit)))
             found.append((all(terms <= context for terms in entities),
                           self.scorer.soft_coverage(question, text, hit.chunk.text)))
+        extra = {"query": query, "embed": self.scorer.embed_sentences}
         if grounded := [coverage for is_grounded, coverage in found if is_grounded]:
             return Evidence(question, hits, sentences, scores, cosines, max(grounded), True,
-                            speakers)
+                            speakers, **extra)
         return Evidence(question, hits, sentences, scores, cosines,
                         max((coverage for _, coverage in found), default=0.0), not entities,
-                        speakers)
+                        speakers, **extra)
+
+    def with_sections(self, hits: list[Hit]) -> list[Hit]:
+        """The hits, then the rest of the sections the best `SECTION_HITS` of them sit in
+        (small-to-big: a list or a section's argument runs past one chunk, and a question
+        about "the partners" is answered by the whole section under that heading). A section
+        is the run of passages under the same top-level heading (a page for PDFs), read up
+        to `SECTION_CHUNKS` passages around the hit. Added passages come after the
+        retrieved ones, so the rank prior still favours those."""
+        rows = {hit.row for hit in hits}
+        extra: list[Hit] = []
+        chunks = self.snapshot.chunks
+        for hit in hits[:SECTION_HITS]:
+            key = _section_key(hit.chunk)
+            span = [hit.row]
+            for step in (1, -1):
+                row = hit.row + step
+                while (len(span) < SECTION_CHUNKS and 0 <= row < len(chunks)
+                       and chunks[row].source == hit.chunk.source
+                       and _section_key(chunks[row]) == key):
+                    span.append(row)
+                    row += step
+            for row in sorted(span):
+                if row not in rows:
+                    rows.add(row)
+                    extra.append(Hit(chunks[row], row, len(hits) + len(extra) + 1, 0.0))
+        return hits + extra
 
     def _speakers(self, hit: Hit) -> list[str]:
         """Who speaks each sentence of a passage (`quotation_speakers`), continuing a
@@ -203,17 +243,31 @@ class Assistant:
         chosen = self.backend(backend)
         query = chosen.rewrite(question, history or [])
         hits = self.retrieve(query, k or self.settings.k, sources=sources)
+        analysed = analyse(query)
+        if analysed.open:
+            hits = self.with_sections(hits)
         retrieved = time.perf_counter()
-        evidence = self.gather(query, hits)
-        if not hits or evidence.strength < threshold:
-            answer = Answer(question, refusal_text(question, hits), False, [], chosen.name)
+        evidence = self.gather(query, hits, analysed)
+        missing = missing_words(analysed, hits, self.scorer) if hits and analysed.open else []
+        decision = decide(analysed, evidence.strength, threshold, missing,
+                          focal_share(analysed, missing, self.scorer), bool(hits))
+        if not decision.answered:
+            answer = Answer(question, refusal_text(question, hits, decision.missing), False, [],
+                            chosen.name)
         else:
             draft = chosen.draft(evidence)
             text, citations = finalise(draft, hits)
+            notice = draft.notice
+            if decision.missing:
+                notice = " ".join(filter(None, [missing_notice(decision.missing)
+                                                + " This answers the rest of the question.",
+                                                notice]))
             answer = Answer(question, text, bool(citations), citations, draft.backend,
-                            notice=draft.notice)
+                            notice=notice, form=analysed.form if citations else "refusal")
             if not citations:
                 answer.text = refusal_text(question, hits)
+        answer.missing = list(decision.missing)
+        answer.reasons = list(decision.reasons)
         answer.query = query if query != question else None
         answer.strength = evidence.strength
         answer.timings_ms = {"retrieve": round((retrieved - start) * 1000, 2),

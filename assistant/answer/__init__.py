@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.evidence import Sentence
+from assistant.question import Question
 from assistant.retrieval import Hit
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -39,6 +41,8 @@ class Evidence:
     typed_coverage: float  # see Assistant.gather
     grounded: bool = True  # a typed sentence's passage names what the question is about
     speakers: list[str] = field(default_factory=list)  # per sentence: quotation lead-in or ""
+    query: Question | None = None  # the analysed question (form, focus)
+    embed: Callable[[list[str]], np.ndarray] | None = None  # cached sentence vectors
 
     @property
     def strength(self) -> float:
@@ -86,12 +90,17 @@ class Answer:
     notice: str | None = None
     query: str | None = None  # the standalone question actually searched (follow-ups)
     strength: float | None = None
+    form: str = "refusal"  # fact, definition, list, steps, overview, reason or refusal
+    missing: list[str] = field(default_factory=list)  # question words no document uses
+    reasons: list[str] = field(default_factory=list)  # why it was refused, when it was
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.text, "answered": self.answered,
                 "citations": [c.to_json() for c in self.citations], "backend": self.backend,
+                "form": self.form if self.answered else "refusal", "missing": self.missing,
                 "timings_ms": self.timings_ms, "notice": self.notice, "query": self.query,
-                "evidence_strength": None if self.strength is None else round(self.strength, 4)}
+                "evidence_strength": None if self.strength is None else round(self.strength, 4),
+                "refusal_reasons": self.reasons}
 
 
 def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
@@ -119,10 +128,15 @@ def _topic(hit: Hit) -> str:
     return chunk.title if chunk.section in (None, "", chunk.title) else chunk.header
 
 
-def refusal_text(question: str, hits: list[Hit]) -> str:
-    """A plain "not covered" that makes no claim, naming the nearest topics that are."""
+def refusal_text(question: str, hits: list[Hit], missing: tuple[str, ...] = ()) -> str:
+    """A plain "not covered" that makes no claim, naming what the documents never mention
+    and the nearest topics they do cover."""
+    from assistant.refusal import missing_notice
+
     topics = list(dict.fromkeys(neutralise_markers(_topic(h)) for h in hits[:3] if _topic(h)))
-    text = "The documents don't cover this: I found no passage that answers the question."
+    text = (missing_notice(missing) + " I found no passage that answers the question."
+            if missing else
+            "The documents don't cover this: I found no passage that answers the question.")
     if topics:
         text += " The closest topics they do cover: " + "; ".join(topics) + "."
     return text

@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
+from assistant.answer.compose import compose, lines_sentences, render
 from assistant.evidence import Sentence, has_kind, not_a_claim, question_kind
 
 MAX_SENTENCES = 3  # plus at most one antecedent
@@ -36,7 +37,7 @@ def _redundant(candidate: str, chosen: list[str]) -> bool:
                > REDUNDANT_OVERLAP for c in chosen)
 
 
-def _with_marker(text: str, number: int) -> str:
+def with_marker(text: str, number: int) -> str:
     """The sentence with its marker before the final stop; a list item's trailing ";" or ","
     becomes a full stop, so items read as sentences."""
     text = neutralise_markers(text).rstrip(";, ")
@@ -121,10 +122,17 @@ class ExtractiveBackend(AnswerBackend):
         return _attributed(sentence.text, speaker)
 
     def draft(self, evidence: Evidence) -> Draft:
+        if evidence.query is not None and evidence.query.open:
+            lines = compose(evidence.query, evidence)
+            if lines:
+                quotes: dict[int, str] = {}
+                for s in lines_sentences(lines, evidence):
+                    quotes.setdefault(s.hit + 1, s.text)
+                return Draft(text=render(lines), backend=self.name, quotes=quotes)
         picked = self.select(evidence)
         first_use = {s.hit: i for i, s in reversed(list(enumerate(picked)))}
         ordered = sorted(picked, key=lambda s: (first_use[s.hit], s.position))
-        text = " ".join(_with_marker(self._as_written(s, ordered, evidence), s.hit + 1)
+        text = " ".join(with_marker(self._as_written(s, ordered, evidence), s.hit + 1)
                         for s in ordered)
         quotes: dict[int, str] = {}
         for s in ordered:

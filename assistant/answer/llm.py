@@ -19,9 +19,9 @@ from assistant.answer import MARKER, AnswerBackend, Draft, Evidence, neutralise_
 from assistant.answer.extractive import ExtractiveBackend
 from assistant.config import Settings
 from assistant.errors import ConfigError
-from assistant.evidence import split_sentences
 from assistant.followup import condense
 from assistant.retrieval import Hit
+from assistant.structure import split_sentences
 
 NOT_FOUND = "NOT_IN_DOCUMENTS"
 SYSTEM_PROMPT = f"""You answer questions about health-service plan documents.

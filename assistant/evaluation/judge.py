@@ -29,7 +29,7 @@ from assistant.answer.llm import quote_passage
 from assistant.embeddings import Embedder
 from assistant.evaluation.metrics import strip_markers
 from assistant.evaluation.runner import Record
-from assistant.evidence import split_sentences
+from assistant.structure import split_sentences
 
 Complete = Callable[[list[dict[str, str]]], str]
 CONTEXT_K = 5

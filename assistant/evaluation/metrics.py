@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.llm import supported
-from assistant.evidence import split_sentences
+from assistant.structure import split_sentences
 
 _TOKEN = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
 _KEY = re.compile(r"£?\d[\d,.]*%?|\b[A-Z][A-Za-z'’-]+\b")

@@ -1,0 +1,193 @@
+"""The open-question set (`eval/open.jsonl`): reading it, checking it, running it, scoring it.
+
+Open questions (definitions, lists, steps, overviews, reasons) have no single reference
+answer. Each answerable item lists 3-5 key points a good answer conveys, each as alternative
+phrases copied verbatim from the documents; a point counts as conveyed when one of its phrases
+occurs in the text (compared case- and spacing-insensitively). Near misses name the focus term
+the documents never mention, and the right behaviour is to refuse. Items are split into a
+`dev` half (for tuning) and a `test` half (for reporting).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ConfigError
+from assistant.evaluation.metrics import percentile, refusal_scores, strip_markers
+from assistant.pipeline import Assistant
+
+SPLITS = ("dev", "test")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
+                       "\uf0b7": " ", "•": " "})
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    id: str
+    question: str
+    form: str
+    answerable: bool
+    sources: tuple[str, ...]
+    key_points: tuple[tuple[str, ...], ...]
+    split: str
+    missing: tuple[str, ...] = ()
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def normalise(text: str) -> str:
+    """Lower case, typographic quotes and dashes folded, bullets and markers gone, spacing
+    collapsed: the form in which key phrases are compared."""
+    text = unicodedata.normalize("NFKC", strip_markers(text)).translate(_FOLD)
+    return " ".join(re.sub(r"\*\*|__", "", text).split()).lower()
+
+
+def load_open(path: Path) -> list[OpenItem]:
+    """Parse the set; a malformed line is an error naming the file and line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the open-question set "
+                          f"({exc.strerror or exc})") from exc
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            item = OpenItem(
+                id=str(raw["id"]), question=str(raw["question"]), form=str(raw["form"]),
+                answerable=bool(raw["answerable"]), sources=tuple(raw["sources"]),
+                key_points=tuple(tuple(point) for point in raw.get("key_points", [])),
+                split=str(raw["split"]), missing=tuple(raw.get("missing", [])),
+                tags=tuple(raw.get("tags", [])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{path}:{number}: not a valid open-question line ({exc})") from exc
+        if item.split not in SPLITS:
+            raise ConfigError(f"{path}:{number}: split must be one of {SPLITS}")
+        items.append(item)
+    if not items:
+        raise ConfigError(f"{path}: the open-question set is empty")
+    return items
+
+
+def phrase_problems(items: list[OpenItem], root: Path) -> list[str]:
+    """Key phrases that are not in their sources' extracted text, and missing terms that are
+    in some document of `corpus_paths` (checked separately: `absent_problems`)."""
+    from assistant.documents import load_document, page_text
+
+    texts: dict[str, str] = {}
+    problems = []
+    for item in items:
+        for source in item.sources:
+            if source not in texts:
+                texts[source] = normalise(page_text(load_document(root / source), None))
+        for point in item.key_points:
+            for phrase in point:
+                if not any(normalise(phrase) in texts[s] for s in item.sources):
+                    problems.append(f"{item.id}: key phrase not in its sources: {phrase!r}")
+    return problems
+
+
+def absent_problems(items: list[OpenItem], documents: list[Path]) -> list[str]:
+    """Near misses whose 'missing' term does occur in one of `documents`."""
+    from assistant.documents import load_document, page_text
+
+    texts = {doc.name: normalise(page_text(load_document(doc), None)) for doc in documents}
+    return [f"{item.id}: '{term}' occurs in {name}"
+            for item in items for term in item.missing
+            for name, text in texts.items()
+            if re.search(r"\b" + re.escape(normalise(term)), text)]
+
+
+def key_point_recall(text: str, key_points: tuple[tuple[str, ...], ...]) -> float:
+    """Share of key points of which some phrase occurs in `text`."""
+    if not key_points:
+        return 0.0
+    folded = normalise(text)
+    return sum(any(normalise(p) in folded for p in point) for point in key_points) \
+        / len(key_points)
+
+
+@dataclass
+class OpenRecord:
+    item: OpenItem
+    answer: dict
+    answer_recall: float
+    cited_recall: float
+    words: int
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer["answered"])
+
+
+def run_open(assistant: Assistant, items: list[OpenItem], *,
+             show_progress: bool = True) -> list[OpenRecord]:
+    from tqdm import tqdm
+
+    records = []
+    for item in tqdm(items, desc="open questions", unit="q", file=sys.stderr,
+                     disable=not show_progress, leave=False):
+        data = assistant.ask(item.question).to_json()
+        answered = data["answered"]
+        cited = " ".join(c["text"] for c in data["citations"])
+        records.append(OpenRecord(
+            item=item, answer=data,
+            answer_recall=key_point_recall(data["answer"], item.key_points) if answered else 0,
+            cited_recall=key_point_recall(cited, item.key_points) if answered else 0.0,
+            words=len(strip_markers(data["answer"]).split())))
+    return records
+
+
+def _figures(records: list[OpenRecord]) -> dict:
+    answerable = [r for r in records if r.item.answerable]
+    answered = [r for r in answerable if r.answered]
+    refusal = refusal_scores([r.item.answerable for r in records], [r.answered for r in records])
+    return {
+        "n": len(records),
+        "answerable": len(answerable),
+        "answer_recall": _mean([r.answer_recall for r in answerable]),
+        "cited_recall": _mean([r.cited_recall for r in answerable]),
+        "answered": _mean([float(r.answered) for r in answerable]),
+        "median_words": round(float(np.median([r.words for r in answered])), 1)
+        if answered else 0.0,
+        "refusal": {k: round(v, 4) for k, v in refusal.items()},
+        "near_misses_refused": _mean([float(not r.answered) for r in records
+                                      if not r.item.answerable]),
+        "latency_ms_p95": round(percentile([r.answer["timings_ms"]["total"]
+                                            for r in records], 95), 2),
+    }
+
+
+def _mean(values: list[float]) -> float:
+    return round(float(np.mean(values)), 4) if values else 0.0
+
+
+def summarise_open(records: list[OpenRecord]) -> dict:
+    """Figures for each split, and per form and per corpus within each split."""
+    out: dict = {}
+    for split in SPLITS:
+        chosen = [r for r in records if r.item.split == split]
+        if not chosen:
+            continue
+        out[split] = _figures(chosen) | {
+            "by_form": {form: _figures([r for r in chosen if r.item.form == form])
+                        for form in sorted({r.item.form for r in chosen if r.item.answerable})},
+            "by_corpus": {name: _figures([r for r in chosen if _corpus(r.item) == name])
+                          for name in sorted({_corpus(r.item) for r in chosen})},
+        }
+    return out
+
+
+def _corpus(item: OpenItem) -> str:
+    source = item.sources[0] if item.sources else ""
+    if "/seeds/" in source:
+        return "seeds"
+    return "realdocs" if "realdocs" in source else "sample"

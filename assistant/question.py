@@ -1,0 +1,125 @@
+"""Question analysis, done once per question: its form, its focus and what an answer must hold.
+
+Retrieval, evidence scoring, the answer composer and the refusal decision all read the same
+frozen `Question`, so no stage re-derives the form or the focus terms its own way.
+
+The form is read from the question's grammar, the way a reader would: "What is X?" asks for a
+definition, "What are the X-s…?" for a list, "How does X work?" for steps, "Why…?" for reasons,
+"What does the plan say about X?" for an overview; questions asking for a date, number, sum or
+name are facts. Deliberately leaves out anything about the documents (`evidence.py` scores
+sentences against a question; `refusal.py` decides whether they answer it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.evidence import (
+    focus,
+    question_entities,
+    question_kind,
+    required_words,
+)
+from assistant.lexical import stopwords
+
+Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
+FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
+
+_REASON = re.compile(r"^(?:why\b|what (?:is|was|are|were) the (?:reasons?|rationale|purpose|"
+                     r"case|thinking) (?:for|behind|of)\b|for what reason\b)", re.I)
+_STEPS = re.compile(
+    r"^(?:how (?:does|do|did|will|would|is|are|can|should) (?:[\w'’-]+ ){1,8}?"
+    r"(?:work|operate|run|happen|handled|decided|assessed|considered|processed|made|reviewed|"
+    r"managed)\b|what happens (?:when|if|after|before|to)\b|what (?:are|were) the (?:steps|"
+    r"stages|phases)\b|how (?:do|can|should) (?:i|you|we|clinicians?|patients?|staff) )", re.I)
+_OVERVIEW = re.compile(
+    r"^(?:what (?:does|do|did|will) (?:[\w'’-]+ ){1,6}?(?:say|said|propose|set out|describe|"
+    r"plan|do|doing) (?:about|on|for|regarding|to)\b|what (?:is|are) (?:[\w'’-]+ ){1,6}?"
+    r"(?:doing|planning) (?:about|on|for|to)\b|(?:please )?(?:summari[sz]e|describe|outline|"
+    r"tell me about|give (?:me )?an overview)\b|how (?:will|would|does|do|is|are|can) "
+    r"(?:[\w'’-]+ ){1,6}?(?:reduce|improve|tackle|address|support|help|deliver|achieve|"
+    r"increase|change|transform|meet|make|respond|use|involve|ensure)\b|what is the "
+    r"(?:approach|plan|ambition|vision|strategy) (?:to|for|on)\b)", re.I)
+_DEFINITION = re.compile(
+    r"^(?:what (?:is|are|was) (?:an? |the )?(?P<term>[^?]{2,60}?)\??$|what does "
+    r"(?P<term2>[^?]{2,60}?) (?:mean|stand for)\??$|what is meant by (?P<term3>[^?]{2,60}?)\??$|"
+    r"define (?P<term4>[^?]{2,60}?)\??$)", re.I)
+_LIST = re.compile(
+    r"^(?:what|which|who) (?:are|were|will be) the (?:[\w'’-]+ ){0,6}?"
+    r"(?P<noun>[a-z][\w'-]*[^s'\s]s|people|children|staff)\b|^list\b|^name the\b", re.I)
+# "the title of the third section", "the ICB's role", "the plan for 2025/26": a phrase with a
+# preposition, a possessive or a figure names an attribute to look up, not a term to define.
+_NOT_A_TERM = re.compile(r"\b(?:of|for|at|in|on|to|by|with|from|name|names)\b|['’]s\b|\b\d",
+                         re.I)
+_VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)
+# Words about the documents rather than about their subject: they find every passage.
+_DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
+                   "report", "reports", "say", "says", "mention", "mentions", "set", "out",
+                   "doing", "do", "does"}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as every stage needs it. `text` is what is searched (the standalone form of
+    a follow-up); `form` shapes the answer; `kind` is the kind of value a fact question asks
+    for (money, date, number, name); `focus_words` are the subject's content words (the
+    document words "plan", "say" left out); `subject` is what a definition defines."""
+
+    text: str
+    form: Form
+    kind: str | None
+    focus_text: str
+    focus_words: tuple[str, ...]
+    subject: str | None
+    entities: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...]
+
+    @property
+    def open(self) -> bool:
+        return self.form != "fact"
+
+
+def question_form(text: str) -> tuple[Form, str | None]:
+    """(form, defined subject or None) from the question's grammar."""
+    q = " ".join(text.strip().split())
+    kind = question_kind(q)
+    if _REASON.search(q):
+        return "reason", None
+    if _STEPS.search(q):
+        return "steps", None
+    if _OVERVIEW.search(q):
+        return "overview", None
+    if _LIST.search(q):  # "what are the X-s" lists; "what are X-s" (no article) defines
+        return "list", None
+    definition = _DEFINITION.match(q)
+    if definition and kind in (None, "name"):
+        term = next(g for g in definition.groups() if g)
+        if (not _VERB_AFTER.search(term) and len(term.split()) <= 6
+                and not _NOT_A_TERM.search(term)):
+            return "definition", term.strip(" ?")
+    return "fact", None
+
+
+def analyse(text: str) -> Question:
+    """The one analysis of a question that every stage uses."""
+    form, subject = question_form(text)
+    if form == "definition" and subject is None:
+        form = "fact"
+    focus_text = focus(text)
+    ignored = set(stopwords()) | _DOCUMENT_WORDS
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", focus_text)
+    focus_words = tuple(dict.fromkeys(
+        w for w in words if w.lower().replace("’", "'").removesuffix("'s") not in ignored
+        and len(w) > 1))
+    return Question(
+        text=text,
+        form=form,
+        kind=question_kind(text),
+        focus_text=focus_text,
+        focus_words=focus_words,
+        subject=subject,
+        entities=tuple(question_entities(text)),
+        required=tuple(tuple(group) for group in required_words(text)),
+    )

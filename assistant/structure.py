@@ -1,0 +1,135 @@
+"""A passage's text -> its units: sentences, list items, list lead-ins, headings, table rows, noise.
+
+Documents carry meaning in their layout as much as in their words: "The strategy has five
+priorities:" followed by five bullets is one answer to "What are the priorities?", a table row
+is a record rather than a sentence, and a contents line, a figure caption or an e-mail address
+is something no answer should quote. This module reads that layout back from the extracted
+text (bullets, a line ending in a colon, table cells, short capitalised lines), so every stage
+downstream works on typed units, whatever the file format.
+
+Leaves out scoring units against a question (`evidence.py`) and composing answers (`answer/`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+Role = Literal["sentence", "item", "lead", "heading", "row", "noise"]
+
+_BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMrs)"
+    r"(?<!\bMs)(?<!\bSt)(?<=[.!?])[\"”’)]?\s+(?=[\"“(£]?[A-Z0-9])"
+)
+_JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
+            "from", "as", "is", "are", "was", "were", "that", "its", "their"}
+_LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
+CONTENTS_LINE = re.compile(r"(?:…|\.\s?\.\s?\.)\s*\d{1,3}\b")
+_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|diagram|image|photo|map|source|"
+                      r"sources|note|notes)\s*\d*[a-z]?\s*[:.–-]", re.IGNORECASE)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+|\bwww\.\S+|"
+                      r"\b(?:tel|telephone|phone|email|e-mail)\s*:", re.IGNORECASE)
+_PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a passage. `group` numbers the lists of the passage: the items of one
+    list and the lead-in that introduces it share it; -1 for everything else. `starts` marks
+    the first sentence of a bullet (an item may run to several sentences)."""
+
+    text: str
+    role: Role
+    group: int = -1
+    starts: bool = False
+
+
+def _is_heading(current: str, line: str) -> bool:
+    """A short line without a final stop above a capitalised line: "7. Mental health" above
+    its paragraph."""
+    return (len(current.split()) <= 6 and current[-1:].isalnum() and line[:1].isupper()
+            and current.split()[-1].lower() not in _JOINERS)
+
+
+def _blocks(text: str) -> list[tuple[str, bool]]:
+    """Paragraph lines joined back into (block, is_bullet) pairs: PDF line wraps undone,
+    bullets, table rows, lines ending in a colon and headings kept apart."""
+    blocks: list[tuple[str, bool]] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        current, bullet = "", False
+        for line in paragraph.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            starts_item = bool(_BULLET.match(line))
+            if (starts_item or "|" in line or "|" in current or current.endswith(":")
+                    or not current or _is_heading(current, line)):
+                if current:
+                    blocks.append((current, bullet))
+                current, bullet = _BULLET.sub("", line), starts_item
+            else:
+                current = f"{current} {line}"
+        if current:
+            blocks.append((current, bullet))
+    return blocks
+
+
+def _role(text: str, bullet: bool) -> Role:
+    words = len(text.split())
+    if (CONTENTS_LINE.search(text) or _CAPTION.match(text) or _PAGE_MARK.match(text)
+            or (_CONTACT.search(text) and words <= 25)):
+        return "noise"
+    if "|" in text:
+        return "row"
+    if text.rstrip().endswith(":"):
+        return "lead"
+    if bullet:
+        return "item"
+    if words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’?":
+        return "heading"
+    return "sentence"
+
+
+def split_units(text: str) -> list[Unit]:
+    """The units of a passage, in order. A list is the run of bullets after a lead-in (or
+    without one); a bulleted item of several sentences gives one unit per sentence, all
+    items of the same list."""
+    units: list[Unit] = []
+    group = -1
+    in_list = False
+    for block, bullet in _blocks(text):
+        pieces = [p for s in _SENTENCE_END.split(block) if len(p := _LABEL.sub("", s.strip())) > 1]
+        role = _role(block, bullet)
+        if role == "lead":
+            group += 1
+            in_list = False
+            units += [Unit(p, "sentence") for p in pieces[:-1]]
+            units.append(Unit(pieces[-1] if pieces else block, "lead", group))
+            continue
+        if role == "item":
+            if not in_list and not (units and units[-1].role == "lead"):
+                group += 1
+            in_list = True
+            units += [Unit(p, "item", group, i == 0) for i, p in enumerate(pieces)]
+            continue
+        in_list = False
+        if role in ("sentence", "row"):
+            units += [Unit(p, _role(p, False) if role == "sentence" else role)
+                      for p in pieces]
+        else:
+            units += [Unit(p, role) for p in pieces]
+    return units
+
+
+@lru_cache(maxsize=20_000)
+def passage_units(text: str) -> tuple[Unit, ...]:
+    """`split_units`, memoised: the same passages come back for many questions."""
+    return tuple(split_units(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and list items of a passage, with PDF line wraps joined back together."""
+    return [unit.text for unit in split_units(text)]
