@@ -199,6 +199,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
                                               args.compare)
         if modes_there:
             extra_modes[name] = modes_there
+    if args.open:
+        from assistant.evaluation.open import evaluate_open, open_report
+
+        summary["open"], open_records = evaluate_open(
+            assistant, Path(args.open), out / "indexes", show_progress=not args.quiet)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "open.md").write_text(open_report(summary["open"], open_records))
     if judge is not None:
         summary["llm_judged"] = LLMJudge(judge.complete, assistant.embedder).judge(
             records, settings.refusal_threshold, not args.quiet).summary(judge.where)
@@ -370,6 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seeds", metavar="DIR", nargs="?", const="../shared/seeds",
                           help="also run eval/seeds.jsonl over the seed articles (*.txt in DIR, "
                                "default ../shared/seeds) indexed together with the real PDFs")
+    evaluate.add_argument("--open", metavar="FILE", nargs="?", const="eval/open.jsonl",
+                          help="also run the open questions (definitions, lists, steps, "
+                               "overviews, reasons; default eval/open.jsonl): key-point recall "
+                               "per form and half, in open.md")
     evaluate.add_argument("--judge", metavar="BACKEND", nargs="?", const="openai",
                           choices=["openai", "llamacpp"],
                           help="also score answers RAGAS-style with a language model: openai "

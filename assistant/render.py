@@ -30,6 +30,9 @@ CSS = """
 .pa-passage { font-size:.9em; white-space:pre-wrap; line-height:1.45; }
 .pa-passage mark { background:#fde68a; color:#0f172a; }
 .pa-empty { color:#475569; font-style:italic; }
+.pa-answer p, .pa-refusal p { margin:.2em 0; }
+.pa-list { margin:.3em 0 .3em 1.2em; padding-left:.4em; }
+.pa-list li { margin:.15em 0; }
 """
 
 
@@ -38,9 +41,35 @@ def _chip(number: str) -> str:
             f'title="Show source {number}">{number}</a>')
 
 
+_BULLET_LINE = re.compile(r"^(?:(-)|(\d+)\.|(…)) (.*)$")
+
+
+def _blocks_html(text: str) -> str:
+    """Answer lines as HTML: prose as paragraphs, "- " lines as a bulleted list, "1. " lines
+    as numbered steps (the text is already escaped)."""
+    out: list[str] = []
+    open_tag = ""
+    for line in text.split("\n"):
+        match = _BULLET_LINE.match(line)
+        tag = ("ul" if match.group(1) or match.group(3) else "ol") if match else ""
+        if tag != open_tag:
+            out.append(f"</{open_tag}>" if open_tag else "")
+            out.append(f'<{tag} class="pa-list">' if tag else "")
+            open_tag = tag
+        if match:
+            body = match.group(4) if not match.group(3) else f"… {match.group(4)}"
+            out.append(f"<li>{body}</li>")
+        elif line.strip():
+            out.append(f"<p>{line}</p>")
+    if open_tag:
+        out.append(f"</{open_tag}>")
+    return "".join(out)
+
+
 def answer_html(answer: dict) -> str:
-    """The answer text, escaped, with `[n]` turned into chips; refusals styled apart."""
-    text = MARKER.sub(lambda m: _chip(m.group(1)), html.escape(answer["answer"]))
+    """The answer text, escaped, with `[n]` turned into chips, bullets and steps as lists;
+    refusals styled apart."""
+    text = MARKER.sub(lambda m: _chip(m.group(1)), _blocks_html(html.escape(answer["answer"])))
     body = (f'<div class="pa-refusal" role="note">{text}</div>' if not answer["answered"]
             else f'<div class="pa-answer">{text}</div>')
     if answer.get("notice"):

@@ -24,7 +24,8 @@ from assistant.pipeline import Assistant
 ANSWER_CONCURRENCY = 2
 STARTERS = [
     "When was the five-year plan approved?",
-    "What will happen to mental health services?",
+    "What is the plan doing about mental health?",
+    "What is Core20PLUS5?",
     "Where is the second community diagnostic centre being built?",
     "What are the plan's pledges on GP access?",
 ]

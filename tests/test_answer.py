@@ -217,11 +217,11 @@ def test_a_quotation_counts_its_speaker_named_sentences_earlier(tmp_path, monkey
 
 def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():
     from assistant.answer import refusal_text
-    from assistant.answer.extractive import _with_marker
+    from assistant.answer.extractive import with_marker
     from assistant.chunking import Chunk
     from assistant.retrieval import Hit
 
-    assert _with_marker("improve continuity of care;", 2) == "Improve continuity of care [2]."
+    assert with_marker("improve continuity of care;", 2) == "Improve continuity of care [2]."
     same = Hit(Chunk("a", "a.md", "Plan overview", None, "Plan overview", "x"), 0, 1, 1.0)
     other = Hit(Chunk("b", "b.md", "Digest", None, "Workforce", "y"), 1, 2, 0.5)
     text = refusal_text("q", [same, other])

@@ -10,9 +10,9 @@ from assistant.evidence import (
     question_entities,
     question_kind,
     required_words,
-    split_sentences,
 )
 from assistant.lexical import LexicalIndex
+from assistant.structure import split_sentences
 
 
 @pytest.mark.parametrize(("text", "expected"), [

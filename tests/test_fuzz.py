@@ -16,8 +16,8 @@ from assistant.chunking import chunk_document
 from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
 from assistant.documents import Block, Document, load_document
 from assistant.errors import DocumentError
-from assistant.evidence import split_sentences
 from assistant.glossary import build_glossary
+from assistant.structure import split_sentences
 
 BOUNDED = settings(max_examples=150, deadline=2000,
                    suppress_health_check=[HealthCheck.function_scoped_fixture])

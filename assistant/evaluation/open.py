@@ -191,3 +191,61 @@ def _corpus(item: OpenItem) -> str:
     if "/seeds/" in source:
         return "seeds"
     return "realdocs" if "realdocs" in source else "sample"
+
+
+def corpora(root: Path) -> dict[str, list[Path]]:
+    """What each part of the set is asked of: the seed articles are indexed together with the
+    real PDFs, as in `eval --seeds`; the real documents are the PDFs and the Markdown texts."""
+    shared = root / ".." / "shared"
+    realdocs = shared / "data" / "realdocs"
+    return {"realdocs": [realdocs / "pdf", realdocs / "text"],
+            "seeds": [*sorted((shared / "seeds").glob("*.txt")), realdocs / "pdf"]}
+
+
+def evaluate_open(assistant: Assistant, path: Path, workdir: Path, *,
+                  show_progress: bool = True) -> tuple[dict, list[OpenRecord]]:
+    """Run the set: sample-corpus items on the assistant's own index, the rest on indexes of
+    the real documents and seed articles built afresh in `workdir`."""
+    from assistant.ingest import ingest
+
+    items = load_open(path)
+    records = run_open(assistant, [i for i in items if _corpus(i) == "sample"],
+                       show_progress=show_progress)
+    for name, paths in corpora(assistant.settings.root).items():
+        chosen = [i for i in items if _corpus(i) == name]
+        if not chosen:
+            continue
+        if not all(p.exists() for p in paths):
+            raise ConfigError(f"{paths[0]}: not found; the open set's {name} questions need "
+                              "../shared beside the project")
+        settings = assistant.settings.with_overrides(index=workdir / f"open-{name}")
+        ingest(paths, settings, assistant.embedder, rebuild=True, show_progress=show_progress)
+        other = Assistant(settings, embedder=assistant.embedder)
+        records += run_open(other, chosen, show_progress=show_progress)
+    return summarise_open(records), records
+
+
+def open_report(summary: dict, records: list[OpenRecord]) -> str:
+    """The open set's figures as Markdown: each split by form and by corpus, then the answers
+    of the test half that conveyed less than half their key points."""
+    lines = ["# Open questions", "",
+             "Key-point recall of the answer text and of the cited passages; answerable share; "
+             "median words; near misses refused.", ""]
+    for split, figures in summary.items():
+        lines += [f"## {split} half", "",
+                  "| group | n | answer recall | cited recall | answered | median words | "
+                  "near misses refused |", "|---|---|---|---|---|---|---|"]
+        rows = [("all", figures)] + list(figures["by_form"].items()) + \
+            [(f"corpus: {k}", v) for k, v in figures["by_corpus"].items()]
+        lines += [f"| {name} | {f['n']} | {f['answer_recall']:.2f} | {f['cited_recall']:.2f} | "
+                  f"{f['answered']:.2f} | {f['median_words']:.0f} | "
+                  f"{f['near_misses_refused']:.2f} |" for name, f in rows]
+        lines.append("")
+    weak = [r for r in records if r.item.split == "test" and r.item.answerable
+            and r.answer_recall < 0.5]
+    lines += ["## Test-half answers with under half their key points", ""]
+    for record in weak:
+        answer = record.answer["answer"].replace("\n", " / ")
+        lines += [f"- **{record.item.id}** ({record.item.form}) {record.item.question}  ",
+                  f"  recall {record.answer_recall:.2f}: {answer[:300]}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,40 @@
+"""Question analysis: the form read from the question's grammar, the focus without framing."""
+
+import pytest
+
+from assistant.question import analyse
+
+
+@pytest.mark.parametrize(("question", "form"), [
+    ("What is Core20PLUS5?", "definition"),
+    ("What are integrated care boards?", "definition"),
+    ("What does LLR stand for?", "definition"),
+    ("What are the plan's pledges on GP access?", "list"),
+    ("Who are the partners in the integrated care system?", "list"),
+    ("How does the individual funding request process work?", "steps"),
+    ("What happens when a clinician does not reply?", "steps"),
+    ("What is the plan doing about mental health?", "overview"),
+    ("How will the plan reduce health inequalities?", "overview"),
+    ("Summarise the dementia strategy", "overview"),
+    ("Why is the ICB changing urgent care?", "reason"),
+    ("When was the plan approved?", "fact"),
+    ("How many pledges are there?", "fact"),
+    ("Who chairs the ICB?", "fact"),
+    ("What is the title of the plan's third section?", "fact"),
+    ("What is the LLR-wide GP appointment plan for 2025/26?", "fact"),
+    ("", "fact"),
+])
+def test_the_form_comes_from_the_question_grammar(question, form):
+    assert analyse(question).form == form
+
+
+def test_focus_words_leave_out_framing_and_document_words():
+    question = analyse("What does the plan say about mental health services?")
+    assert question.focus_words == ("mental", "health", "services")
+    assert analyse("What is Core20PLUS5?").subject == "Core20PLUS5"
+
+
+def test_the_analysis_is_frozen():
+    question = analyse("Why?")
+    with pytest.raises(AttributeError):
+        question.form = "list"  # type: ignore[misc]

@@ -1,0 +1,43 @@
+"""The refusal decision: one function, with its reasons; missing words found by the index."""
+
+from assistant.ingest import ingest
+from assistant.pipeline import Assistant
+from assistant.question import analyse
+from assistant.refusal import decide, missing_notice, missing_words
+
+
+def test_the_decision_gives_its_reasons():
+    question = analyse("What does the plan say about menopause?")
+    refused = decide(question, 0.3, 0.48, ["menopause"], 0.6, True)
+    assert not refused.answered and refused.missing == ("menopause",)
+    assert any("below" in r for r in refused.reasons)
+    assert any("never mention menopause" in r for r in refused.reasons)
+    side = decide(question, 0.7, 0.48, ["menopause"], 0.1, True)
+    assert side.answered and side.reasons == () and side.missing == ("menopause",)
+    assert not decide(question, 0.9, 0.48, [], 0.0, False).answered
+
+
+def test_missing_notice_names_the_words():
+    assert missing_notice(["menopause"]) == "The documents don't mention menopause."
+    assert missing_notice(["a", "b", "c"]) == "The documents don't mention a, b or c."
+
+
+def test_a_word_no_chunk_uses_is_missing_and_verbs_are_not(settings, small_corpus,
+                                                          fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    question = analyse("What is the diagnostic centre doing about zyxophobia?")
+    hits = assistant.retrieve(question.text, 5)
+    assert missing_words(question, hits, assistant.scorer) == ["zyxophobia"]
+    verbs = analyse("Why were the diagnostic centres quuxified?")
+    assert missing_words(verbs, assistant.retrieve(verbs.text, 5), assistant.scorer) == []
+
+
+def test_an_open_question_about_an_unmentioned_thing_is_refused_naming_it(
+        settings, small_corpus, fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings.with_overrides(refusal_threshold=0.0), embedder=fake_embedder)
+    answer = assistant.ask("What is the plan doing about zyxophobia?").to_json()
+    assert answer["answered"] is False and answer["form"] == "refusal"
+    assert answer["missing"] == ["zyxophobia"] and answer["citations"] == []
+    assert "don't mention zyxophobia" in answer["answer"]

@@ -1,0 +1,46 @@
+"""Passage units: lists keep their lead-in, and noise is told apart from claims."""
+
+import pytest
+
+from assistant.structure import passage_units, split_sentences, split_units
+
+LIST = """The main local commitments were to:
+- ease the pressure of the 8am rush for appointments;
+- improve continuity of care, so people see the same clinician;
+- work more closely with community pharmacies.
+
+Later figures show how access developed."""
+
+
+def test_a_list_keeps_its_lead_in_and_its_items_together():
+    units = split_units(LIST)
+    assert [u.role for u in units] == ["lead", "item", "item", "item", "sentence"]
+    assert {u.group for u in units[:4]} == {0} and units[4].group == -1
+    assert all(u.starts for u in units[1:4])
+
+
+def test_an_item_of_two_sentences_starts_once():
+    units = split_units("Aims:\n• Cut waits. Then keep them low.\n• Grow the workforce.")
+    assert [(u.role, u.starts) for u in units] == [
+        ("lead", False), ("item", True), ("item", False), ("item", True)]
+
+
+@pytest.mark.parametrize("line", [
+    "Figure 3: Life expectancy by ward",
+    "Contents … 12",
+    "Email: enquiries@example.nhs.uk",
+    "Page 15",
+    "Source: ONS 2021",
+])
+def test_captions_contents_contacts_and_page_marks_are_noise(line):
+    assert [u.role for u in split_units(line)] == ["noise"]
+
+
+def test_table_rows_and_headings_are_not_sentences():
+    units = split_units("Our priorities\nWe will cut waits for planned care.\n\nA | B | C")
+    assert [u.role for u in units] == ["heading", "sentence", "row"]
+
+
+@pytest.mark.parametrize("text", ["", " ", "ü", "word", "x" * 5000])
+def test_edge_inputs(text):
+    assert split_sentences(text) == [u.text for u in passage_units(text)]
