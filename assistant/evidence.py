@@ -295,8 +295,16 @@ class EvidenceScorer:
               ) -> tuple[np.ndarray, np.ndarray]:
         """(combined score, cosine) for each sentence; `rank_prior` favours sentences of
         higher-ranked passages slightly."""
+        combined, cosine, _ = self.score_parts(question, sentences, hits, question_vector,
+                                               rank_prior=rank_prior)
+        return combined, cosine
+
+    def score_parts(self, question: str, sentences: list[Sentence], hits: list[Hit],
+                    question_vector: np.ndarray | None = None, *, rank_prior: bool = True
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(combined score, cosine, term overlap) for each sentence."""
         if not sentences:
-            return np.zeros(0), np.zeros(0)
+            return np.zeros(0), np.zeros(0), np.zeros(0)
         if question_vector is None:
             question_vector = self.embedder.embed_batch([focus(question)])[0]
         vectors = self.embed_sentences([s.text for s in sentences])
@@ -304,16 +312,17 @@ class EvidenceScorer:
         terms = self.lexical.terms(focus(question))
         kind = question_kind(question)
         combined = np.zeros(len(sentences))
+        overlaps = np.zeros(len(sentences))
         for i, sentence in enumerate(sentences):
             header = hits[sentence.hit].chunk.header
             own = self.coverage(terms, sentence.text)
             with_header = self.coverage(terms, f"{header} {sentence.text}")
-            overlap = 0.75 * own + 0.25 * with_header
+            overlaps[i] = 0.75 * own + 0.25 * with_header
             bonus = _kind_bonus(kind, sentence.text, question)
             penalty = 0.3 if sentence.text.rstrip()[-1:] in "?:" else 0.0  # not a claim
             prior = 0.04 / (1 + sentence.hit) if rank_prior else 0.0
-            combined[i] = 0.55 * cosine[i] + 0.35 * overlap + bonus + prior - penalty
-        return combined, cosine
+            combined[i] = 0.55 * cosine[i] + 0.35 * overlaps[i] + bonus + prior - penalty
+        return combined, cosine, overlaps
 
 
 def _kind_bonus(kind: str | None, text: str, question: str) -> float:

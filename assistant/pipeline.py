@@ -43,6 +43,7 @@ from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
 
 TYPED_CANDIDATES = 5
+OPEN_K = 10  # passages an open question reads (its points are spread over more of them)
 SECTION_HITS = 3  # best hits whose sections are read whole for open questions
 SECTION_CHUNKS = 8  # passages read from one section at most
 
@@ -155,7 +156,7 @@ class Assistant:
         ("Who is the elected mayor of Leicester?").
         """
         sentences = self.scorer.sentences(hits)
-        scores, cosines = self.scorer.score(question, sentences, hits)
+        scores, cosines, overlaps = self.scorer.score_parts(question, sentences, hits)
         lexical = self.retriever.lexical
         kind = question_kind(question)
         required = [set(lexical.terms(" ".join(group))) for group in required_words(question)]
@@ -182,7 +183,12 @@ class Assistant:
             context = set(lexical.terms(self._context(hit)))
             found.append((all(terms <= context for terms in entities),
                           self.scorer.soft_coverage(question, text, hit.chunk.text)))
-        extra = {"query": query, "embed": self.scorer.embed_sentences}
+        extra = {"query": query, "embed": self.scorer.embed_sentences, "overlaps": overlaps}
+        if query is not None and query.open:
+            terms = lexical.terms(query.focus_text)
+            extra["passage_overlaps"] = np.array(
+                [[self.scorer.coverage(terms, f"{hit.chunk.header} {hit.chunk.text}"),
+                  self.scorer.coverage(terms, hit.chunk.header)] for hit in hits])
         if grounded := [coverage for is_grounded, coverage in found if is_grounded]:
             return Evidence(question, hits, sentences, scores, cosines, max(grounded), True,
                             speakers, **extra)
@@ -237,13 +243,16 @@ class Assistant:
             backend: str | None = None, history: list[str] | None = None,
             refusal_threshold: float | None = None) -> Answer:
         """One cited answer, or a refusal when the documents don't support one."""
-        threshold = (self.settings.refusal_threshold if refusal_threshold is None
-                     else refusal_threshold)
         start = time.perf_counter()
         chosen = self.backend(backend)
         query = chosen.rewrite(question, history or [])
-        hits = self.retrieve(query, k or self.settings.k, sources=sources)
         analysed = analyse(query)
+        threshold = refusal_threshold if refusal_threshold is not None else (
+            self.settings.open_refusal_threshold if analysed.open
+            else self.settings.refusal_threshold)
+        wanted = k or self.settings.k
+        hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
+                             sources=sources)
         if analysed.open:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()

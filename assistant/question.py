@@ -40,8 +40,9 @@ _OVERVIEW = re.compile(
     r"(?:doing|planning) (?:about|on|for|to)\b|(?:please )?(?:summari[sz]e|describe|outline|"
     r"tell me about|give (?:me )?an overview)\b|how (?:will|would|does|do|is|are|can) "
     r"(?:[\w'’-]+ ){1,6}?(?:reduce|improve|tackle|address|support|help|deliver|achieve|"
-    r"increase|change|transform|meet|make|respond|use|involve|ensure)\b|what is the "
-    r"(?:approach|plan|ambition|vision|strategy) (?:to|for|on)\b)", re.I)
+    r"increase|change|transform|meet|make|respond|use|involve|ensure)\b|what is (?:the )?"
+    r"(?:[\w'’-]+ ){0,3}?(?:approach|ambition|vision|strategy|role|purpose) (?:to|for|on|in)\b)",
+    re.I)
 _DEFINITION = re.compile(
     r"^(?:what (?:is|are|was) (?:an? |the )?(?P<term>[^?]{2,60}?)\??$|what does "
     r"(?P<term2>[^?]{2,60}?) (?:mean|stand for)\??$|what is meant by (?P<term3>[^?]{2,60}?)\??$|"
@@ -53,6 +54,17 @@ _LIST = re.compile(
 # preposition, a possessive or a figure names an attribute to look up, not a term to define.
 _NOT_A_TERM = re.compile(r"\b(?:of|for|at|in|on|to|by|with|from|name|names)\b|['’]s\b|\b\d",
                          re.I)
+_YES_NO = re.compile(r"^(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|"
+                     r"should|must)\b", re.I)
+# "Which pledges…", "What five commitments…", "What tests does…": a plural thing asked for.
+_PLURAL_ASKED = re.compile(
+    r"^(?:what|which) (?!are |were )(?:[\w'’-]+ ){0,3}?(?!(?:does|was|has|is|this|its|his|"
+    r"us|plus)\b)(?:[a-z][\w'-]*[^s'\s]s|people|children|staff)\b"
+    r"(?! (?:is|was)\b)", re.I)
+# "What does the strategy commit to…", "How is progress tracked?": what the documents say.
+_OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what (?:[\w'’-]+ )?"
+                        r"(?:does|do|did|will|would|should|can|could|has|have|had) )|"
+                        r"\b(?:and|or) (?:what|which|how|where|who|why)\b", re.I)
 _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)
 # Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
@@ -82,7 +94,9 @@ class Question:
 
 
 def question_form(text: str) -> tuple[Form, str | None]:
-    """(form, defined subject or None) from the question's grammar."""
+    """(form, defined subject or None) from the question's grammar. A question that asks for
+    a value (a date, number or sum), a yes/no question, and "what is the <attribute> of X"
+    are facts; every other wh-question is open: it asks for what the documents say."""
     q = " ".join(text.strip().split())
     kind = question_kind(q)
     if _REASON.search(q):
@@ -91,14 +105,19 @@ def question_form(text: str) -> tuple[Form, str | None]:
         return "steps", None
     if _OVERVIEW.search(q):
         return "overview", None
-    if _LIST.search(q):  # "what are the X-s" lists; "what are X-s" (no article) defines
-        return "list", None
+    if kind in ("money", "date", "number") or _YES_NO.match(q):
+        return "fact", None
+    if _LIST.search(q) or (_PLURAL_ASKED.search(q) and kind is None):
+        return "list", None  # "which trusts…" asks for names: a fact with a name in it
     definition = _DEFINITION.match(q)
-    if definition and kind in (None, "name"):
+    if definition:
         term = next(g for g in definition.groups() if g)
-        if (not _VERB_AFTER.search(term) and len(term.split()) <= 6
-                and not _NOT_A_TERM.search(term)):
+        if definition.group("term") is None or (
+                not _VERB_AFTER.search(term) and len(term.split()) <= 6
+                and not _NOT_A_TERM.search(term) and not _OPEN_VERB.search(q)):
             return "definition", term.strip(" ?")
+    if _OPEN_VERB.search(q):
+        return "overview", None
     return "fact", None
 
 

@@ -36,7 +36,8 @@ _AFTER_AUXILIARY = re.compile(
     re.IGNORECASE)
 # ...and so is a word before a particle or an infinitive ("drew up", "chosen to concentrate")
 # or a participle closing the question ("Why were these pledges chosen?").
-_BEFORE_PARTICLE = re.compile(r"\b([A-Za-z][\w'-]*)\s+(?:up|down|out|off|back|to\s+[a-z]+)\b")
+_BEFORE_PARTICLE = re.compile(r"\b([A-Za-z][\w'-]*)\s+(?:up|down|out|off|back|on|by|"
+                              r"to\s+[a-z]+)\b")
 _CLOSING_PARTICIPLE = re.compile(r"\b([A-Za-z][\w'-]*(?:ed|en))\W*$")
 
 

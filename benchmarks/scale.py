@@ -69,9 +69,9 @@ def real_material() -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
     """Real chunk vectors and sentences, and real questions with their vectors."""
     from assistant.config import Settings
     from assistant.evaluation.qa import load_qa
-    from assistant.evidence import split_sentences
     from assistant.ingest import ingest
     from assistant.pipeline import Assistant
+    from assistant.structure import split_sentences
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index=Path(tmp) / "index")

@@ -43,6 +43,8 @@ class Evidence:
     speakers: list[str] = field(default_factory=list)  # per sentence: quotation lead-in or ""
     query: Question | None = None  # the analysed question (form, focus)
     embed: Callable[[list[str]], np.ndarray] | None = None  # cached sentence vectors
+    overlaps: np.ndarray | None = None  # per sentence: IDF-weighted overlap with the focus
+    passage_overlaps: np.ndarray | None = None  # per passage: (whole passage, its header)
 
     @property
     def strength(self) -> float:

@@ -24,9 +24,11 @@ from assistant.question import Question
 from assistant.structure import Unit, passage_units
 
 MAX_ITEMS = 8  # bullets shown before "…and N more"
-MAX_POINTS = 6
+MAX_POINTS = 8
+MAX_DEFINITION = 3
+MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infographics, tables)
 MIN_POINTS = 3
-WORD_BUDGET = 150
+WORD_BUDGET = 140  # the issue's bound is a median of 150
 LIST_SHARE = 0.8  # a list answers when it scores this share of the best single sentence
 POINT_SHARE = 0.75  # an overview point must score this share of the best one
 MMR_LAMBDA = 0.7
@@ -59,16 +61,140 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
              for s in evidence.sentences]
     scores = _adjusted(evidence, units)
-    composer = {"list": _list, "steps": _steps, "definition": _definition,
-                "overview": _overview, "reason": _reason}[question.form]
-    return _within_budget(composer(question, evidence, units, scores))
+    picked = _select(question, evidence, units, scores)
+    bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
+    if len(picked) < 2:
+        bullet = ""
+    return [_line(evidence, i, f"{n}." if bullet == "1." else bullet)
+            for n, i in enumerate(_grouped(evidence, picked), start=1)]
+
+
+def _select(question: Question, evidence: Evidence, units: list[Unit],
+            scores: np.ndarray) -> list[int]:
+    """The sentences most likely to be the answer's points, each unlike those already
+    picked (maximal marginal relevance), within WORD_BUDGET words."""
+    likelihood = np.where(np.isfinite(scores), point_likelihood(question, evidence, units),
+                          -np.inf)
+    pool = [i for i in np.argsort(-likelihood) if likelihood[i] >= POINT_FLOOR]
+    if not pool and np.isfinite(likelihood).any():
+        pool = [int(np.argmax(likelihood))]
+    vectors = evidence.embed([evidence.sentences[i].text for i in pool]) if evidence.embed \
+        and pool else np.zeros((len(pool), 1))
+    position = {i: n for n, i in enumerate(pool)}
+    limit = MAX_DEFINITION if question.form == "definition" else MAX_POINTS
+    chosen: list[int] = []
+    words = 0
+    while pool and len(chosen) < limit:
+        def gain(i: int) -> float:
+            redundancy = max((float(vectors[position[i]] @ vectors[position[j]])
+                              for j in chosen), default=0.0)
+            return MMR_LAMBDA * float(likelihood[i]) - (1 - MMR_LAMBDA) * redundancy
+
+        pick = max(pool, key=gain)
+        pool.remove(pick)
+        length = len(evidence.sentences[pick].text.split())
+        if chosen and (words + length > WORD_BUDGET or _repeats(evidence, pick, chosen)
+                       or max(float(vectors[position[pick]] @ vectors[position[j]])
+                              for j in chosen) > NEAR_REPEAT):
+            continue
+        chosen.append(pick)
+        words += length
+    return chosen
+
+
+FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
+            "best_passage", "best_section", "position", "length", "about_document",
+            "centrality", "item_in_list_answer", "causal_in_reason", "defines_subject",
+            "passage_overlap", "header_overlap", "passage_best")
+
+
+# Fitted on the dev half of eval/open.jsonl by scripts/fit_point_scorer.py (logistic
+# regression: is the sentence one of the answer's key points?).
+POINT_WEIGHTS = {
+    "cosine": 1.056,
+    "overlap": 1.795,
+    "passage_rank": 3.127,
+    "retrieved": -0.480,
+    "item": 1.190,
+    "lead": -0.923,
+    "best_passage": -0.741,
+    "best_section": 0.012,
+    "position": -0.400,
+    "length": 2.036,
+    "about_document": -2.775,
+    "centrality": 1.549,
+    "item_in_list_answer": -0.192,
+    "causal_in_reason": -1.639,
+    "defines_subject": 1.268,
+    "passage_overlap": 0.065,
+    "header_overlap": 3.423,
+    "passage_best": 1.397,
+}
+POINT_BIAS = -2.561
+POINT_FLOOR = 0.3  # a sentence less likely than this to be a point is left out
+
+
+def point_likelihood(question: Question, evidence: Evidence, units: list[Unit]) -> np.ndarray:
+    """For each sentence, the fitted likelihood that it carries a point of the answer."""
+    weights = np.array([POINT_WEIGHTS[name] for name in FEATURES])
+    logits = point_features(question, evidence, units) @ weights + POINT_BIAS
+    return 1 / (1 + np.exp(-logits))
+
+
+def point_features(question: Question, evidence: Evidence, units: list[Unit]) -> np.ndarray:
+    """One row of FEATURES per sentence: how likely it is to carry a point of the answer.
+    Relevance to the question alone misses most of them (a list's items share few words with
+    "What are the priorities?"), so where the sentence sits counts too: in the passage or
+    section that answers best, in a list when a list is asked for, near the centre of the
+    most relevant sentences."""
+    n = len(evidence.sentences)
+    if not n:
+        return np.zeros((0, len(FEATURES)))
+    best = int(np.argmax(evidence.scores))
+    best_hit = evidence.sentences[best].hit
+    best_section = _section_of(evidence, best)
+    vectors = evidence.embed([s.text for s in evidence.sentences]) if evidence.embed \
+        else np.zeros((n, 1))
+    top = np.argsort(-evidence.scores)[:5]
+    centre = vectors[top].mean(axis=0)
+    centrality = vectors @ (centre / (np.linalg.norm(centre) or 1.0))
+    overlaps = evidence.overlaps if evidence.overlaps is not None else np.zeros(n)
+    counts: dict[int, int] = {}
+    for s in evidence.sentences:
+        counts[s.hit] = counts.get(s.hit, 0) + 1
+    labels = _labels(evidence, units) if question.form == "definition" else [""] * n
+    passages = evidence.passage_overlaps if evidence.passage_overlaps is not None \
+        else np.zeros((len(evidence.hits), 2))
+    passage_best = np.full(len(evidence.hits), -np.inf)
+    np.maximum.at(passage_best, [s.hit for s in evidence.sentences], evidence.scores)
+    passage_best = passage_best - float(evidence.scores[best])
+    rows = []
+    for i, (sentence, unit) in enumerate(zip(evidence.sentences, units, strict=True)):
+        hit = evidence.hits[sentence.hit]
+        is_item = float(unit.role == "item")
+        rows.append([
+            float(evidence.cosines[i]), float(overlaps[i]), 1.0 / (1 + sentence.hit),
+            float(hit.score > 0), is_item, float(unit.role == "lead"),
+            float(sentence.hit == best_hit), float(_section_of(evidence, i) == best_section),
+            sentence.position / max(1, counts[sentence.hit] - 1),
+            min(len(sentence.text.split()), 60) / 60, float(bool(_SELF_REFERENCE.search(
+                sentence.text))), float(centrality[i]),
+            is_item * float(question.form in ("list", "steps")),
+            float(question.form == "reason" and bool(_CAUSAL.search(sentence.text))),
+            float(question.form == "definition" and _defines(question.subject or "",
+                                                              sentence.text, labels[i])),
+            float(passages[sentence.hit][0]), float(passages[sentence.hit][1]),
+            float(passage_best[sentence.hit]),
+        ])
+    return np.array(rows)
 
 
 def _adjusted(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     """Sentence scores with noise, headings and sentences about the document pushed down."""
     scores = evidence.scores.copy()
     for i, unit in enumerate(units):
-        if unit.role in ("noise", "heading", "row") or len(unit.text.split()) < 4:
+        words = len(unit.text.split())
+        if unit.role in ("noise", "heading", "row") or not 4 <= words <= MAX_SENTENCE_WORDS:
             scores[i] = -np.inf
         elif _SELF_REFERENCE.search(unit.text):
             scores[i] -= 0.2

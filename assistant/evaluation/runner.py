@@ -19,6 +19,7 @@ import numpy as np
 from assistant.evaluation import metrics
 from assistant.evaluation.qa import QAItem
 from assistant.pipeline import Assistant
+from assistant.question import analyse
 from assistant.store import IndexSnapshot
 
 RETRIEVE_K = 10
@@ -37,9 +38,12 @@ class Record:
     retrieval: dict[str, float]
     cited_evidence: bool
     scores: dict[str, float] = field(default_factory=dict)
+    open_threshold: float | None = None  # open questions' own bar (Settings)
 
     def answered(self, threshold: float) -> bool:
-        return bool(self.answer["citations"]) and self.strength >= threshold
+        """Answered at `threshold`, the fact questions' bar; an open question keeps its own."""
+        bar = threshold if self.open_threshold is None else self.open_threshold
+        return bool(self.answer["citations"]) and self.strength >= bar
 
 
 def gold_ids(item: QAItem, snapshot: IndexSnapshot, root: Path) -> list[str]:
@@ -89,6 +93,8 @@ def run(assistant: Assistant, items: list[QAItem], *, show_progress: bool = True
                 retrieval=metrics.retrieval_scores(gold, [h.chunk.id for h in retrieved]),
                 cited_evidence=any(c.hit.chunk.id in gold_set for c in answer.citations),
                 scores=scores,
+                open_threshold=assistant.settings.open_refusal_threshold
+                if analyse(answer.query or item.question).open else None,
             ))
             bar.update(1)
     return records
