@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.documents import Document
+from assistant.documents import SECTION_SEPARATOR, Document
 
 HEADER_MAX_TOKENS = 30  # room left for the header within the model window (see Settings)
 
@@ -27,6 +27,12 @@ class Chunk:
     page: int | None
     section: str | None
     text: str
+
+    @property
+    def section_key(self) -> tuple:
+        """The section this passage is read with: its top-level heading, or its page."""
+        top = self.section.split(SECTION_SEPARATOR)[0] if self.section else None
+        return self.source, top if top is not None else self.page
 
     @property
     def header(self) -> str:

@@ -18,9 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer import Answer, AnswerBackend, Evidence, finalise, refusal_text
-from assistant.chunking import Chunk
 from assistant.config import Settings
-from assistant.documents import SECTION_SEPARATOR
 from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
@@ -66,12 +64,6 @@ class SearchResponse:
             ],
             "timings_ms": self.timings_ms,
         }
-
-
-def _section_key(chunk: Chunk) -> tuple:
-    """Which section a passage reads with: its top-level heading, or its page."""
-    top = chunk.section.split(SECTION_SEPARATOR)[0] if chunk.section else None
-    return chunk.source, top if top is not None else chunk.page
 
 
 def _ms(start: float) -> float:
@@ -207,13 +199,13 @@ class Assistant:
         extra: list[Hit] = []
         chunks = self.snapshot.chunks
         for hit in hits[:SECTION_HITS]:
-            key = _section_key(hit.chunk)
+            key = hit.chunk.section_key
             span = [hit.row]
             for step in (1, -1):
                 row = hit.row + step
                 while (len(span) < SECTION_CHUNKS and 0 <= row < len(chunks)
                        and chunks[row].source == hit.chunk.source
-                       and _section_key(chunks[row]) == key):
+                       and chunks[row].section_key == key):
                     span.append(row)
                     row += step
             for row in sorted(span):

@@ -88,9 +88,16 @@ def _role(text: str, bullet: bool) -> Role:
         return "lead"
     if bullet:
         return "item"
-    if words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’?":
+    if words <= 6 and (text.rstrip()[-1:] not in ".!;)\"”’?" or _title_case(text)):
         return "heading"
     return "sentence"
+
+
+def _title_case(text: str) -> bool:
+    """A label such as "LLR System Health Inequalities Framework." or "Core20PLUS5.": most
+    words capitalised, so a name standing for a heading rather than a sentence."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.75
 
 
 def split_units(text: str) -> list[Unit]:
@@ -113,7 +120,8 @@ def split_units(text: str) -> list[Unit]:
             if not in_list and not (units and units[-1].role == "lead"):
                 group += 1
             in_list = True
-            units += [Unit(p, "item", group, i == 0) for i, p in enumerate(pieces)]
+            units += [Unit(p, "heading" if _role(p, False) == "heading" and len(pieces) > 1
+                           else "item", group, i == 0) for i, p in enumerate(pieces)]
             continue
         in_list = False
         if role in ("sentence", "row"):

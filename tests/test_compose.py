@@ -1,0 +1,80 @@
+"""Open answers: points chosen from the best passages and sections, shaped by the form, every
+line the documents' own words with its marker."""
+
+import re
+
+import pytest
+from test_answer import assert_marker_rule
+
+from assistant.answer.compose import (
+    FEATURES,
+    POINT_WEIGHTS,
+    WORD_BUDGET,
+    Line,
+    render,
+)
+from assistant.ingest import ingest
+from assistant.pipeline import Assistant
+
+PRIORITIES = """# Community strategy
+
+## Our priorities
+
+The strategy has four priorities:
+
+- Cut waiting times for planned operations.
+- Give every neighbourhood a health and wellbeing hub.
+- Grow the local workforce and use fewer agency staff.
+- Help people stay well at home for longer.
+
+## Background
+
+Figure 2: Population by age band
+
+The area has grown by a tenth in ten years, mostly through people moving in.
+Contact: strategy.team@example.nhs.uk
+"""
+
+
+@pytest.fixture
+def assistant(settings, tmp_path, fake_embedder) -> Assistant:
+    corpus = tmp_path / "strategy"
+    corpus.mkdir()
+    (corpus / "strategy.md").write_text(PRIORITIES, encoding="utf-8")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    return Assistant(settings.with_overrides(open_refusal_threshold=0.0),
+                     embedder=fake_embedder)
+
+
+def test_a_list_question_is_answered_with_the_items_as_cited_bullets(assistant):
+    answer = assistant.ask("What are the strategy's priorities?").to_json()
+    assert answer["form"] == "list" and answer["answered"]
+    bullets = [line for line in answer["answer"].split("\n") if line.startswith("- ")]
+    assert len(bullets) >= 3
+    assert all(re.search(r"\[\d+\]\.?$", line) for line in bullets)
+    assert "neighbourhood a health and wellbeing hub" in answer["answer"]
+    assert_marker_rule(answer)
+
+
+def test_captions_and_contacts_never_reach_an_answer(assistant):
+    answer = assistant.ask("What does the strategy say about the background?").to_json()
+    assert "Figure 2" not in answer["answer"] and "@" not in answer["answer"]
+    assert len(re.sub(r"\[\d+\]", "", answer["answer"]).split()) <= WORD_BUDGET + 60
+
+
+def test_every_answer_line_is_document_text(assistant):
+    answer = assistant.ask("How will the strategy help people stay well?").to_json()
+    passages = " ".join(c["text"] for c in answer["citations"])
+    for line in answer["answer"].split("\n"):
+        text = re.sub(r"^(?:- |\d+\. )|\s*\[\d+\]", "", line).rstrip(".")
+        assert text.lower()[:40] in passages.lower()
+
+
+def test_render_shapes_lines_by_their_bullets():
+    lines = [Line("Lead", 1), Line("One", 1, "1."), Line("Two", 2, "2.")]
+    assert render(lines) == "Lead [1].\n1. One [1].\n2. Two [2]."
+    assert render([Line("A", 1, "-"), Line("B", 1, "-")]) == "- A [1].\n- B [1]."
+
+
+def test_every_feature_has_a_weight():
+    assert set(POINT_WEIGHTS) == set(FEATURES)
