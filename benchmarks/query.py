@@ -1,10 +1,12 @@
 """Query latency: `search` and `ask` in process, brute-force numpy as a baseline, and the CLI's
 wall time for one question from a cold start (interpreter, imports, model and index load).
 
-Questions are eval/qa.jsonl's; each is asked `--repeat` times after a warm-up pass, and the
-figures are p50/p95 over all of them. Runs on a fresh index of the sample corpus. The
-default (30 candidates reranked by best sentence) and first-stage retrieval alone
-(`rerank_pool=0`) are measured side by side.
+Questions are eval/qa.jsonl's (mostly fact questions) and, in the "open" rows, the sample
+corpus's questions of eval/open.jsonl (definitions, lists, steps, overviews, reasons: ten
+passages and their sections read, points selected); each is asked `--repeat` times after a
+warm-up pass, and the figures are p50/p95 over all of them. Runs on a fresh index of the
+sample corpus. The default (30 candidates reranked by best sentence) and first-stage
+retrieval alone (`rerank_pool=0`) are measured side by side.
 
     .venv/bin/python benchmarks/query.py [--repeat 3]
 """
@@ -51,13 +53,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "query.json")
     args = parser.parse_args()
+    from assistant.evaluation.open import load_open
+
     questions = [item.question for item in load_qa(ROOT / "eval" / "qa.jsonl")]
+    open_questions = [item.question for item in load_open(ROOT / "eval" / "open.jsonl")
+                      if item.sources[0].startswith("corpus/")]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index=Path(tmp) / "index")
         assistant = Assistant(settings)
         ingest([ROOT / "corpus"], settings, assistant.embedder, show_progress=False)
-        for question in questions:  # warm-up: model, index, BM25, sentence cache
+        for question in questions + open_questions:  # warm-up: model, index, BM25, caches
             assistant.ask(question)
         embed = assistant.embedder.embed_batch
         vectors = assistant.snapshot.embeddings
@@ -81,6 +87,13 @@ def main() -> None:
 
             results[f"ask, sentence cache cleared{label}"] = percentiles(
                 timed(ask_uncached, questions, args.repeat))
+            if which is assistant:
+                for question in open_questions:
+                    which.ask(question)
+                results["ask open questions"] = percentiles(timed(which.ask, open_questions,
+                                                                  args.repeat))
+                results["ask open, sentence cache cleared"] = percentiles(
+                    timed(ask_uncached, open_questions, args.repeat))
         cold = []
         for _ in range(args.repeat):
             started = time.perf_counter()

@@ -125,6 +125,12 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     outline = card.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline == "solid"
 
+    _ask(page, "What is the plan doing about mental health?")
+    bullets = page.locator("#chat .message").last.locator("ul.pa-list li")
+    assert bullets.count() >= 3
+    assert all(bullets.nth(i).locator("a.pa-chip").count() >= 1
+               for i in range(bullets.count()))
+
     _ask(page, "What does the hostile test note say must stay literal?")
     panel = page.locator("#sources")
     text = panel.inner_text()
