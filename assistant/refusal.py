@@ -56,7 +56,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -
     lexical = scorer.lexical
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
                                                 _CLOSING_PARTICIPLE)
-             for m in pattern.finditer(question.text)}
+             for m in pattern.finditer(question.text) if not _inverted(question.text, m)}
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")
               and not word.rstrip("s").isupper()  # acronyms: the glossary may spell them
@@ -72,6 +72,12 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -
                @ scorer.embed_sentences(offered).T).max(axis=1)
     return [word for word, cosine in zip(unseen, nearest.tolist(), strict=True)
             if cosine < NEIGHBOUR_COSINE]
+
+
+def _inverted(text: str, match: re.Match) -> bool:
+    """An auxiliary opening the question ("Will the centre…", "How will bowel screening…")
+    is followed by the subject, not by a verb."""
+    return match.re is _AFTER_AUXILIARY and len(text[:match.start()].split()) <= 1
 
 
 def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer) -> float:

@@ -1,6 +1,7 @@
 """Fit the weights of `compose.point_features` on the dev half of eval/open.jsonl.
 
-A sentence is labelled a point when it holds one of its question's key phrases. The fit is
+A sentence an answer may quote is labelled a point when it holds one of its question's key
+phrases. The fit is
 a logistic regression (scikit-learn, a dependency of sentence-transformers); the printed
 weights are pasted into `POINT_WEIGHTS` in assistant/answer/compose.py, so the product itself
 needs no scikit-learn. Only the dev half is used: the test half stays unseen for reporting.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.compose import FEATURES, point_features
+from assistant.answer.compose import FEATURES, point_features, quotable_scores
 from assistant.config import Settings
 from assistant.evaluation.open import _corpus, load_open, normalise
 from assistant.pipeline import Assistant
@@ -38,9 +39,11 @@ def rows(index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
             evidence = assistant.gather(item.question, hits, question)
             units = [passage_units(hits[s.hit].chunk.text)[s.position]
                      for s in evidence.sentences]
-            features.append(point_features(question, evidence, units))
+            quotable = np.isfinite(quotable_scores(evidence, units))  # what answers may quote
+            features.append(point_features(question, evidence, units)[quotable])
             labels += [any(normalise(p) in normalise(s.text) for point in item.key_points
-                           for p in point) for s in evidence.sentences]
+                           for p in point)
+                       for s, keep in zip(evidence.sentences, quotable, strict=True) if keep]
     return np.vstack(features), np.array(labels, dtype=float)
 
 

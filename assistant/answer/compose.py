@@ -60,7 +60,7 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     """The answer's lines for an open question, or [] when no sentence can carry a point."""
     units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
              for s in evidence.sentences]
-    picked = _select(question, evidence, units, _excluded(evidence, units))
+    picked = _select(question, evidence, units, quotable_scores(evidence, units))
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if len(picked) < 2:
         bullet = ""
@@ -71,25 +71,25 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
 # Fitted on the dev half of eval/open.jsonl by scripts/fit_point_scorer.py (logistic
 # regression: is the sentence one of the answer's key points?).
 POINT_WEIGHTS = {
-    "cosine": 0.987,
-    "overlap": 1.846,
-    "passage_rank": 3.095,
-    "retrieved": -0.483,
-    "item": 1.194,
-    "lead": -0.920,
-    "best_passage": -0.714,
-    "best_section": 0.017,
-    "position": -0.396,
-    "length": 1.926,
-    "about_document": -2.719,
-    "centrality": 1.574,
-    "item_in_list_answer": -0.203,
-    "defines_subject": 1.271,
-    "passage_overlap": 0.070,
-    "header_overlap": 3.476,
-    "passage_best": 1.360,
+    "cosine": 1.413,
+    "overlap": 2.136,
+    "passage_rank": 3.222,
+    "retrieved": -0.426,
+    "item": 1.011,
+    "lead": 0.000,
+    "best_passage": -0.528,
+    "best_section": 0.108,
+    "position": -0.495,
+    "length": 1.069,
+    "about_document": -2.477,
+    "centrality": 0.730,
+    "item_in_list_answer": -0.187,
+    "defines_subject": 1.457,
+    "passage_overlap": -0.001,
+    "header_overlap": 2.222,
+    "passage_best": 0.952,
 }
-POINT_BIAS = -2.536
+POINT_BIAS = -2.295
 POINT_FLOOR = 0.3  # a sentence less likely than this to be a point is left out
 
 
@@ -147,13 +147,15 @@ def point_features(question: Question, evidence: Evidence, units: list[Unit]) ->
     return np.array(rows)
 
 
-def _excluded(evidence: Evidence, units: list[Unit]) -> np.ndarray:
+def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     """Sentence scores, with -inf for what an answer never quotes: noise (captions, contents
-    lines, contacts), headings, table rows, fragments and run-together layout."""
+    lines, contacts), headings, a list's lead-in on its own, table rows, a document's own
+    questions ("Did the public get a say?"), fragments and run-together layout."""
     scores = evidence.scores.copy()
     for i, unit in enumerate(units):
         words = len(unit.text.split())
-        if unit.role in ("noise", "heading", "row") or not 4 <= words <= MAX_SENTENCE_WORDS:
+        if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
+                or not 4 <= words <= MAX_SENTENCE_WORDS):
             scores[i] = -np.inf
     return scores
 
