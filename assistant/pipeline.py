@@ -41,9 +41,9 @@ from assistant.retrieval import Hit, Mode, Retriever
 from assistant.store import IndexSnapshot, IndexStore
 
 TYPED_CANDIDATES = 5
-OPEN_K = 10  # passages an open question reads (its points are spread over more of them)
-SECTION_HITS = 3  # best hits whose sections are read whole for open questions
-SECTION_CHUNKS = 8  # passages read from one section at most
+OPEN_K = 8  # passages an open question reads (its points are spread over more of them)
+SECTION_HITS = 2  # best hits whose sections are read whole for open questions
+SECTION_CHUNKS = 4  # passages read from one section at most
 
 
 @dataclass

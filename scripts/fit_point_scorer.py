@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.answer.compose import FEATURES, point_features, quotable_scores
 from assistant.config import Settings
-from assistant.evaluation.open import _corpus, load_open, normalise
+from assistant.evaluation.open import corpus_of, load_open, normalise
 from assistant.pipeline import Assistant
 from assistant.question import analyse
 from assistant.structure import passage_units
@@ -33,7 +33,7 @@ def rows(index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     features, labels = [], []
     for name in ("sample", "seeds", "realdocs"):
         assistant = Assistant(Settings(index=index_dir / f"idx-{name}"))
-        for item in (i for i in items if _corpus(i) == name):
+        for item in (i for i in items if corpus_of(i) == name):
             question = analyse(item.question)
             hits = assistant.with_sections(assistant.retrieve(item.question, 10))
             evidence = assistant.gather(item.question, hits, question)

@@ -8,6 +8,7 @@ from conftest import ROOT
 
 from assistant.config import Settings
 from assistant.embeddings import make_embedder
+from assistant.evaluation.open import load_open, open_figures, run_open
 from assistant.evaluation.qa import load_qa
 from assistant.evaluation.runner import run, summarise
 from assistant.ingest import ingest
@@ -18,12 +19,19 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory) -> dict:
+    """The contract's figures for eval/qa.jsonl, and under "open" the open set's figures for
+    its sample-corpus questions (both halves: this is a regression gate, not a report)."""
     settings = Settings(index=tmp_path_factory.mktemp("gate") / "index")
     embedder = make_embedder(settings.model, settings.embedding_backend)
     ingest([ROOT / "corpus"], settings, embedder, show_progress=False)
     assistant = Assistant(settings, embedder=embedder)
     records = run(assistant, load_qa(ROOT / "eval" / "qa.jsonl"), show_progress=False)
-    return summarise(records, settings.refusal_threshold)
+    sample = [item for item in load_open(ROOT / "eval" / "open.jsonl")
+              if item.sources[0].startswith("corpus/")]
+    figures = open_figures(run_open(assistant, sample, show_progress=False))
+    return summarise(records, settings.refusal_threshold) | {
+        "open": {key: figures[key] for key in ("answer_recall", "cited_recall",
+                                               "near_misses_refused")}}
 
 
 def _minimums() -> list[tuple[str, str, float]]:

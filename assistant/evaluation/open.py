@@ -146,7 +146,7 @@ def run_open(assistant: Assistant, items: list[OpenItem], *,
     return records
 
 
-def _figures(records: list[OpenRecord]) -> dict:
+def open_figures(records: list[OpenRecord]) -> dict:
     answerable = [r for r in records if r.item.answerable]
     answered = [r for r in answerable if r.answered]
     refusal = refusal_scores([r.item.answerable for r in records], [r.answered for r in records])
@@ -177,16 +177,16 @@ def summarise_open(records: list[OpenRecord]) -> dict:
         chosen = [r for r in records if r.item.split == split]
         if not chosen:
             continue
-        out[split] = _figures(chosen) | {
-            "by_form": {form: _figures([r for r in chosen if r.item.form == form])
+        out[split] = open_figures(chosen) | {
+            "by_form": {form: open_figures([r for r in chosen if r.item.form == form])
                         for form in sorted({r.item.form for r in chosen if r.item.answerable})},
-            "by_corpus": {name: _figures([r for r in chosen if _corpus(r.item) == name])
-                          for name in sorted({_corpus(r.item) for r in chosen})},
+            "by_corpus": {name: open_figures([r for r in chosen if corpus_of(r.item) == name])
+                          for name in sorted({corpus_of(r.item) for r in chosen})},
         }
     return out
 
 
-def _corpus(item: OpenItem) -> str:
+def corpus_of(item: OpenItem) -> str:
     source = item.sources[0] if item.sources else ""
     if "/seeds/" in source:
         return "seeds"
@@ -209,10 +209,10 @@ def evaluate_open(assistant: Assistant, path: Path, workdir: Path, *,
     from assistant.ingest import ingest
 
     items = load_open(path)
-    records = run_open(assistant, [i for i in items if _corpus(i) == "sample"],
+    records = run_open(assistant, [i for i in items if corpus_of(i) == "sample"],
                        show_progress=show_progress)
     for name, paths in corpora(assistant.settings.root).items():
-        chosen = [i for i in items if _corpus(i) == name]
+        chosen = [i for i in items if corpus_of(i) == name]
         if not chosen:
             continue
         if not all(p.exists() for p in paths):
