@@ -262,10 +262,13 @@ _HTML_BLOCKS = ("p", "li", "tr", "div", "section", "article", "br", "pre", "bloc
                 "dt", "caption")
 
 
+_HEADING_MARK = re.compile(r"^\x00([1-6])(.*)$")  # NULs are removed from the text first
+
+
 def _load_html(path: Path, data: bytes) -> Document:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(decode_text(data), "html.parser")
+    soup = BeautifulSoup(decode_text(data).replace("\x00", ""), "html.parser")
     for tag in soup(["script", "style", "noscript", "template", "svg", "iframe"]):
         tag.decompose()
     page_title = soup.title.get_text(" ", strip=True) if soup.title else None
@@ -283,9 +286,10 @@ def _load_html(path: Path, data: bytes) -> Document:
         heading.replace_with(f"\n\x00{heading.name[1]}{heading.get_text(' ', strip=True)}\n")
     headings = HeadingPath()
     for line in body.get_text().split("\n"):
-        if line.startswith("\x00"):
-            first_heading = first_heading or line[2:]
-            sections.append((headings.enter(int(line[1]), line[2:]), []))
+        if marked := _HEADING_MARK.match(line):
+            level, heading = int(marked.group(1)), marked.group(2)
+            first_heading = first_heading or heading
+            sections.append((headings.enter(level, heading), []))
         else:
             sections[-1][1].append(line.rstrip(" |").strip())
     return _sectioned_document(path, "html", page_title or first_heading, sections)

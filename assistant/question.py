@@ -62,7 +62,8 @@ _PLURAL_ASKED = re.compile(
     r"us|plus)\b)(?:[a-z][\w'-]*[^s'\s]s|people|children|staff)\b"
     r"(?! (?:is|was)\b)", re.I)
 # "What does the strategy commit to…", "How is progress tracked?": what the documents say.
-_OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what (?:[\w'’-]+ )?"
+# ("What problem did she name…" asks for one thing: a fact.)
+_OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what "
                         r"(?:does|do|did|will|would|should|can|could|has|have|had) )|"
                         r"\b(?:and|or) (?:what|which|how|where|who|why)\b", re.I)
 _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)

@@ -33,6 +33,7 @@ CSS = """
 .pa-answer p, .pa-refusal p { margin:.2em 0; }
 .pa-list { margin:.3em 0 .3em 1.2em; padding-left:.4em; }
 .pa-list li { margin:.15em 0; }
+.pa-gap { font-weight:700; }
 """
 
 
@@ -117,7 +118,8 @@ def sources_html(citations: list[dict], links: dict[str, str] | None = None,
         around = ""
         if before or after:
             around = ("<details><summary>Surrounding text</summary><div class='pa-passage'>"
-                      f"{html.escape(before)}\n<b>…</b>\n{html.escape(after)}</div></details>")
+                      f"{html.escape(before)}\n<span class='pa-gap'>…</span>\n{html.escape(after)}"
+                      "</div></details>")
         cards.append(
             f'<div class="pa-source" id="source-{citation["id"]}" tabindex="-1">'
             f'<h4>[{citation["id"]}] {html.escape(citation["title"])}</h4>'
