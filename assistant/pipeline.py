@@ -249,7 +249,8 @@ class Assistant:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()
         evidence = self.gather(query, hits, analysed)
-        missing = missing_words(analysed, hits, self.scorer) if hits and analysed.open else []
+        missing = missing_words(analysed, hits, self.scorer) \
+            if hits and (analysed.open or analysed.yes_no) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
                           focal_share(analysed, missing, self.scorer), bool(hits))
         if not decision.answered:

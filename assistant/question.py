@@ -93,6 +93,11 @@ class Question:
     def open(self) -> bool:
         return self.form != "fact"
 
+    @property
+    def yes_no(self) -> bool:
+        """"Will the centre offer endoscopy?": asks whether the documents say something."""
+        return self.form == "fact" and bool(_YES_NO.match(self.text.strip()))
+
 
 def question_form(text: str) -> tuple[Form, str | None]:
     """(form, defined subject or None) from the question's grammar. A question that asks for

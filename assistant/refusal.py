@@ -9,9 +9,10 @@ asked against "practices" is not missing). When such words carry a large share o
 question's focus, the answer is a refusal that names them; when they are a side detail, the
 answer stands and lists them in `missing`.
 
-Only open questions are checked for missing words: a fact question's near misses are caught
-by the strength rule, whose typed coverage was tuned on the factoid sets, and paraphrased
-fact questions ("set up" for "formed") would lose more than they gain.
+Open questions and yes/no questions ("Will the centre offer endoscopy?") are checked for
+missing words; questions asking for a value (a date, number, sum or name) are not: their near
+misses are caught by the strength rule, whose typed coverage was tuned on the factoid sets,
+and paraphrased value questions ("set up" for "formed") lost more than they gained.
 
 Leaves out how strength is computed (`pipeline.Assistant.gather`, `answer.Evidence`).
 """
