@@ -182,6 +182,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.seeds and not articles:
         raise ConfigError(f"{args.seeds}: no seed articles (*.txt) there (--seeds DIR)")
     judge = _judge_backend(args.judge, settings) if args.judge else None
+    open_items = None
+    if args.open:  # checked before the main set runs, like the other inputs
+        from assistant.evaluation.open import load_open
+
+        open_items = load_open(Path(args.open))
     assistant = Assistant(settings)
     records = run(assistant, items, show_progress=not args.quiet)
     summary = summarise(records, settings.refusal_threshold, assistant.embedder)
@@ -199,11 +204,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
                                               args.compare)
         if modes_there:
             extra_modes[name] = modes_there
-    if args.open:
+    if open_items is not None:
         from assistant.evaluation.open import evaluate_open, open_report
 
         summary["open"], open_records = evaluate_open(
-            assistant, Path(args.open), out / "indexes", show_progress=not args.quiet)
+            assistant, open_items, out / "indexes", show_progress=not args.quiet)
         out.mkdir(parents=True, exist_ok=True)
         (out / "open.md").write_text(open_report(summary["open"], open_records))
     if judge is not None:

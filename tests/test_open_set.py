@@ -42,3 +42,16 @@ def test_key_point_recall_folds_case_quotes_spacing_and_markers():
     assert key_point_recall("Ease the 8AM  rush [1]; see the same\nclinician [2].", points) \
         == pytest.approx(2 / 3)
     assert key_point_recall("", points) == 0.0
+
+
+def test_a_bad_line_is_an_error_naming_file_and_line(tmp_path):
+    from assistant.errors import ConfigError
+
+    bad = tmp_path / "open.jsonl"
+    bad.write_text('{"id": "x", "question": "q", "form": "list", "answerable": true, '
+                   '"sources": [], "split": "train"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"open.jsonl:1: .*split must be one of"):
+        load_open(bad)
+    bad.write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is empty"):
+        load_open(bad)

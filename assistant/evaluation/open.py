@@ -10,7 +10,6 @@ the documents never mention, and the right behaviour is to refuse. Items are spl
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import unicodedata
@@ -21,6 +20,7 @@ import numpy as np
 
 from assistant.errors import ConfigError
 from assistant.evaluation.metrics import percentile, refusal_scores, strip_markers
+from assistant.evaluation.qa import read_set
 from assistant.pipeline import Assistant
 
 SPLITS = ("dev", "test")
@@ -48,33 +48,21 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"\*\*|__", "", text).split()).lower()
 
 
+def _open_item(raw: dict) -> OpenItem:
+    item = OpenItem(
+        id=str(raw["id"]), question=str(raw["question"]), form=str(raw["form"]),
+        answerable=bool(raw["answerable"]), sources=tuple(raw["sources"]),
+        key_points=tuple(tuple(point) for point in raw.get("key_points", [])),
+        split=str(raw["split"]), missing=tuple(raw.get("missing", [])),
+        tags=tuple(raw.get("tags", [])))
+    if item.split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}")
+    return item
+
+
 def load_open(path: Path) -> list[OpenItem]:
     """Parse the set; a malformed line is an error naming the file and line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the open-question set "
-                          f"({exc.strerror or exc})") from exc
-    items = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            item = OpenItem(
-                id=str(raw["id"]), question=str(raw["question"]), form=str(raw["form"]),
-                answerable=bool(raw["answerable"]), sources=tuple(raw["sources"]),
-                key_points=tuple(tuple(point) for point in raw.get("key_points", [])),
-                split=str(raw["split"]), missing=tuple(raw.get("missing", [])),
-                tags=tuple(raw.get("tags", [])))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}:{number}: not a valid open-question line ({exc})") from exc
-        if item.split not in SPLITS:
-            raise ConfigError(f"{path}:{number}: split must be one of {SPLITS}")
-        items.append(item)
-    if not items:
-        raise ConfigError(f"{path}: the open-question set is empty")
-    return items
+    return read_set(path, "open-question", _open_item)
 
 
 def phrase_problems(items: list[OpenItem], root: Path) -> list[str]:
@@ -202,13 +190,12 @@ def corpora(root: Path) -> dict[str, list[Path]]:
             "seeds": [*sorted((shared / "seeds").glob("*.txt")), realdocs / "pdf"]}
 
 
-def evaluate_open(assistant: Assistant, path: Path, workdir: Path, *,
+def evaluate_open(assistant: Assistant, items: list[OpenItem], workdir: Path, *,
                   show_progress: bool = True) -> tuple[dict, list[OpenRecord]]:
     """Run the set: sample-corpus items on the assistant's own index, the rest on indexes of
     the real documents and seed articles built afresh in `workdir`."""
     from assistant.ingest import ingest
 
-    items = load_open(path)
     records = run_open(assistant, [i for i in items if corpus_of(i) == "sample"],
                        show_progress=show_progress)
     for name, paths in corpora(assistant.settings.root).items():

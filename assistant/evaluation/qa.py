@@ -8,10 +8,14 @@ rot when documents or extraction change.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from assistant.errors import ConfigError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,30 +35,39 @@ class QAItem:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-def load_qa(path: Path) -> list[QAItem]:
-    """Parse a Q&A file; a malformed line is an error naming the file and line."""
+def read_set(path: Path, what: str, parse: Callable[[dict], T]) -> list[T]:
+    """Parse a JSON Lines set, one item a line; a malformed line is an error naming the file
+    and line, an empty set an error naming the file."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the Q&A set ({exc.strerror or exc})") from exc
+        raise ConfigError(f"{path}: cannot read the {what} set ({exc.strerror or exc})") from exc
     items = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
-            items.append(QAItem(
-                id=str(raw["id"]), question=str(raw["question"]), answer=str(raw["answer"]),
-                answerable=bool(raw["answerable"]),
-                evidence=tuple(Evidence(e["source"], e.get("page"), e["quote"])
-                               for e in raw.get("evidence", [])),
-                tags=tuple(raw.get("tags", [])),
-            ))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}:{number}: not a valid Q&A line ({exc})") from exc
+            items.append(parse(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{path}:{number}: not a valid {what} line ({exc})") from exc
     if not items:
-        raise ConfigError(f"{path}: the Q&A set is empty")
+        raise ConfigError(f"{path}: the {what} set is empty")
     return items
+
+
+def _qa_item(raw: dict) -> QAItem:
+    return QAItem(
+        id=str(raw["id"]), question=str(raw["question"]), answer=str(raw["answer"]),
+        answerable=bool(raw["answerable"]),
+        evidence=tuple(Evidence(e["source"], e.get("page"), e["quote"])
+                       for e in raw.get("evidence", [])),
+        tags=tuple(raw.get("tags", [])),
+    )
+
+
+def load_qa(path: Path) -> list[QAItem]:
+    """Parse a Q&A file; a malformed line is an error naming the file and line."""
+    return read_set(path, "Q&A", _qa_item)
 
 
 def quote_problems(items: list[QAItem], root: Path) -> list[str]:
