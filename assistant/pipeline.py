@@ -28,10 +28,7 @@ from assistant.evidence import (
     has_kind,
     not_a_claim,
     passage_sentences,
-    question_entities,
-    question_kind,
     quotation_speakers,
-    required_words,
 )
 from assistant.glossary import expand_query, spelled_in
 from assistant.question import Question, analyse
@@ -126,8 +123,7 @@ class Assistant:
                              expand=expand)
         return SearchResponse(query, hits, {"retrieve": _ms(start), "total": _ms(start)})
 
-    def gather(self, question: str, hits: list[Hit], query: Question | None = None
-               ) -> Evidence:
+    def gather(self, question: Question | str, hits: list[Hit]) -> Evidence:
         """Score every sentence, then find how much of the question the best sentences of the
         right kind cover (a "how many beds" question needs a sentence with a number and
         "beds" in it).
@@ -147,15 +143,16 @@ class Assistant:
         about another place must not lend its coverage to a grounded one that says little
         ("Who is the elected mayor of Leicester?").
         """
+        query = question if isinstance(question, Question) else analyse(question)
+        question = query.text
         sentences = self.scorer.sentences(hits)
         scores, cosines, overlaps = self.scorer.score_parts(question, sentences, hits)
         lexical = self.retriever.lexical
-        kind = question_kind(question)
-        required = [set(lexical.terms(" ".join(group))) for group in required_words(question)]
+        kind = query.kind
+        required = [set(lexical.terms(" ".join(group))) for group in query.required]
         counted = set(lexical.terms(" ".join(counted_phrase(question)))) \
             if kind == "number" else set()
-        entities = [terms for word in question_entities(question)
-                    if (terms := set(lexical.terms(word)))]
+        entities = [terms for word in query.entities if (terms := set(lexical.terms(word)))]
         by_passage = [self._speakers(hit) for hit in hits]
         speakers = [by_passage[s.hit][s.position] for s in sentences]
         found: list[tuple[bool, float]] = []  # (grounded, coverage) per typed sentence
@@ -176,7 +173,7 @@ class Assistant:
             found.append((all(terms <= context for terms in entities),
                           self.scorer.soft_coverage(question, text, hit.chunk.text)))
         extra = {"query": query, "embed": self.scorer.embed_sentences, "overlaps": overlaps}
-        if query is not None and query.open:
+        if query.open:
             terms = lexical.terms(query.focus_text)
             extra["passage_overlaps"] = np.array(
                 [[self.scorer.coverage(terms, f"{hit.chunk.header} {hit.chunk.text}"),
@@ -248,7 +245,7 @@ class Assistant:
         if analysed.open:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()
-        evidence = self.gather(query, hits, analysed)
+        evidence = self.gather(analysed, hits)
         missing = missing_words(analysed, hits, self.scorer) \
             if hits and (analysed.open or analysed.yes_no) else []
         decision = decide(analysed, evidence.strength, threshold, missing,

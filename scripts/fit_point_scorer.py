@@ -36,7 +36,7 @@ def rows(index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
         for item in (i for i in items if corpus_of(i) == name):
             question = analyse(item.question)
             hits = assistant.with_sections(assistant.retrieve(item.question, 10))
-            evidence = assistant.gather(item.question, hits, question)
+            evidence = assistant.gather(question, hits)
             units = [passage_units(hits[s.hit].chunk.text)[s.position]
                      for s in evidence.sentences]
             quotable = np.isfinite(quotable_scores(evidence, units))  # what answers may quote

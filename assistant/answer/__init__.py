@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.evidence import Sentence
+from assistant.evidence import Sentence, question_kind
 from assistant.question import Question
 from assistant.retrieval import Hit
 
@@ -45,6 +45,11 @@ class Evidence:
     embed: Callable[[list[str]], np.ndarray] | None = None  # cached sentence vectors
     overlaps: np.ndarray | None = None  # per sentence: IDF-weighted overlap with the focus
     passage_overlaps: np.ndarray | None = None  # per passage: (whole passage, its header)
+
+    @property
+    def kind(self) -> str | None:
+        """The kind of value the question asks for (money, date, number, name), if any."""
+        return self.query.kind if self.query is not None else question_kind(self.question)
 
     @property
     def strength(self) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
 from assistant.answer.compose import compose, lines_sentences, render
-from assistant.evidence import Sentence, has_kind, not_a_claim, question_kind
+from assistant.evidence import Sentence, has_kind, not_a_claim
 
 MAX_SENTENCES = 3  # plus at most one antecedent
 MAX_WORDS = 80
@@ -70,7 +70,7 @@ class ExtractiveBackend(AnswerBackend):
             order.insert(0, typed)
             best = evidence.scores[typed]
         picked: list[Sentence] = []
-        kind = question_kind(evidence.question) if typed is not None else None
+        kind = evidence.kind if typed is not None else None
         words = 0
         for index in order:
             sentence = evidence.sentences[index]
@@ -93,7 +93,7 @@ class ExtractiveBackend(AnswerBackend):
     @staticmethod
     def _first_typed(evidence: Evidence, order: list[int]) -> int | None:
         """The best sentence that holds the kind of answer asked for ("when" needs a date)."""
-        kind = question_kind(evidence.question)
+        kind = evidence.kind
         if kind is None:
             return None
         return next((i for i in order if not not_a_claim(evidence.sentences[i].text)
