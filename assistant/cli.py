@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.config import Settings, load_settings
+from assistant.config import ANSWER_BACKENDS, LLM_BACKENDS, Settings, load_settings
 from assistant.errors import ConfigError, PlanAssistantError
 
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 2
@@ -54,15 +54,16 @@ def _read_batch(path: Path, key: str) -> list[str]:
     return items
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from assistant.embeddings import make_embedder
-    from assistant.ingest import ingest
+def _assistant(args: argparse.Namespace):
+    from assistant.service import Assistant
 
-    settings = _settings(args)
-    paths = [Path(p) for p in args.paths] or [settings.corpus]
-    embedder = make_embedder(settings.model, settings.embedding_backend)
-    report = ingest(paths, settings, embedder, rebuild=args.rebuild,
-                    show_progress=not args.quiet)
+    return Assistant(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    report = assistant.add_documents([Path(p) for p in args.paths] or None,
+                                     rebuild=args.rebuild, show_progress=not args.quiet)
     if args.json:
         _print_json(report.to_json())
     else:
@@ -79,47 +80,36 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
-def _print_search(response: dict) -> None:
-    print(f"Results for: {response['query']}")
-    for result in response["results"]:
-        where = result["source"] + (f", page {result['page']}" if result["page"] else "")
-        section = f" › {result['section']}" if result["section"] else ""
-        print(f"\n[{result['rank']}] {result['title']}{section} ({where}) "
-              f"score {result['score']:.3f}")
-        text = result["text"].replace("\n", " ")
-        print("    " + (text[:300] + "…" if len(text) > 300 else text))
-
-
 def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.pipeline import Assistant
-
-    assistant = Assistant(_settings(args))
+    assistant = _assistant(args)
     queries = _read_batch(Path(args.batch), "query") if args.batch else [args.query]
     if not args.batch and not (args.query or "").strip():
         raise ConfigError("search needs a QUERY (or --batch FILE)")
     for query in queries:
-        response = assistant.search(query, args.k).to_json()
-        _print_json(response) if args.json else _print_search(response)
+        response = assistant.search(query, args.k)
+        if args.json:
+            _print_json(response.to_json())
+            continue
+        print(f"Results for: {response.query}")
+        for result in response.results:
+            text = result.text.replace("\n", " ")
+            print(f"\n[{result.id}] {result.reference()} score {result.score:.3f}")
+            print("    " + (text[:300] + "…" if len(text) > 300 else text))
     return EXIT_OK
 
 
-def _print_answer(answer: dict) -> None:
-    if answer.get("query"):
-        print(f"(searched for: {answer['query']})")
-    print(answer["answer"])
-    if answer.get("notice"):
-        print(f"note: {answer['notice']}")
-    for citation in answer["citations"]:
-        where = citation["source"] + (f", page {citation['page']}" if citation["page"] else "")
-        section = f" › {citation['section']}" if citation["section"] else ""
-        print(f"  [{citation['id']}] {citation['title']}{section} ({where})")
+def _print_answer(answer) -> None:
+    if answer.query:
+        print(f"(searched for: {answer.query})")
+    print(answer.text)
+    if answer.notice:
+        print(f"note: {answer.notice}")
+    for citation in answer.citations:
+        print(f"  [{citation.id}] {citation.reference()}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.pipeline import Assistant
-
-    settings = _settings(args)
-    assistant = Assistant(settings)
+    assistant = _assistant(args)
     if args.batch:
         questions = _read_batch(Path(args.batch), "question")
     elif (args.question or "").strip():
@@ -128,9 +118,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise ConfigError("ask needs a QUESTION (or --batch FILE)")
     for question in questions:
         answer = assistant.ask(question, args.k, backend=args.backend,
-                               sources=args.source or None).to_json()
+                               sources=args.source or None)
         if args.json:
-            _print_json(answer)
+            _print_json(answer.to_json())
         else:
             _print_answer(answer)
             if len(questions) > 1:
@@ -139,9 +129,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.pipeline import Assistant
-
-    assistant = Assistant(_settings(args))
+    assistant = _assistant(args)
     history: list[str] = []
     print("Ask about the plan documents; follow-up questions use the conversation. "
           "Empty line or Ctrl-D to quit.")
@@ -154,129 +142,40 @@ def cmd_chat(args: argparse.Namespace) -> int:
             break
         answer = assistant.ask(question, args.k, backend=args.backend, history=history)
         history.append(answer.query or question)
-        _print_answer(answer.to_json())
+        _print_answer(answer)
     return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation.judge import LLMJudge
-    from assistant.evaluation.qa import load_qa
-    from assistant.evaluation.report import write_report
-    from assistant.evaluation.runner import (
-        chunk_size_runs,
-        retrieval_modes,
-        run,
-        summarise,
-        threshold_sweep,
-    )
-    from assistant.pipeline import Assistant
+    from assistant.service import EvalRequest
 
-    settings = _settings(args)
-    out = Path(args.out) if args.out else settings.root / "eval" / "out"
-    qa_path = Path(args.qa) if args.qa else settings.root / "eval" / "qa.jsonl"
-    items = load_qa(qa_path)
-    realdocs = Path(args.realdocs) if args.realdocs else settings.root / REALDOCS_PDF
-    if (args.realdocs or args.seeds) and not realdocs.is_dir():
-        raise ConfigError(f"{realdocs}: no such folder of real PDFs (--realdocs DIR)")
-    articles = sorted(Path(args.seeds).glob("*.txt")) if args.seeds else []
-    if args.seeds and not articles:
-        raise ConfigError(f"{args.seeds}: no seed articles (*.txt) there (--seeds DIR)")
-    judge = _judge_backend(args.judge, settings) if args.judge else None
-    open_items = None
-    if args.open:  # checked before the main set runs, like the other inputs
-        from assistant.evaluation.open import load_open
+    def path(value: str | None) -> Path | None:
+        return Path(value) if value else None
 
-        open_items = load_open(Path(args.open))
-    assistant = Assistant(settings)
-    records = run(assistant, items, show_progress=not args.quiet)
-    summary = summarise(records, settings.refusal_threshold, assistant.embedder)
-    modes, chunk_rows, extra = [], [], {}
-    if args.compare:
-        modes = retrieval_modes(assistant, items)
-        chunk_rows = chunk_size_runs(assistant, items, [128, 200, 224], out / "indexes",
-                                     show_progress=not args.quiet)
-    other_sets = {"realdocs": [realdocs]} if args.realdocs else {}
-    if args.seeds:
-        other_sets["seeds"] = [*articles, realdocs]
-    extra_modes: dict[str, list[dict]] = {}
-    for name, paths in other_sets.items():
-        extra[name], modes_there = _other_set(assistant, out, name, paths, args.quiet,
-                                              args.compare)
-        if modes_there:
-            extra_modes[name] = modes_there
-    if open_items is not None:
-        from assistant.evaluation.open import evaluate_open, open_report
-
-        summary["open"], open_records = evaluate_open(
-            assistant, open_items, out / "indexes", show_progress=not args.quiet)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "open.md").write_text(open_report(summary["open"], open_records))
-    if judge is not None:
-        summary["llm_judged"] = LLMJudge(judge.complete, assistant.embedder).judge(
-            records, settings.refusal_threshold, not args.quiet).summary(judge.where)
-    report = write_report(out, f"Evaluation: {qa_path.name}", summary, records,
-                          threshold_sweep(records), modes, chunk_rows, extra, extra_modes)
+    request = EvalRequest(qa=path(args.qa), out=path(args.out), compare=args.compare,
+                          realdocs=path(args.realdocs), seeds=path(args.seeds),
+                          open_set=path(args.open), judge=args.judge,
+                          show_progress=not args.quiet)
+    summary, report = _assistant(args).evaluate(request)
     if args.json:
-        _print_json(summary | ({"other_sets": extra} if extra else {}))
+        _print_json(summary)
     else:
         print(json.dumps(summary, indent=2))
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
 
 
-def _other_set(assistant, out: Path, name: str, paths: list[Path], quiet: bool,
-               compare: bool) -> tuple[dict, list[dict]]:
-    """Index `paths` afresh and run eval/<name>.jsonl over them with the same settings; with
-    `compare`, the retrieval configurations too."""
-    from assistant.evaluation.qa import load_qa
-    from assistant.evaluation.runner import retrieval_modes, run, summarise
-    from assistant.ingest import ingest
-    from assistant.pipeline import Assistant
-
-    settings = assistant.settings.with_overrides(index=out / "indexes" / name)
-    ingest(paths, settings, assistant.embedder, rebuild=True, show_progress=not quiet)
-    other = Assistant(settings, embedder=assistant.embedder)
-    items = load_qa(settings.root / "eval" / f"{name}.jsonl")
-    summary = summarise(run(other, items, show_progress=not quiet, desc=name),
-                        settings.refusal_threshold)
-    return summary, retrieval_modes(other, items) if compare else []
-
-
-def _judge_backend(name: str, settings: Settings):
-    """The LLM backend for `--judge`, checked before the evaluation starts: an unreachable
-    model is fatal up front rather than a run of failed judgements."""
-    from assistant.answer.registry import create_backend
-
-    backend = create_backend(name, settings)
-    try:
-        backend.complete([{"role": "user", "content": "Reply with the word ready."}])
-    except Exception as exc:  # any failure to reach the model
-        raise ConfigError(f"--judge {name}: the language model ({backend.where}) did not "
-                          f"answer: {type(exc).__name__}: {exc}"[:400]) from exc
-    return backend
-
-
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from assistant.pipeline import Assistant
-    from assistant.summarize import Summarizer, write_docx
-
-    assistant = Assistant(_settings(args))
-    summarizer = Summarizer(assistant)
+    assistant = _assistant(args)
     if args.document:
-        brief = summarizer.digest(args.document)
+        brief = assistant.digest(args.document)
     elif (args.topic or "").strip():
-        brief = summarizer.topic(args.topic, args.length, args.audience)
+        brief = assistant.summarize(args.topic, args.length, args.audience)
     else:
         raise ConfigError("summarize needs a TOPIC (or --document SOURCE)")
     if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fmt = args.format or ("docx" if out.suffix.lower() == ".docx" else "md")
-        if fmt == "docx":
-            write_docx(brief, out)
-        else:
-            out.write_text(brief.to_markdown(), encoding="utf-8")
-        print(f"written: {out}", file=sys.stderr)
+        written = assistant.write_brief(brief, Path(args.out), args.format)
+        print(f"written: {written}", file=sys.stderr)
     if args.json:
         _print_json(brief.to_json())
     elif not args.out:
@@ -295,35 +194,21 @@ def _users(spec: str | None) -> list[tuple[str, str]]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.pipeline import Assistant
     from assistant.ui import launch
 
-    settings = _settings(args)
     users = _users(args.auth or os.environ.get("PLAN_ASSISTANT_AUTH"))
     admin_spec = args.admins or os.environ.get("PLAN_ASSISTANT_ADMINS")
     admins = ({a.strip() for a in admin_spec.split(",") if a.strip()} if admin_spec
               else {users[0][0]} if users else None)
-    assistant = Assistant(settings)
-    assistant.snapshot  # noqa: B018 - fail now, with the CLI's message, if there is no index
+    assistant = _assistant(args)
+    assistant.open_index()  # fail now, with the CLI's message, if there is no index
     if args.host not in ("127.0.0.1", "localhost", "::1") and not users:
         print("warning: serving beyond this machine without --auth", file=sys.stderr)
     launch(assistant, args.host, args.port, users, admins)
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="plan-assistant",
-        description="Cited answers over health-system plan documents, offline.",
-    )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, metavar="DIR",
-                        help="index folder (default: index/ in the project root, "
-                             "or $PLAN_ASSISTANT_INDEX)")
-    common.add_argument("--json", action="store_true",
-                        help="print one JSON object on stdout (progress goes to stderr)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
+def _library_commands(sub, common: argparse.ArgumentParser) -> None:
     ingest = sub.add_parser("ingest", parents=[common], help="add or update documents in the index")
     ingest.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or folders (PDF, Markdown, text, HTML, DOCX); default corpus/")
@@ -338,9 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="one query a line (text or JSON with 'query'); JSON Lines out")
     search.set_defaults(handler=cmd_search)
 
+
+def _question_commands(sub, common: argparse.ArgumentParser) -> None:
     answering = argparse.ArgumentParser(add_help=False)
     answering.add_argument("--k", type=int, help="passages to retrieve (default 5)")
-    answering.add_argument("--backend", choices=["extractive", "openai", "llamacpp"],
+    answering.add_argument("--backend", choices=ANSWER_BACKENDS,
                            help="extractive (default, offline), openai (any OpenAI-compatible "
                                 "endpoint: llm_base_url, llm_model, llm_api_key_env) or "
                                 "llamacpp (a local GGUF file: gguf_path)")
@@ -368,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="format of --out (default from its suffix)")
     summarize.set_defaults(handler=cmd_summarize)
 
+
+def _eval_command(sub, common: argparse.ArgumentParser) -> None:
     evaluate = sub.add_parser("eval", parents=[common],
                               help="run the Q&A set and write a report with plots")
     evaluate.add_argument("--qa", metavar="FILE", help="Q&A set (default eval/qa.jsonl)")
@@ -386,14 +275,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also run the open questions (definitions, lists, steps, "
                                "overviews, reasons; default eval/open.jsonl): key-point recall "
                                "per form and half, in open.md")
-    evaluate.add_argument("--judge", metavar="BACKEND", nargs="?", const="openai",
-                          choices=["openai", "llamacpp"],
+    evaluate.add_argument("--judge", metavar="BACKEND", nargs="?", const=LLM_BACKENDS[0],
+                          choices=LLM_BACKENDS,
                           help="also score answers RAGAS-style with a language model: openai "
                                "(default: the OpenAI-compatible endpoint in llm_base_url, "
                                "llm_model) or llamacpp (gguf_path)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     evaluate.set_defaults(handler=cmd_eval)
 
+
+def _serve_command(sub, common: argparse.ArgumentParser) -> None:
     serve = sub.add_parser("serve", parents=[common], help="start the chat app (Gradio)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -403,6 +294,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="who may change the library when --auth is on (default: the first "
                             "user; or $PLAN_ASSISTANT_ADMINS)")
     serve.set_defaults(handler=cmd_serve)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plan-assistant",
+        description="Cited answers over health-system plan documents, offline.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", type=Path, metavar="DIR",
+                        help="index folder (default: index/ in the project root, "
+                             "or $PLAN_ASSISTANT_INDEX)")
+    common.add_argument("--json", action="store_true",
+                        help="print one JSON object on stdout (progress goes to stderr)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add_commands in (_library_commands, _question_commands, _eval_command, _serve_command):
+        add_commands(sub, common)
     return parser
 
 

@@ -34,6 +34,11 @@ def project_root() -> Path:
     return Path.cwd().resolve()
 
 
+# Answer backends by name: the offline default, then the optional language models.
+ANSWER_BACKENDS = ("extractive", "openai", "llamacpp")
+LLM_BACKENDS = ANSWER_BACKENDS[1:]
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every tunable of the pipeline, with defaults chosen by measurement (see README)."""

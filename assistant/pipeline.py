@@ -1,10 +1,11 @@
-"""`Assistant`: the single entry point that the CLI, the UI and the evaluation all call.
+"""`Pipeline`: retrieval, evidence, refusal and the answer backend, over one loaded index.
 
-Holds the loaded index, the embedding model and the lexical index for the life of the
-process, so repeated questions pay none of those costs again. The flow of `ask`: condense a
-follow-up into a standalone question, retrieve, score the evidence, refuse when it is weak,
-otherwise draft with the chosen backend (falling back to extractive on failure), and finalise
-the citations.
+The faces do not call it directly: `service.Assistant` (the one door) adds the library,
+briefs and evaluation on top. Holds the loaded index, the embedding model and the lexical
+index for the life of the process, so repeated questions pay none of those costs again. The
+flow of `ask`: condense a follow-up into a standalone question, retrieve, score the evidence,
+refuse when it is weak, otherwise draft with the chosen backend (falling back to extractive
+on failure), and finalise the citations.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from assistant.embeddings import Embedder, make_embedder
 from assistant.evidence import (
     EvidenceScorer,
     Quoting,
+    Sentence,
     counted_phrase,
     counts_near,
     has_kind,
@@ -35,7 +37,8 @@ from assistant.question import Question, analyse
 from assistant.refusal import decide, focal_share, missing_notice, missing_words
 from assistant.rerank import rerank
 from assistant.retrieval import Hit, Mode, Retriever
-from assistant.store import IndexSnapshot, IndexStore
+from assistant.sources import Source
+from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
 
 TYPED_CANDIDATES = 5
 OPEN_K = 8  # passages an open question reads (its points are spread over more of them)
@@ -46,28 +49,19 @@ SECTION_CHUNKS = 4  # passages read from one section at most
 @dataclass
 class SearchResponse:
     query: str
-    hits: list[Hit]
+    results: list[Source]
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "results": [
-                {"rank": hit.rank, "source": hit.chunk.source, "title": hit.chunk.title,
-                 "page": hit.chunk.page, "section": hit.chunk.section, "text": hit.chunk.text,
-                 "score": round(hit.score, 6), "dense_score": hit.dense_score,
-                 "lexical_score": hit.lexical_score}
-                for hit in self.hits
-            ],
-            "timings_ms": self.timings_ms,
-        }
+        return {"query": self.query, "results": [s.to_search_json() for s in self.results],
+                "timings_ms": self.timings_ms}
 
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 
 
-class Assistant:
+class Pipeline:
     """Search and cited answers over one index with one embedding model."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
@@ -98,6 +92,34 @@ class Assistant:
         for name in ("snapshot", "retriever", "scorer"):
             self.__dict__.pop(name, None)
 
+    @property
+    def documents(self) -> dict[str, DocumentRecord]:
+        """The indexed documents by source name."""
+        return self.snapshot.documents
+
+    def document_hits(self, source: str) -> list[Hit]:
+        """Every passage of one document in reading order, as hits ranked by position."""
+        chunks = self.snapshot.chunks
+        return [Hit(chunks[row], row, rank, 1.0)
+                for rank, row in enumerate(self.snapshot.rows_of({source}).tolist(), start=1)]
+
+    def surroundings(self, hit: Hit) -> tuple[str, str] | None:
+        """The passages just before and after a hit in its document; None when the index
+        changed since the hit was found (its row now holds another passage)."""
+        chunks = self.snapshot.chunks
+        if hit.row >= len(chunks) or chunks[hit.row].id != hit.chunk.id:
+            return None
+        before, after = self.snapshot.neighbours(hit.row)
+        return before.text if before else "", after.text if after else ""
+
+    def sentences(self, hits: list[Hit]) -> list[Sentence]:
+        """The sentences of the passages, as the evidence scorer splits them."""
+        return self.scorer.sentences(hits)
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors, cached across questions."""
+        return self.scorer.embed_sentences(texts)
+
     def backend(self, name: str | None = None) -> AnswerBackend:
         from assistant.answer.registry import create_backend
 
@@ -106,11 +128,13 @@ class Assistant:
             self._backends[name] = create_backend(name, self.settings)
         return self._backends[name]
 
-    def retrieve(self, query: str, k: int, *, sources: list[str] | None = None,
-                 mode: Mode = "hybrid", expand: bool = True) -> list[Hit]:
-        """First-stage retrieval of a pool, then the best `k` by their best sentence."""
+    def retrieve(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
+                 mode: Mode = "hybrid", expand: bool = True, reranked: bool = True) -> list[Hit]:
+        """First-stage retrieval of a pool, then (unless `reranked` is off) the best `k` by
+        their best sentence."""
+        k = k or self.settings.k
         pool = self.settings.rerank_pool
-        if pool == 0:
+        if pool == 0 or not reranked:
             return self.retriever.search(query, k, sources=sources, mode=mode, expand=expand)
         candidates = self.retriever.search(query, max(k, pool), sources=sources, mode=mode,
                                            expand=expand)
@@ -121,7 +145,8 @@ class Assistant:
         start = time.perf_counter()
         hits = self.retrieve(query, k or self.settings.k, sources=sources, mode=mode,
                              expand=expand)
-        return SearchResponse(query, hits, {"retrieve": _ms(start), "total": _ms(start)})
+        return SearchResponse(query, [Source.of(hit, hit.rank) for hit in hits],
+                              {"retrieve": _ms(start), "total": _ms(start)})
 
     def gather(self, question: Question | str, hits: list[Hit]) -> Evidence:
         """Score every sentence, then find how much of the question the best sentences of the

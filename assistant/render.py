@@ -12,7 +12,8 @@ import html
 import re
 from urllib.parse import quote
 
-from assistant.answer import MARKER
+from assistant.answer import MARKER, Answer
+from assistant.sources import Source
 
 CSS = """
 .pa-chip { display:inline-block; min-width:1.4em; padding:0 .35em; margin:0 .1em;
@@ -67,14 +68,15 @@ def _blocks_html(text: str) -> str:
     return "".join(out)
 
 
-def answer_html(answer: dict) -> str:
-    """The answer text, escaped, with `[n]` turned into chips, bullets and steps as lists;
-    refusals styled apart."""
-    text = MARKER.sub(lambda m: _chip(m.group(1)), _blocks_html(html.escape(answer["answer"])))
-    body = (f'<div class="pa-refusal" role="note">{text}</div>' if not answer["answered"]
+def answer_html(answer: Answer, partial: str | None = None) -> str:
+    """The answer text (or the `partial` text streamed so far, without the notice), escaped,
+    with `[n]` turned into chips, bullets and steps as lists; refusals styled apart."""
+    shown = answer.text if partial is None else partial
+    text = MARKER.sub(lambda m: _chip(m.group(1)), _blocks_html(html.escape(shown)))
+    body = (f'<div class="pa-refusal" role="note">{text}</div>' if not answer.answered
             else f'<div class="pa-answer">{text}</div>')
-    if answer.get("notice"):
-        body += f'<div class="pa-notice">Note: {html.escape(answer["notice"])}</div>'
+    if answer.notice and partial is None:
+        body += f'<div class="pa-notice">Note: {html.escape(answer.notice)}</div>'
     return body
 
 
@@ -100,7 +102,7 @@ def _highlight(passage: str, quote_text: str | None) -> str:
            f"{escaped[index + len(target):]}"
 
 
-def sources_html(citations: list[dict], links: dict[str, str] | None = None,
+def sources_html(citations: list[Source], links: dict[str, str] | None = None,
                  context: dict[int, tuple[str, str]] | None = None) -> str:
     """One card per citation: title, section, page, passage with the supporting sentence
     marked, and a link that opens the document at that page (or the surrounding text)."""
@@ -108,42 +110,35 @@ def sources_html(citations: list[dict], links: dict[str, str] | None = None,
         return '<p class="pa-empty">Sources for the answer appear here.</p>'
     cards = []
     for citation in citations:
-        page = f"page {citation['page']}" if citation["page"] else None
+        page = f"page {citation.page}" if citation.page else None
         meta = " · ".join(html.escape(part) for part in
-                          (citation["section"], page, citation["source"]) if part)
-        link = document_link(citation["page"], (links or {}).get(citation["source"]))
+                          (citation.section, page, citation.source) if part)
+        link = document_link(citation.page, (links or {}).get(citation.source))
         opener = (f'<a href="{html.escape(link)}" target="_blank" rel="noopener">Open in '
                   f'document{" at " + page if page else ""}</a>' if link else "")
-        before, after = (context or {}).get(citation["id"], ("", ""))
+        before, after = (context or {}).get(citation.id, ("", ""))
         around = ""
         if before or after:
             around = ("<details><summary>Surrounding text</summary><div class='pa-passage'>"
                       f"{html.escape(before)}\n<span class='pa-gap'>…</span>\n{html.escape(after)}"
                       "</div></details>")
         cards.append(
-            f'<div class="pa-source" id="source-{citation["id"]}" tabindex="-1">'
-            f'<h4>[{citation["id"]}] {html.escape(citation["title"])}</h4>'
+            f'<div class="pa-source" id="source-{citation.id}" tabindex="-1">'
+            f'<h4>[{citation.id}] {html.escape(citation.title)}</h4>'
             f'<div class="pa-meta">{meta}</div>'
-            f'<div class="pa-passage">{_highlight(citation["text"], citation.get("quote"))}</div>'
+            f'<div class="pa-passage">{_highlight(citation.text, citation.quote)}</div>'
             f'{opener}{around}</div>')
     return "\n".join(cards)
 
 
-def reference(citation: dict) -> str:
-    """"Title — Section (source, page N)": how a citation is listed in every export."""
-    page = f", page {citation['page']}" if citation["page"] else ""
-    section = f" — {citation['section']}" if citation["section"] else ""
-    return f"{citation['title']}{section} ({citation['source']}{page})"
-
-
-def conversation_markdown(turns: list[dict]) -> str:
-    """A conversation (each turn an ask JSON object) as Markdown with numbered references."""
+def conversation_markdown(turns: list[Answer]) -> str:
+    """A conversation as Markdown with numbered references."""
     lines = ["# Plan Assistant conversation", ""]
     for number, turn in enumerate(turns, start=1):
-        lines += [f"## {number}. {turn['question']}", "", turn["answer"], ""]
-        if turn["citations"]:
+        lines += [f"## {number}. {turn.question}", "", turn.text, ""]
+        if turn.citations:
             lines.append("References:")
-            lines += [f"- [{c['id']}] {reference(c)}" for c in turn["citations"]]
+            lines += [f"- [{c.id}] {c.reference()}" for c in turn.citations]
             lines.append("")
     return "\n".join(lines)
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answer import neutralise_markers
+from assistant.errors import ConfigError
 from assistant.evidence import Sentence
-from assistant.pipeline import Assistant
-from assistant.render import reference
+from assistant.pipeline import Pipeline
 from assistant.retrieval import Hit
+from assistant.sources import Source
 
 LENGTHS = {"short": 5, "page": 10, "long": 16}
 CANDIDATE_PASSAGES = 40
@@ -52,7 +53,7 @@ class Brief:
     lead: list[Point]
     sections: list[Section]
     facts: list[Point]
-    citations: list[dict]
+    citations: list[Source]
     notice: str | None = None
 
     def readability(self) -> dict[str, float]:
@@ -73,7 +74,7 @@ class Brief:
                       for p in self.facts]
             lines.append("")
         lines += ["## References", ""]
-        lines += [f"{c['id']}. {reference(c)}" for c in self.citations]
+        lines += [f"{c.id}. {c.reference()}" for c in self.citations]
         figures = self.readability()
         lines += ["", f"_Readability: {figures['words_per_sentence']:.0f} words a sentence, "
                       f"Flesch reading ease {figures['flesch_reading_ease']:.0f}._"]
@@ -88,7 +89,8 @@ class Brief:
             sections.append({"heading": "Facts and figures",
                              "points": [vars(p) for p in self.facts]})
         return {"topic": self.topic, "title": self.title, "sections": sections,
-                "citations": self.citations, "markdown": self.to_markdown(),
+                "citations": [c.to_json() for c in self.citations],
+                "markdown": self.to_markdown(),
                 "notice": self.notice, "readability": self.readability()}
 
 
@@ -109,12 +111,14 @@ def readability(sentences: list[str]) -> dict[str, float]:
 
 
 class Summarizer:
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
+    """Briefs over one pipeline's index, retrieved and ranked as answers are."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
 
     def _candidates(self, hits: list[Hit]) -> list[Sentence]:
         """Sentences that can stand as a point: claims, not questions, headings or fragments."""
-        return [s for s in self.assistant.scorer.sentences(hits)
+        return [s for s in self.pipeline.sentences(hits)
                 if (len(s.text.split()) >= 8 or (len(s.text.split()) >= 6
                                                  and s.text.rstrip()[-1:] in ".;!)\"”'’"))
                 and "|" not in s.text and not s.text.lower().startswith(
@@ -122,14 +126,14 @@ class Summarizer:
 
     def topic(self, topic: str, length: str = "page", audience: str = "staff",
               sources: list[str] | None = None) -> Brief:
-        assistant = self.assistant
-        hits = assistant.retriever.search(topic, CANDIDATE_PASSAGES, sources=sources)
+        pipeline = self.pipeline
+        hits = pipeline.retrieve(topic, CANDIDATE_PASSAGES, sources=sources)
         sentences = self._candidates(hits)
         title = f"What the documents say about {topic}"
         if not sentences:
             return Brief(topic, title, [], [], [], [], notice=self._little(topic))
-        vectors = assistant.scorer.embed_sentences([s.text for s in sentences])
-        query = assistant.embedder.embed_batch([topic])[0]
+        vectors = pipeline.embed_sentences([s.text for s in sentences])
+        query = pipeline.embedder.embed_batch([topic])[0]
         relevance = vectors @ query
         if audience == "public":  # long sentences and jargon-dense ones read badly
             relevance = relevance - 0.004 * np.array([max(0, len(s.text.split()) - 25)
@@ -156,22 +160,17 @@ class Summarizer:
 
     def digest(self, source: str, per_section: int = 2) -> Brief:
         """Walk one document in order: the most central sentences of each section or page."""
-        snapshot = self.assistant.snapshot
-        rows = snapshot.rows_of({source}).tolist()
-        if not rows:
-            from assistant.errors import ConfigError
-
+        hits = self.pipeline.document_hits(source)
+        if not hits:
             raise ConfigError(f"'{source}' is not in the index: see the library for names")
-        record = snapshot.documents[source]
+        record = self.pipeline.documents[source]
         groups: dict[str, list[int]] = {}
-        for row in rows:
-            chunk = snapshot.chunks[row]
+        for hit in hits:
+            chunk = hit.chunk
             key = neutralise_markers(chunk.section or (f"Page {chunk.page}" if chunk.page
                                                        else record.title))
-            groups.setdefault(key, []).append(row)
+            groups.setdefault(key, []).append(hit.row)
         numbering: dict[tuple, int] = {}
-        hits = [Hit(snapshot.chunks[row], row, rank, 1.0) for rank, row in
-                enumerate(rows, start=1)]
         by_row = {hit.row: index for index, hit in enumerate(hits)}
         sections, picked_all = [], []
         for heading, group in groups.items():
@@ -180,7 +179,7 @@ class Summarizer:
                          for s in self._candidates(group_hits)]
             if not sentences:
                 continue
-            vectors = self.assistant.scorer.embed_sentences([s.text for s in sentences])
+            vectors = self.pipeline.embed_sentences([s.text for s in sentences])
             centre = vectors.mean(axis=0)
             chosen = mmr(vectors, vectors @ centre, per_section)
             picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.hit, s.position))
@@ -201,7 +200,7 @@ class Summarizer:
         return Point(text, [number])
 
     def _citations(self, hits: list[Hit], numbering: dict[tuple, int],
-                   picked: list[Sentence]) -> list[dict]:
+                   picked: list[Sentence]) -> list[Source]:
         passages: dict[tuple, list[str]] = {}
         quotes: dict[tuple, str] = {}
         used = {sentence.hit for sentence in picked}
@@ -215,11 +214,9 @@ class Summarizer:
         for key, number in sorted(numbering.items(), key=lambda item: item[1]):
             source, page, section = key
             title = next(h.chunk.title for h in hits if self._key(h) == key)
-            out.append({"id": number, "source": source, "title": neutralise_markers(title),
-                        "page": page,
-                        "section": neutralise_markers(section) if section else section,
-                        "text": "\n…\n".join(passages.get(key, [])),
-                        "score": 1.0, "quote": quotes.get(key)})
+            out.append(Source(number, source, neutralise_markers(title), page,
+                              neutralise_markers(section) if section else section,
+                              "\n…\n".join(passages.get(key, [])), 1.0, quotes.get(key)))
         return out
 
     @staticmethod
@@ -284,5 +281,5 @@ def write_docx(brief: Brief, path) -> None:
             row.cells[1].text = "".join(f"[{n}]" for n in point.citations)
     word.add_heading("References", level=2)
     for c in brief.citations:
-        word.add_paragraph(reference(c), style="List Number")
+        word.add_paragraph(c.reference(), style="List Number")
     word.save(str(path))

@@ -8,18 +8,19 @@ embedding only slows each answer, and the queue keeps the rest waiting in order.
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
 
 from assistant import render
-from assistant.answer import Answer
 from assistant.errors import PlanAssistantError
-from assistant.pipeline import Assistant
+from assistant.service import Answer, Assistant
 
 ANSWER_CONCURRENCY = 2
 STARTERS = [
@@ -29,6 +30,7 @@ STARTERS = [
     "Where is the second community diagnostic centre being built?",
     "What are the plan's pledges on GP access?",
 ]
+ADMINS_ONLY = "Only administrators can change the library."
 
 
 class AppState:
@@ -50,7 +52,7 @@ class AppState:
 
     def documents(self) -> list[list]:
         try:
-            docs = self.assistant.snapshot.documents.values()
+            docs = self.assistant.documents.values()
         except PlanAssistantError:
             return []
         return [[d.title, d.kind, d.pages, d.chunks, d.ingested_at[:16].replace("T", " "),
@@ -64,24 +66,16 @@ class AppState:
         """Served links for PDFs inside the corpus folder (the only files the app serves)."""
         corpus = self.settings.corpus.resolve()
         links = {}
-        for source in self.assistant.snapshot.documents:
+        for source in self.assistant.documents:
             path = (self.settings.root / source).resolve()
             if path.suffix.lower() == ".pdf" and path.is_relative_to(corpus) and path.is_file():
                 links[source] = render.file_url(str(path))
         return links
 
     def context(self, answer: Answer) -> dict[int, tuple[str, str]]:
-        """Neighbouring passages of each citation; skipped when the library changed between
-        the answer and now (the row then belongs to another chunk)."""
-        snapshot = self.assistant.snapshot
-        out = {}
-        for citation in answer.citations:
-            row = citation.hit.row
-            if row >= len(snapshot.chunks) or snapshot.chunks[row].id != citation.hit.chunk.id:
-                continue
-            before, after = snapshot.neighbours(row)
-            out[citation.id] = (before.text if before else "", after.text if after else "")
-        return out
+        """Neighbouring passages of each citation (none when the library changed since)."""
+        return {citation.id: around for citation in answer.citations
+                if citation.hit and (around := self.assistant.surroundings(citation.hit))}
 
     def log_feedback(self, entry: dict) -> None:
         if not self.settings.feedback_enabled:
@@ -92,15 +86,7 @@ class AppState:
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def _ask(state: AppState, question: str, turns: list[dict], sources: list[str] | None,
-         k: int, backend: str | None) -> tuple[Answer, dict]:
-    history = [t.get("query") or t["question"] for t in turns]
-    answer = state.assistant.ask(question, int(k), sources=sources or None,
-                                 backend=backend or None, history=history)
-    return answer, answer.to_json()
-
-
-def respond(state: AppState, question: str, chat: list, turns: list[dict],
+def respond(state: AppState, question: str, chat: list, turns: list[Answer],
             sources: list[str], k: int, backend: str | None):
     """Answer one chat message, streaming the text in, then show chips and sources."""
     question = (question or "").strip()
@@ -109,40 +95,41 @@ def respond(state: AppState, question: str, chat: list, turns: list[dict],
         return
     chat = [*chat, {"role": "user", "content": question}]
     try:
-        answer, data = _ask(state, question, turns, sources, k, backend)
+        answer = state.assistant.ask(question, int(k), sources=sources or None,
+                                     backend=backend or None,
+                                     history=[t.query or t.question for t in turns])
     except PlanAssistantError as exc:
         chat.append({"role": "assistant", "content": f"⚠️ {exc}"})
         yield chat, gr.update(), turns, ""
         return
-    words = data["answer"].split(" ")
+    words = answer.text.split(" ")
     step = max(1, len(words) // 8)
     for end in range(step, len(words), step):
-        partial = render.answer_html({**data, "answer": " ".join(words[:end]) + " …",
-                                      "notice": None})
+        partial = render.answer_html(answer, partial=" ".join(words[:end]) + " …")
         yield [*chat, {"role": "assistant", "content": partial}], gr.update(), turns, ""
         time.sleep(0.03)
-    chat.append({"role": "assistant", "content": render.answer_html(data)})
-    panel = render.sources_html(data["citations"], state.links(), state.context(answer))
-    yield chat, panel, [*turns, data], ""
+    chat.append({"role": "assistant", "content": render.answer_html(answer)})
+    panel = render.sources_html(answer.citations, state.links(), state.context(answer))
+    yield chat, panel, [*turns, answer], ""
 
 
-def record_feedback(state: AppState, turns: list[dict], comment: str,
+def record_feedback(state: AppState, turns: list[Answer], comment: str,
                     event: gr.LikeData | None = None) -> str:
     if not turns:
         return "Ask a question first."
     turn = turns[min(event.index[0] // 2, len(turns) - 1)] if event else turns[-1]
     rating = None if event is None else ("up" if event.liked else "down")
     state.log_feedback({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating,
-                        "comment": comment or None, "question": turn["question"],
-                        "answer": turn["answer"], "answered": turn["answered"],
-                        "citations": [{k: c[k] for k in ("id", "source", "page", "text")}
-                                      for c in turn["citations"]]})
+                        "comment": comment or None, "question": turn.question,
+                        "answer": turn.text, "answered": turn.answered,
+                        "citations": [{"id": c.id, "source": c.source, "page": c.page,
+                                       "text": c.text} for c in turn.citations]})
     if not state.settings.feedback_enabled:
         return "Feedback logging is turned off on this server."
     return "Thank you: feedback recorded."
 
 
-def export_conversation(turns: list[dict]) -> str | None:
+def export_conversation(turns: list[Answer]) -> str | None:
     if not turns:
         return None
     folder = Path(tempfile.mkdtemp(prefix="plan-assistant-export-"))
@@ -151,211 +138,199 @@ def export_conversation(turns: list[dict]) -> str | None:
     return str(path)
 
 
-def add_documents(state: AppState, files: list | None, request: gr.Request,
-                  progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
-    from assistant.errors import DocumentError
-    from assistant.ingest import ingest
-    from assistant.library import store_upload
-
-    if not state.may_edit(request):
-        return "Only administrators can change the library.", gr.update(), gr.update(), \
-            gr.update()
-    messages, stored = [], []
-    for file in files or []:
-        original = Path(getattr(file, "orig_name", None) or getattr(file, "name", file)).name
-        try:
-            stored.append(store_upload(Path(file if isinstance(file, str) else file.name),
-                                       original, state.settings.corpus))
-        except DocumentError as exc:
-            messages.append(f"❌ {exc}")
-    if stored:
-        progress(0.1, desc="Indexing")
-        try:
-            report = ingest(stored, state.settings, state.assistant.embedder,
-                            show_progress=False)
-        except PlanAssistantError as exc:
-            return _library_outputs(state, f"⚠️ {exc}")
-        state.assistant.reload()
-        messages += [f"❌ {f['source']}: {f['error']}" for f in report.failed]
-        messages += [f"⚠️ {w['source']}: {w['warning']}" for w in report.warnings]
-        messages.append(f"✅ {report.added} added, {report.updated} updated; the library "
-                        f"holds {report.documents} documents.")
-    return _library_outputs(state, "\n\n".join(messages) or "Choose files to upload.")
-
-
-def reindex(state: AppState, request: gr.Request):
-    from assistant.ingest import ingest
-
-    if not state.may_edit(request):
-        return "Only administrators can change the library.", gr.update(), gr.update(), \
-            gr.update()
-    try:
-        report = ingest([state.settings.corpus], state.settings, state.assistant.embedder,
-                        show_progress=False)
-    except PlanAssistantError as exc:
-        return _library_outputs(state, f"⚠️ {exc}")
-    state.assistant.reload()
-    return _library_outputs(state, f"Re-indexed: {report.added} added, {report.updated} "
-                                   f"updated, {report.removed} removed, {len(report.failed)} "
-                                   "failed.")
-
-
-def remove_document(state: AppState, source: str | None, request: gr.Request):
-    from assistant.ingest import remove
-    from assistant.library import is_upload
-
-    if not state.may_edit(request):
-        return "Only administrators can change the library.", gr.update(), gr.update(), \
-            gr.update()
-    if not source:
-        return _library_outputs(state, "Choose a document to remove.")
-    try:
-        remove([source], state.settings, state.assistant.embedder)
-    except PlanAssistantError as exc:
-        return _library_outputs(state, f"⚠️ {exc}")
-    path = state.settings.root / source
-    if is_upload(path, state.settings.corpus):
-        path.unlink(missing_ok=True)
-    state.assistant.reload()
-    return _library_outputs(state, f"Removed {source}.")
-
-
 def _library_outputs(state: AppState, message: str):
     choices = state.document_choices()
     return (message, state.documents(), gr.update(choices=choices, value=None),
             gr.update(choices=choices, value=[]))
 
 
+def admins_only(change: Callable) -> Callable:
+    """Library changes for administrators only; a PlanAssistantError becomes the message."""
+    @functools.wraps(change)
+    def guarded(state: AppState, *args, request: gr.Request | None = None, **kwargs):
+        if not state.may_edit(request):
+            return ADMINS_ONLY, gr.update(), gr.update(), gr.update()
+        try:
+            return _library_outputs(state, change(state, *args, **kwargs))
+        except PlanAssistantError as exc:
+            return _library_outputs(state, f"⚠️ {exc}")
+    return guarded
+
+
+@admins_only
+def add_documents(state: AppState, files: list | None, progress=None) -> str:
+    uploads = []
+    for file in files or []:
+        original = Path(getattr(file, "orig_name", None) or getattr(file, "name", file)).name
+        uploads.append((Path(file if isinstance(file, str) else file.name), original))
+    if not uploads:
+        return "Choose files to upload."
+    if progress is not None:
+        progress(0.1, desc="Indexing")
+    report, refused = state.assistant.upload(uploads)
+    messages = [f"❌ {reason}" for reason in refused]
+    if report is not None:
+        messages += [f"❌ {f['source']}: {f['error']}" for f in report.failed]
+        messages += [f"⚠️ {w['source']}: {w['warning']}" for w in report.warnings]
+        messages.append(f"✅ {report.added} added, {report.updated} updated; the library "
+                        f"holds {report.documents} documents.")
+    return "\n\n".join(messages)
+
+
+@admins_only
+def reindex(state: AppState) -> str:
+    report = state.assistant.add_documents(show_progress=False)
+    return (f"Re-indexed: {report.added} added, {report.updated} updated, {report.removed} "
+            f"removed, {len(report.failed)} failed.")
+
+
+@admins_only
+def remove_document(state: AppState, source: str | None) -> str:
+    if not source:
+        return "Choose a document to remove."
+    state.assistant.remove_documents([source])
+    return f"Removed {source}."
+
+
 def make_brief(state: AppState, topic: str, document: str | None, length: str,
                audience: str):
     """A topic brief or a document digest, with Markdown and Word downloads."""
-    from assistant.summarize import Summarizer, write_docx
-
-    summarizer = Summarizer(state.assistant)
     try:
         if document:
-            brief = summarizer.digest(document)
+            brief = state.assistant.digest(document)
         elif (topic or "").strip():
-            brief = summarizer.topic(topic.strip(), length, audience)
+            brief = state.assistant.summarize(topic.strip(), length, audience)
         else:
             return "Enter a topic or choose a document.", None, None
     except PlanAssistantError as exc:
         return f"⚠️ {exc}", None, None
     folder = Path(tempfile.mkdtemp(prefix="plan-assistant-brief-"))
-    markdown = brief.to_markdown()
-    (folder / "brief.md").write_text(markdown, encoding="utf-8")
-    write_docx(brief, folder / "brief.docx")
-    return markdown, str(folder / "brief.md"), str(folder / "brief.docx")
+    markdown = state.assistant.write_brief(brief, folder / "brief.md")
+    docx = state.assistant.write_brief(brief, folder / "brief.docx")
+    return brief.to_markdown(), str(markdown), str(docx)
+
+
+def _ask_tab(state: AppState) -> gr.CheckboxGroup:
+    """The chat: question box, starters, search settings, feedback and the sources panel.
+    Returns the document filter, which the library tab keeps up to date."""
+    settings = state.settings
+    llm = settings.backend if settings.backend != "extractive" else None
+    turns = gr.State([])
+    with gr.Tab("Ask"), gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
+                              placeholder="Ask a question about the plan, or pick a "
+                                          "starter question below.")
+            question = gr.Textbox(label="Your question", placeholder="e.g. When was the "
+                                  "plan approved?", elem_id="question", lines=1)
+            with gr.Row():
+                send = gr.Button("Ask", variant="primary", elem_id="ask")
+                clear = gr.Button("New conversation")
+                download = gr.DownloadButton("Export conversation (Markdown)",
+                                             elem_id="export")
+            gr.Examples(STARTERS, inputs=question, label="Starter questions")
+            with gr.Accordion("Search settings", open=False):
+                document_filter = gr.CheckboxGroup(
+                    state.document_choices(),
+                    label="Only search these documents (none ticked: all)")
+                k = gr.Slider(3, 10, value=settings.k, step=1, label="Passages to consider")
+                backend = gr.Dropdown(["extractive", llm] if llm else ["extractive"],
+                                      value=llm or "extractive", label="Answer backend",
+                                      visible=llm is not None)
+            with gr.Row():
+                comment = gr.Textbox(label="Comment on the last answer (optional)", scale=4)
+                send_comment = gr.Button("Send feedback", scale=1)
+            feedback_status = gr.Markdown()
+        with gr.Column(scale=2, min_width=280):
+            gr.Markdown("### Sources")
+            sources = gr.HTML(render.sources_html([]), elem_id="sources")
+
+    answer_inputs = [question, chat, turns, document_filter, k, backend]
+    for trigger in (send.click, question.submit):
+        trigger(functools.partial(respond, state), answer_inputs,
+                [chat, sources, turns, question], concurrency_limit=ANSWER_CONCURRENCY,
+                concurrency_id="answer", api_visibility="private")
+    clear.click(lambda: ([], render.sources_html([]), [], ""), None,
+                [chat, sources, turns, question], api_visibility="private")
+
+    def on_like(history: list[Answer], note: str, event: gr.LikeData) -> str:
+        return record_feedback(state, history, note, event)
+
+    chat.like(on_like, [turns, comment], feedback_status, api_visibility="private")
+    send_comment.click(lambda t, c: record_feedback(state, t, c), [turns, comment],
+                       feedback_status, api_visibility="private")
+    download.click(export_conversation, turns, download, api_visibility="private")
+    return document_filter
+
+
+def _brief_tab(state: AppState) -> None:
+    """Topic briefs and document digests with Markdown and Word downloads."""
+    with gr.Tab("Brief"):
+        gr.Markdown("Draft a cited brief on a topic, or a digest of one document, to edit "
+                    "and publish. Every point is the documents' own sentence with its "
+                    "reference.")
+        with gr.Row():
+            topic = gr.Textbox(label="Topic", placeholder="e.g. mental health",
+                               elem_id="brief-topic", scale=3)
+            digest_of = gr.Dropdown(state.document_choices(), label="…or digest a "
+                                    "document", scale=2)
+        with gr.Row():
+            length = gr.Radio(["short", "page", "long"], value="page", label="Length")
+            audience = gr.Radio(["staff", "public"], value="staff", label="Audience")
+        make = gr.Button("Write brief", variant="primary", elem_id="brief-make")
+        brief_view = gr.Markdown(elem_id="brief", buttons=["copy"])
+        with gr.Row():
+            brief_md = gr.DownloadButton("Download Markdown")
+            brief_docx = gr.DownloadButton("Download Word (.docx)")
+    make.click(functools.partial(make_brief, state), [topic, digest_of, length, audience],
+               [brief_view, brief_md, brief_docx], concurrency_limit=ANSWER_CONCURRENCY,
+               concurrency_id="answer", api_visibility="private")
+
+
+def _library_tab(state: AppState, document_filter: gr.CheckboxGroup) -> None:
+    """The documents in the index, uploads, re-indexing and removal (admins only)."""
+    with gr.Tab("Library"):
+        library_status = gr.Markdown()
+        table = gr.Dataframe(state.documents(), headers=["Title", "Type", "Pages", "Chunks",
+                             "Ingested", "Warnings", "Source"],
+                             interactive=False, wrap=True, elem_id="library")
+        uploads = gr.File(label="Upload documents (PDF, Markdown, text, HTML, DOCX; "
+                                f"{state.assistant.max_upload_bytes // 2**20} MB each)",
+                          file_count="multiple", elem_id="upload",
+                          file_types=list(state.assistant.document_types))
+        with gr.Row():
+            add = gr.Button("Add to library", variant="primary", elem_id="add")
+            rebuild = gr.Button("Re-index corpus folder")
+        with gr.Row():
+            to_remove = gr.Dropdown(state.document_choices(), label="Document to remove")
+            remove_button = gr.Button("Remove from library", variant="stop")
+    outputs = [library_status, table, to_remove, document_filter]
+
+    def on_add(files: list | None, request: gr.Request,
+               progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
+        return add_documents(state, files, progress, request=request)
+
+    def on_reindex(request: gr.Request):
+        return reindex(state, request=request)
+
+    def on_remove(source: str | None, request: gr.Request):
+        return remove_document(state, source, request=request)
+
+    for button, handler, inputs in ((add, on_add, uploads), (rebuild, on_reindex, None),
+                                    (remove_button, on_remove, to_remove)):
+        button.click(handler, inputs, outputs, concurrency_limit=1, concurrency_id="library",
+                     api_visibility="private")
 
 
 def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks:
     """The whole app as Blocks; `admins` is None when authentication is off."""
-    from functools import partial
-
     state = AppState(assistant, admins)
-    llm = assistant.settings.backend if assistant.settings.backend != "extractive" else None
     with gr.Blocks(title="Plan Assistant") as app:
         gr.Markdown("## Plan Assistant\nAsk about the plan documents. Every answer cites the "
                     "passages it comes from; when the documents don't say, it tells you.")
-        turns = gr.State([])
-        with gr.Tab("Ask"), gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=320):
-                chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
-                                  placeholder="Ask a question about the plan, or pick a "
-                                              "starter question below.")
-                question = gr.Textbox(label="Your question", placeholder="e.g. When was the "
-                                      "plan approved?", elem_id="question", lines=1)
-                with gr.Row():
-                    send = gr.Button("Ask", variant="primary", elem_id="ask")
-                    clear = gr.Button("New conversation")
-                    download = gr.DownloadButton("Export conversation (Markdown)",
-                                                 elem_id="export")
-                gr.Examples(STARTERS, inputs=question, label="Starter questions")
-                with gr.Accordion("Search settings", open=False):
-                    documents = gr.CheckboxGroup(state.document_choices(), label="Only "
-                                                 "search these documents (none ticked: all)")
-                    k = gr.Slider(3, 10, value=assistant.settings.k, step=1,
-                                  label="Passages to consider")
-                    backend = gr.Dropdown(["extractive", llm] if llm else ["extractive"],
-                                          value=llm or "extractive", label="Answer backend",
-                                          visible=llm is not None)
-                with gr.Row():
-                    comment = gr.Textbox(label="Comment on the last answer (optional)",
-                                         scale=4)
-                    send_comment = gr.Button("Send feedback", scale=1)
-                feedback_status = gr.Markdown()
-            with gr.Column(scale=2, min_width=280):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(render.sources_html([]), elem_id="sources")
-        with gr.Tab("Brief"):
-            gr.Markdown("Draft a cited brief on a topic, or a digest of one document, to edit "
-                        "and publish. Every point is the documents' own sentence with its "
-                        "reference.")
-            with gr.Row():
-                topic = gr.Textbox(label="Topic", placeholder="e.g. mental health",
-                                   elem_id="brief-topic", scale=3)
-                digest_of = gr.Dropdown(state.document_choices(), label="…or digest a "
-                                        "document", scale=2)
-            with gr.Row():
-                length = gr.Radio(["short", "page", "long"], value="page", label="Length")
-                audience = gr.Radio(["staff", "public"], value="staff", label="Audience")
-            make = gr.Button("Write brief", variant="primary", elem_id="brief-make")
-            brief_view = gr.Markdown(elem_id="brief", buttons=["copy"])
-            with gr.Row():
-                brief_md = gr.DownloadButton("Download Markdown")
-                brief_docx = gr.DownloadButton("Download Word (.docx)")
-        with gr.Tab("Library"):
-            library_status = gr.Markdown()
-            table = gr.Dataframe(state.documents(), headers=["Title", "Type", "Pages",
-                                 "Chunks", "Ingested", "Warnings", "Source"],
-                                 interactive=False, wrap=True, elem_id="library")
-            uploads = gr.File(label="Upload documents (PDF, Markdown, text, HTML, DOCX; "
-                                    "50 MB each)", file_count="multiple", elem_id="upload",
-                              file_types=[".pdf", ".md", ".markdown", ".txt", ".html", ".htm",
-                                          ".docx"])
-            with gr.Row():
-                add = gr.Button("Add to library", variant="primary", elem_id="add")
-                rebuild = gr.Button("Re-index corpus folder")
-            with gr.Row():
-                to_remove = gr.Dropdown(state.document_choices(), label="Document to remove")
-                remove_button = gr.Button("Remove from library", variant="stop")
-
-        answer_inputs = [question, chat, turns, documents, k, backend]
-        answer_outputs = [chat, sources, turns, question]
-        for trigger in (send.click, question.submit):
-            trigger(partial(respond, state), answer_inputs, answer_outputs,
-                    concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
-                    api_visibility="private")
-        clear.click(lambda: ([], render.sources_html([]), [], ""), None,
-                    [chat, sources, turns, question], api_visibility="private")
-        def on_like(history: list[dict], note: str, event: gr.LikeData) -> str:
-            return record_feedback(state, history, note, event)
-
-        chat.like(on_like, [turns, comment], feedback_status, api_visibility="private")
-        send_comment.click(lambda t, c: record_feedback(state, t, c), [turns, comment],
-                           feedback_status, api_visibility="private")
-        download.click(export_conversation, turns, download, api_visibility="private")
-        make.click(partial(make_brief, state), [topic, digest_of, length, audience],
-                   [brief_view, brief_md, brief_docx], concurrency_limit=ANSWER_CONCURRENCY,
-                   concurrency_id="answer", api_visibility="private")
-        library_outputs = [library_status, table, to_remove, documents]
-
-        def on_add(files: list | None, request: gr.Request,
-                   progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
-            return add_documents(state, files, request, progress)
-
-        def on_reindex(request: gr.Request):
-            return reindex(state, request)
-
-        def on_remove(source: str | None, request: gr.Request):
-            return remove_document(state, source, request)
-
-        add.click(on_add, uploads, library_outputs, concurrency_limit=1,
-                  concurrency_id="library", api_visibility="private")
-        rebuild.click(on_reindex, None, library_outputs, concurrency_limit=1,
-                      concurrency_id="library", api_visibility="private")
-        remove_button.click(on_remove, to_remove, library_outputs, concurrency_limit=1,
-                            concurrency_id="library", api_visibility="private")
+        document_filter = _ask_tab(state)
+        _brief_tab(state)
+        _library_tab(state, document_filter)
 
         def ask(question: str) -> dict:
             """The `ask --json` object for one question over this app's index."""

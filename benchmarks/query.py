@@ -47,7 +47,7 @@ def main() -> None:
     from assistant.config import Settings
     from assistant.evaluation.qa import load_qa
     from assistant.ingest import ingest
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)

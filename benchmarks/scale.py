@@ -70,7 +70,7 @@ def real_material() -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
     from assistant.config import Settings
     from assistant.evaluation.qa import load_qa
     from assistant.ingest import ingest
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
     from assistant.structure import split_sentences
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,8 +20,8 @@ import numpy as np
 from assistant.answer.compose import FEATURES, point_features, quotable_scores
 from assistant.config import Settings
 from assistant.evaluation.open import corpus_of, load_open, normalise
-from assistant.pipeline import Assistant
 from assistant.question import analyse
+from assistant.service import Assistant
 from assistant.structure import passage_units
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.embeddings import make_embedder
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 from assistant.summarize import Summarizer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer import Draft, finalise
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 
 
 def assert_marker_rule(answer: dict) -> None:
@@ -57,7 +57,7 @@ def test_follow_up_uses_the_history(assistant):
 
 
 def test_finalise_renumbers_by_first_use_and_drops_unknown_markers(assistant):
-    hits = assistant.search("plan", k=3).hits
+    hits = assistant.retrieve("plan", k=3)
     text, citations = finalise(Draft("B [3]. A [1]. Ghost [9]. B again [3].", "x"), hits)
     assert text == "B [1]. A [2]. Ghost. B again [1]."
     assert [c.hit for c in citations] == [hits[2], hits[0]]
@@ -159,8 +159,8 @@ def test_a_figure_for_somewhere_else_is_not_evidence(assistant):
     """The same figure question about a place its passage never names is a near miss."""
     plain = "How many neighbourhood teams will mental health be organised into?"
     elsewhere = "How many neighbourhood teams will mental health be organised into in Rutland?"
-    about_area = assistant.gather(plain, assistant.search(plain).hits)
-    about_rutland = assistant.gather(elsewhere, assistant.search(elsewhere).hits)
+    about_area = assistant.gather(plain, assistant.retrieve(plain))
+    about_rutland = assistant.gather(elsewhere, assistant.retrieve(elsewhere))
     assert about_area.grounded and not about_rutland.grounded
     assert about_rutland.strength < 0.6 * about_area.strength
     threshold = 0.6 * about_area.strength
@@ -182,8 +182,8 @@ def test_coverage_comes_from_a_sentence_about_the_place_asked(settings, small_co
     assistant = Assistant(settings, embedder=fake_embedder)
     anywhere = "Who opened the new health hub?"
     in_leicester = "Who opened the new health hub in Leicester?"
-    general = assistant.gather(anywhere, assistant.search(anywhere).hits)
-    local = assistant.gather(in_leicester, assistant.search(in_leicester).hits)
+    general = assistant.gather(anywhere, assistant.retrieve(anywhere))
+    local = assistant.gather(in_leicester, assistant.retrieve(in_leicester))
     assert general.typed_coverage > 0.8
     assert local.grounded and local.typed_coverage < 0.5 * general.typed_coverage
 

@@ -14,7 +14,7 @@ from assistant.answer.compose import (
     render,
 )
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 
 PRIORITIES = """# Community strategy
 

@@ -12,7 +12,7 @@ from assistant.evaluation.open import load_open, open_figures, run_open
 from assistant.evaluation.qa import load_qa
 from assistant.evaluation.runner import run, summarise
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,7 @@ from assistant.evaluation.judge import (
 from assistant.evaluation.qa import Evidence, QAItem
 from assistant.evaluation.runner import run
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 
 ITEMS = [
     QAItem("t-1", "Where is the second community diagnostic centre planned?",

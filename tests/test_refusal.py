@@ -1,9 +1,9 @@
 """The refusal decision: one function, with its reasons; missing words found by the index."""
 
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
 from assistant.question import analyse
 from assistant.refusal import decide, missing_notice, missing_words
+from assistant.service import Assistant
 
 
 def test_the_decision_gives_its_reasons():

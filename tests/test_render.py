@@ -1,19 +1,30 @@
 from assistant import render
+from assistant.answer import Answer
+from assistant.sources import Source
 
-CITATION = {"id": 1, "source": "corpus/x.pdf", "title": "T <i>", "page": 3, "section": None,
-            "text": "Before <script>alert(1)</script> the <b>bold</b> claim here. After.",
-            "score": 1.0, "quote": "the <b>bold</b> claim here."}
+CITATION = Source(1, "corpus/x.pdf", "T <i>", 3, None,
+                  "Before <script>alert(1)</script> the <b>bold</b> claim here. After.", 1.0,
+                  "the <b>bold</b> claim here.")
+
+
+def _answer(text: str, answered: bool = True, notice: str | None = None) -> Answer:
+    return Answer("Q?", text, answered, [CITATION] if answered else [], "extractive",
+                  notice=notice)
 
 
 def test_answer_html_escapes_text_and_makes_chips():
-    html = render.answer_html({"answer": "A <b>claim</b> [1].", "answered": True,
-                               "notice": "n <x>"})
+    html = render.answer_html(_answer("A <b>claim</b> [1].", notice="n <x>"))
     assert "&lt;b&gt;claim&lt;/b&gt;" in html and "<b>" not in html
     assert 'href="#source-1"' in html and "&lt;x&gt;" in html
 
 
+def test_partial_answer_shows_the_text_so_far_without_the_notice():
+    html = render.answer_html(_answer("A claim [1]. More.", notice="n"), partial="A claim …")
+    assert "A claim …" in html and "More." not in html and "pa-notice" not in html
+
+
 def test_refusal_is_styled_apart():
-    html = render.answer_html({"answer": "The documents don't cover this.", "answered": False})
+    html = render.answer_html(_answer("The documents don't cover this.", answered=False))
     assert 'class="pa-refusal"' in html
 
 
@@ -27,6 +38,5 @@ def test_sources_escape_passages_and_mark_the_quote():
 
 
 def test_conversation_markdown_lists_references():
-    turn = {"question": "Q?", "answer": "A [1].", "citations": [CITATION]}
-    markdown = render.conversation_markdown([turn])
+    markdown = render.conversation_markdown([_answer("A [1].")])
     assert "## 1. Q?" in markdown and "[1] T <i> (corpus/x.pdf, page 3)" in markdown

@@ -11,8 +11,8 @@ from assistant.config import Settings
 from assistant.embeddings import make_embedder
 from assistant.errors import ConfigError
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
 from assistant.rerank import best_sentence_scores, rerank
+from assistant.service import Assistant
 
 QUESTION = "What workforce problem limits the ability to meet demand?"
 ANSWERING = ("The chief executive said this was the board's first five-year plan and thanked "
@@ -87,7 +87,7 @@ def test_pool_zero_is_first_stage_retrieval(settings):
 
 def test_ask_and_search_see_the_same_reranked_passages(assistant):
     answer = assistant.ask(QUESTION)
-    searched = assistant.search(QUESTION).hits
+    searched = assistant.retrieve(QUESTION)
     assert answer.citations and answer.citations[0].hit.chunk.id in {h.chunk.id for h in searched}
     assert "vacancies" in answer.text
 

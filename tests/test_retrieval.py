@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
 from assistant.retrieval import Retriever
+from assistant.service import Assistant
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from conftest import ROOT
 from assistant.config import Settings
 from assistant.embeddings import make_embedder
 from assistant.ingest import ingest
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 from assistant.summarize import Summarizer, mmr, readability, write_docx
 
 pytestmark = pytest.mark.slow

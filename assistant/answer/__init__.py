@@ -18,6 +18,7 @@ import numpy as np
 from assistant.evidence import Sentence, question_kind
 from assistant.question import Question
 from assistant.retrieval import Hit
+from assistant.sources import Source
 
 MARKER = re.compile(r"\[(\d+)\]")
 UNGROUNDED_FACTOR = 0.5
@@ -73,25 +74,12 @@ class Draft:
     quotes: dict[int, str] = field(default_factory=dict)  # hit number -> supporting sentence
 
 
-@dataclass(frozen=True)
-class Citation:
-    id: int
-    hit: Hit
-    quote: str | None
-
-    def to_json(self) -> dict:
-        chunk = self.hit.chunk
-        return {"id": self.id, "source": chunk.source, "title": chunk.title, "page": chunk.page,
-                "section": chunk.section, "text": chunk.text, "score": round(self.hit.score, 6),
-                "quote": self.quote}
-
-
 @dataclass
 class Answer:
     question: str
     text: str
     answered: bool
-    citations: list[Citation]
+    citations: list[Source]
     backend: str
     timings_ms: dict[str, float] = field(default_factory=dict)
     notice: str | None = None
@@ -110,7 +98,7 @@ class Answer:
                 "refusal_reasons": self.reasons}
 
 
-def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
+def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Source]]:
     """Renumber markers 1..n by first use, drop markers that point at no passage."""
     numbering: dict[int, int] = {}
 
@@ -123,7 +111,7 @@ def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Citation]]:
 
     text = MARKER.sub(renumber, draft.text)
     text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
-    citations = [Citation(new, hits[old - 1], draft.quotes.get(old))
+    citations = [Source.of(hits[old - 1], new, draft.quotes.get(old))
                  for old, new in sorted(numbering.items(), key=lambda item: item[1])]
     return text, citations
 

@@ -4,7 +4,7 @@ optional LLM ones; LLM libraries are imported only when their backend is chosen.
 from __future__ import annotations
 
 from assistant.answer import AnswerBackend
-from assistant.config import Settings
+from assistant.config import ANSWER_BACKENDS, Settings
 from assistant.errors import ConfigError
 
 
@@ -21,4 +21,5 @@ def create_backend(name: str, settings: Settings) -> AnswerBackend:
         from assistant.answer.llm import LlamaCppBackend
 
         return LlamaCppBackend(settings)
-    raise ConfigError(f"unknown answer backend '{name}': choose extractive, openai or llamacpp")
+    raise ConfigError(f"unknown answer backend '{name}': choose one of "
+                      f"{', '.join(ANSWER_BACKENDS)}")

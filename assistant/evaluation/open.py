@@ -21,7 +21,7 @@ import numpy as np
 from assistant.errors import ConfigError
 from assistant.evaluation.metrics import percentile, refusal_scores, strip_markers
 from assistant.evaluation.qa import read_set
-from assistant.pipeline import Assistant
+from assistant.pipeline import Pipeline
 
 SPLITS = ("dev", "test")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
@@ -116,14 +116,14 @@ class OpenRecord:
         return bool(self.answer["answered"])
 
 
-def run_open(assistant: Assistant, items: list[OpenItem], *,
+def run_open(pipeline: Pipeline, items: list[OpenItem], *,
              show_progress: bool = True) -> list[OpenRecord]:
     from tqdm import tqdm
 
     records = []
     for item in tqdm(items, desc="open questions", unit="q", file=sys.stderr,
                      disable=not show_progress, leave=False):
-        data = assistant.ask(item.question).to_json()
+        data = pipeline.ask(item.question).to_json()
         answered = data["answered"]
         cited = " ".join(c["text"] for c in data["citations"])
         records.append(OpenRecord(
@@ -190,24 +190,24 @@ def corpora(root: Path) -> dict[str, list[Path]]:
             "seeds": [*sorted((shared / "seeds").glob("*.txt")), realdocs / "pdf"]}
 
 
-def evaluate_open(assistant: Assistant, items: list[OpenItem], workdir: Path, *,
+def evaluate_open(pipeline: Pipeline, items: list[OpenItem], workdir: Path, *,
                   show_progress: bool = True) -> tuple[dict, list[OpenRecord]]:
-    """Run the set: sample-corpus items on the assistant's own index, the rest on indexes of
+    """Run the set: sample-corpus items on the pipeline's own index, the rest on indexes of
     the real documents and seed articles built afresh in `workdir`."""
     from assistant.ingest import ingest
 
-    records = run_open(assistant, [i for i in items if corpus_of(i) == "sample"],
+    records = run_open(pipeline, [i for i in items if corpus_of(i) == "sample"],
                        show_progress=show_progress)
-    for name, paths in corpora(assistant.settings.root).items():
+    for name, paths in corpora(pipeline.settings.root).items():
         chosen = [i for i in items if corpus_of(i) == name]
         if not chosen:
             continue
         if not all(p.exists() for p in paths):
             raise ConfigError(f"{paths[0]}: not found; the open set's {name} questions need "
                               "../shared beside the project")
-        settings = assistant.settings.with_overrides(index=workdir / f"open-{name}")
-        ingest(paths, settings, assistant.embedder, rebuild=True, show_progress=show_progress)
-        other = Assistant(settings, embedder=assistant.embedder)
+        settings = pipeline.settings.with_overrides(index=workdir / f"open-{name}")
+        ingest(paths, settings, pipeline.embedder, rebuild=True, show_progress=show_progress)
+        other = Pipeline(settings, embedder=pipeline.embedder)
         records += run_open(other, chosen, show_progress=show_progress)
     return summarise_open(records), records
 

@@ -1,4 +1,4 @@
-"""Runs a Q&A set through the `Assistant` and turns the results into figures.
+"""Runs a Q&A set through the `Pipeline` and turns the results into figures.
 
 Each question is answered once with refusals switched off, keeping its evidence strength, so
 the refusal decision at any threshold is known exactly without re-running: that gives the
@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.evaluation import metrics
 from assistant.evaluation.qa import QAItem
-from assistant.pipeline import Assistant
+from assistant.pipeline import Pipeline
 from assistant.question import analyse
 from assistant.store import IndexSnapshot
 
@@ -66,15 +66,15 @@ def _progress(total: int, desc: str, enabled: bool):
                 leave=False)
 
 
-def run(assistant: Assistant, items: list[QAItem], *, show_progress: bool = True,
+def run(pipeline: Pipeline, items: list[QAItem], *, show_progress: bool = True,
         desc: str = "evaluating") -> list[Record]:
     records = []
-    root = assistant.settings.root
+    root = pipeline.settings.root
     with _progress(len(items), desc, show_progress) as bar:
         for item in items:
-            gold = gold_ids(item, assistant.snapshot, root)
-            retrieved = assistant.search(item.question, RETRIEVE_K).hits
-            answer = assistant.ask(item.question, refusal_threshold=0.0)
+            gold = gold_ids(item, pipeline.snapshot, root)
+            retrieved = pipeline.retrieve(item.question, RETRIEVE_K)
+            answer = pipeline.ask(item.question, refusal_threshold=0.0)
             data = answer.to_json()
             cited = {c["id"]: c["text"] for c in data["citations"]}
             scores = metrics.citation_support(data["answer"], cited) if cited else {}
@@ -93,7 +93,7 @@ def run(assistant: Assistant, items: list[QAItem], *, show_progress: bool = True
                 retrieval=metrics.retrieval_scores(gold, [h.chunk.id for h in retrieved]),
                 cited_evidence=any(c.hit.chunk.id in gold_set for c in answer.citations),
                 scores=scores,
-                open_threshold=assistant.settings.open_refusal_threshold
+                open_threshold=pipeline.settings.open_refusal_threshold
                 if analyse(answer.query or item.question).open else None,
             ))
             bar.update(1)
@@ -163,25 +163,25 @@ def threshold_sweep(records: list[Record], thresholds: np.ndarray | None = None)
     return out
 
 
-def retrieval_modes(assistant: Assistant, items: list[QAItem]) -> list[dict]:
+def retrieval_modes(pipeline: Pipeline, items: list[QAItem]) -> list[dict]:
     """Retrieval figures for lexical, dense and hybrid, each with and without expansion,
     hybrid with the dense ranking weighted as much as BM25's (the weights' justification) and
     the default: hybrid reranked by best sentence (`rerank.py`)."""
     from assistant.retrieval import Retriever
 
     answerable = [i for i in items if i.answerable]
-    root = assistant.settings.root
-    gold = {i.id: gold_ids(i, assistant.snapshot, root) for i in answerable}
-    equal = Retriever(assistant.snapshot, assistant.embedder, dense_weight=1.0,
-                      expanded_weight=assistant.settings.expanded_weight)
+    root = pipeline.settings.root
+    gold = {i.id: gold_ids(i, pipeline.snapshot, root) for i in answerable}
+    equal = Retriever(pipeline.snapshot, pipeline.embedder, dense_weight=1.0,
+                      expanded_weight=pipeline.settings.expanded_weight)
     runs: list[tuple[str, Callable[[str], list]]] = [
         (f"{mode}{' + acronyms' if expand else ''}",
-         partial(assistant.retriever.search, k=RETRIEVE_K, mode=mode, expand=expand))
+         partial(pipeline.retrieve, k=RETRIEVE_K, mode=mode, expand=expand, reranked=False))
         for mode in ("lexical", "dense", "hybrid") for expand in (False, True)]
     runs.append(("hybrid + acronyms, dense weighted as BM25",
                  partial(equal.search, k=RETRIEVE_K)))
-    runs.append((f"hybrid + acronyms, best {assistant.settings.rerank_pool} by sentence",
-                 partial(assistant.retrieve, k=RETRIEVE_K)))
+    runs.append((f"hybrid + acronyms, best {pipeline.settings.rerank_pool} by sentence",
+                 partial(pipeline.retrieve, k=RETRIEVE_K)))
     rows = []
     for name, search in runs:
         started = time.perf_counter()
@@ -194,22 +194,22 @@ def retrieval_modes(assistant: Assistant, items: list[QAItem]) -> list[dict]:
     return rows
 
 
-def chunk_size_runs(assistant: Assistant, items: list[QAItem], sizes: list[int],
+def chunk_size_runs(pipeline: Pipeline, items: list[QAItem], sizes: list[int],
                     workdir: Path, show_progress: bool = True) -> list[dict]:
     """Re-index the same documents at each chunk size and evaluate each, same model."""
     from assistant.ingest import ingest
 
-    root = assistant.settings.root
-    paths = [Path(s) if Path(s).is_absolute() else root / s for s in assistant.snapshot.documents]
+    root = pipeline.settings.root
+    paths = [Path(s) if Path(s).is_absolute() else root / s for s in pipeline.documents]
     rows = []
     for size in sizes:
-        settings = assistant.settings.with_overrides(
+        settings = pipeline.settings.with_overrides(
             index=workdir / f"chunk-{size}", chunk_size=size,
             chunk_overlap=max(8, size * 15 // 100))
-        report = ingest(paths, settings, assistant.embedder, show_progress=False)
-        other = Assistant(settings, embedder=assistant.embedder)
+        report = ingest(paths, settings, pipeline.embedder, show_progress=False)
+        other = Pipeline(settings, embedder=pipeline.embedder)
         records = run(other, items, show_progress=show_progress, desc=f"chunk size {size}")
-        summary = summarise(records, assistant.settings.refusal_threshold)
+        summary = summarise(records, pipeline.settings.refusal_threshold)
         rows.append({"config": f"chunk {size} / overlap {settings.chunk_overlap}",
                      "chunks": report.chunks, **summary["retrieval"],
                      "correctness": summary["answer"]["correctness"],

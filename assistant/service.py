@@ -1,0 +1,90 @@
+"""`Assistant`: the one door the faces (the CLI and the app) go through.
+
+Questions and search are the `Pipeline`'s; this class adds what changes the library (add,
+upload, remove, re-index), the briefs and the evaluation, so that ui.py and cli.py never
+reach the stages behind it. Its result types are exported here for the faces' type hints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.answer import Answer
+from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.errors import DocumentError
+from assistant.evaluation.suite import EvalRequest, run_suite
+from assistant.ingest import IngestReport, ingest, remove
+from assistant.library import MAX_UPLOAD_BYTES, is_upload, store_upload
+from assistant.pipeline import Pipeline, SearchResponse
+from assistant.sources import Source
+from assistant.summarize import Brief, Summarizer, write_docx
+
+__all__ = ["Answer", "Assistant", "Brief", "EvalRequest", "IngestReport", "SearchResponse",
+           "Source"]
+
+
+class Assistant(Pipeline):
+    """Answers, search, briefs, the document library and evaluation over one index."""
+
+    document_types = tuple(sorted(SUPPORTED_SUFFIXES))
+    max_upload_bytes = MAX_UPLOAD_BYTES
+
+    def open_index(self) -> None:
+        """Load the index now, so a missing or mismatched one fails before serving starts."""
+        self.snapshot  # noqa: B018 - loading is the point
+
+    def add_documents(self, paths: list[Path] | None = None, *, rebuild: bool = False,
+                      show_progress: bool = True) -> IngestReport:
+        """Index files or folders (default: the corpus folder); later questions see them."""
+        report = ingest(paths or [self.settings.corpus], self.settings, self.embedder,
+                        rebuild=rebuild, show_progress=show_progress)
+        self.reload()
+        return report
+
+    def upload(self, files: list[tuple[Path, str]]) -> tuple[IngestReport | None, list[str]]:
+        """Copy uploaded files (temporary path, name the user gave) into the corpus's uploads
+        folder and index them. Returns the ingest report (None when no file was accepted)
+        and one message for each file refused (wrong type, too large)."""
+        stored, refused = [], []
+        for path, original in files:
+            try:
+                stored.append(store_upload(path, original, self.settings.corpus))
+            except DocumentError as exc:
+                refused.append(str(exc))
+        report = self.add_documents(stored, show_progress=False) if stored else None
+        return report, refused
+
+    def remove_documents(self, sources: list[str]) -> IngestReport:
+        """Take documents out of the index; uploaded copies are deleted too, files the team
+        put in the corpus folder are left alone."""
+        report = remove(sources, self.settings, self.embedder)
+        failed = {failure["source"] for failure in report.failed}
+        for source in sources:
+            path = self.settings.root / source
+            if source not in failed and is_upload(path, self.settings.corpus):
+                path.unlink(missing_ok=True)
+        self.reload()
+        return report
+
+    def summarize(self, topic: str, length: str = "page", audience: str = "staff",
+                  sources: list[str] | None = None) -> Brief:
+        """A cited brief on a topic across the documents."""
+        return Summarizer(self).topic(topic, length, audience, sources)
+
+    def digest(self, source: str) -> Brief:
+        """A cited digest of one document, section by section."""
+        return Summarizer(self).digest(source)
+
+    @staticmethod
+    def write_brief(brief: Brief, path: Path, fmt: str | None = None) -> Path:
+        """Write a brief as Markdown or Word (`fmt`, else from the file's suffix)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if (fmt or ("docx" if path.suffix.lower() == ".docx" else "md")) == "docx":
+            write_docx(brief, path)
+        else:
+            path.write_text(brief.to_markdown(), encoding="utf-8")
+        return path
+
+    def evaluate(self, request: EvalRequest) -> tuple[dict, Path]:
+        """Run the evaluation sets the request names; the summary and the report's path."""
+        return run_suite(self, request)
