@@ -19,6 +19,7 @@ import numpy as np
 from assistant.embeddings import Embedder
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Hit
+from assistant.stopwords import QUESTION_OPENERS
 from assistant.structure import CONTENTS_LINE, passage_units
 
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|"
@@ -55,8 +56,6 @@ _OPEN_QUOTE = re.compile(r"“|(?:^|(?<=[\s(:]))\"(?=\S)")
 _CLOSE_QUOTE = re.compile(r"”|(?<=\S)\"(?=[\s.,;:!?)]|$)")
 _DURATION_COMPOUND = re.compile(r"\b[\w.]+-(?:years?|weeks?|days?|months?|hours?|point)\b")
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z'’]+\b")
-_QUESTION_OPENERS = {"what", "which", "who", "when", "where", "how", "why", "is", "are", "does",
-                     "do", "did", "can", "will", "i"}
 _YEAR_IN_QUESTION = re.compile(rf"\b{_YEAR.pattern}\b")
 _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NAME}
 CACHE_SIZE = 20_000  # sentence and word vectors kept (about 30 MB)
@@ -173,7 +172,7 @@ def question_entities(question: str) -> list[str]:
     area, another hospital or another year answers a different question. Acronyms are left
     out: a question may use one its passage never spells (CYP, ICS, HEE)."""
     words = [word for word in _CAPITALISED.findall(question.strip())
-             if not word.rstrip("s").isupper() and word.lower() not in _QUESTION_OPENERS]
+             if not word.rstrip("s").isupper() and word.lower() not in QUESTION_OPENERS]
     return words + _YEAR_IN_QUESTION.findall(question)
 
 

@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import re
 
+from assistant.stopwords import QUESTION_OPENERS, chat_stopwords
+
 _REFERS_BACK = re.compile(
     r"\b(it|its|that|this|those|these|they|them|their|there|he|she|his|her|the same|"
     r"such|above)\b|^(and|also|what about|how about|but|so|then)\b", re.IGNORECASE)
-_STOP = set("""a an the and or but if then so of to in on for with at by from about as into
-is are was were be been being do does did will would can could should may might must shall
-what which who whom whose when where why how that this these those it its they them their
-there here he she his her we our you your i me my please tell say says said give show list
-any some more most much many also just only than too very not no yes plan plans""".split())
 
 
-_WH = {"who", "what", "when", "where", "which", "why", "how", "is", "are", "does", "do", "can"}
 
 
 def needs_context(question: str) -> bool:
     """Refers back, or is a fragment ("Hinckley?") rather than a short full question."""
     words = re.findall(r"[\w'’]+", question)
-    fragment = len(words) <= 3 and (not words or words[0].lower() not in _WH)
+    fragment = len(words) <= 3 and (not words or words[0].lower() not in QUESTION_OPENERS)
     return bool(_REFERS_BACK.search(question.strip())) or fragment
 
 
 def topic_words(question: str) -> list[str]:
     words = re.findall(r"[\w'’£%-]+", question)
-    return [w for w in words if w.lower() not in _STOP]
+    return [w for w in words if w.lower() not in chat_stopwords()]
 
 
 def condense(question: str, history: list[str]) -> str:

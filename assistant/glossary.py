@@ -13,9 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from assistant.stopwords import FUNCTION_WORDS
+
 _ACRONYM_IN_PARENS = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
 _WORD = re.compile(r"[A-Za-z][\w'’&-]*")
-_SKIP = {"and", "of", "for", "the", "in", "on", "with", "to", "a", "an", "&", "at", "by"}
+_SKIP = FUNCTION_WORDS | {"&"}
 
 
 def _initial_matches(words: list[str], acronym: str) -> bool:

@@ -17,21 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunking import Chunk
+from assistant.stopwords import search_stopwords
 
-# bm25s's 33 English stop words plus question words and auxiliaries, which carry no topic:
-# without them "How many..." matches every passage that says "how" or "many".
-QUESTION_WORDS = """what which who whom whose when where why how many much does did do done
-doing have has had having been being were would could can should shall may might must its our
-we you your he she his her him them those than so about also any each please tell give me
-i my""".split()
 TOKENIZE_BATCH = 50_000  # chunks tokenised at a time: bounds memory at a million chunks
 TERMS_CACHE = 100_000  # texts (sentences, questions, words) whose terms are kept
-
-
-def stopwords() -> list[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return sorted(set(STOPWORDS_EN) | set(QUESTION_WORDS))
 
 
 class LexicalIndex:
@@ -42,7 +31,7 @@ class LexicalIndex:
         import Stemmer
 
         self._stemmer = Stemmer.Stemmer("english")
-        self._stopwords = stopwords()
+        self._stopwords = sorted(search_stopwords())
         self._bm25 = bm25 if bm25 is not None else bm25s.BM25()
         # Memoised per index (lru_cache is thread-safe): evidence scoring asks for the same
         # sentences' terms on every question, and bm25s.tokenize costs ~130 µs a call.

@@ -22,7 +22,7 @@ from assistant.evidence import (
     question_kind,
     required_words,
 )
-from assistant.lexical import stopwords
+from assistant.stopwords import search_stopwords
 
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
 FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
@@ -133,7 +133,7 @@ def analyse(text: str) -> Question:
     if form == "definition" and subject is None:
         form = "fact"
     focus_text = focus(text)
-    ignored = set(stopwords()) | _DOCUMENT_WORDS
+    ignored = search_stopwords() | _DOCUMENT_WORDS
     words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", focus_text)
     focus_words = tuple(dict.fromkeys(
         w for w in words if w.lower().replace("’", "'").removesuffix("'s") not in ignored

@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.evidence import EvidenceScorer
-from assistant.retrieval import Hit
+from assistant.retrieval import Hit, reciprocal_rank_fusion
 
 RERANK_RRF_K = 5
 
@@ -40,10 +40,10 @@ def rerank(question: str, pool: list[Hit], scorer: EvidenceScorer, k: int) -> li
     renumbered, each scored 1.0 when first in both."""
     if len(pool) < 2:
         return pool[:k]
-    sentence_rank = np.argsort(np.argsort(-best_sentence_scores(question, pool, scorer),
-                                          kind="stable"), kind="stable")
-    fused = np.array([1 / (RERANK_RRF_K + first + 1) + 1 / (RERANK_RRF_K + second + 1)
-                      for first, second in enumerate(sentence_rank)])
+    by_sentence = np.argsort(-best_sentence_scores(question, pool, scorer), kind="stable")
+    fusion = reciprocal_rank_fusion([(range(len(pool)), 1.0), (by_sentence.tolist(), 1.0)],
+                                    RERANK_RRF_K)
+    fused = np.array([fusion[i] for i in range(len(pool))])
     order = np.argsort(-fused, kind="stable")[:k]
     scale = (RERANK_RRF_K + 1) / 2
     return [replace(pool[i], rank=rank, score=round(float(fused[i]) * scale, 6))

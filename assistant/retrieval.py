@@ -17,6 +17,7 @@ Deliberately leaves out answer composition (`answer/`) and index building (`inge
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,6 +36,18 @@ Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the top ranks
 CANDIDATES = 50  # passages taken from each retriever before fusion
 DUPLICATE_COSINE = 0.97
+
+
+def reciprocal_rank_fusion(rankings: Sequence[tuple[Sequence[int], float]],
+                           constant: int = RRF_K) -> dict[int, float]:
+    """Each item's weighted sum of 1 / (constant + rank) over the rankings it appears in
+    (rank 1 first): agreement between rankings counts, raw scores on different scales don't.
+    The one fusion used by first-stage retrieval and by the sentence reranker."""
+    fused: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for position, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + weight / (constant + position + 1)
+    return fused
 
 
 @dataclass(frozen=True)
@@ -117,10 +130,8 @@ class Retriever:
         rankings = [(ranking, weight) for ranking, weight in dense + lexical if weight > 0]
         if not rankings:
             return []
-        fused: dict[int, float] = {}
-        for ranking, weight in rankings:
-            for position, (row, _) in enumerate(ranking):
-                fused[row] = fused.get(row, 0.0) + weight / (RRF_K + position + 1)
+        fused = reciprocal_rank_fusion([([row for row, _ in ranking], weight)
+                                        for ranking, weight in rankings])
         dense_scores = dict(dense[0][0]) if dense else {}
         lexical_scores = dict(lexical[0][0]) if lexical else {}
         ordered = sorted(fused, key=lambda row: (-fused[row], row))

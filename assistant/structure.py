@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from assistant.stopwords import FUNCTION_WORDS
+
 Role = Literal["sentence", "item", "lead", "heading", "row", "noise"]
 
 _BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
@@ -24,8 +26,6 @@ _SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMrs)"
     r"(?<!\bMs)(?<!\bSt)(?<=[.!?])[\"”’)]?\s+(?=[\"“(£]?[A-Z0-9])"
 )
-_JOINERS = {"the", "of", "and", "to", "for", "in", "on", "a", "an", "by", "with", "at", "or",
-            "from", "as", "is", "are", "was", "were", "that", "its", "their"}
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 CONTENTS_LINE = re.compile(r"(?:…|\.\s?\.\s?\.)\s*\d{1,3}\b")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|diagram|image|photo|map|source|"
@@ -51,7 +51,7 @@ def _is_heading(current: str, line: str) -> bool:
     """A short line without a final stop above a capitalised line: "7. Mental health" above
     its paragraph."""
     return (len(current.split()) <= 6 and current[-1:].isalnum() and line[:1].isupper()
-            and current.split()[-1].lower() not in _JOINERS)
+            and current.split()[-1].lower() not in FUNCTION_WORDS)
 
 
 def _blocks(text: str) -> list[tuple[str, bool]]:

@@ -216,8 +216,7 @@ def test_a_quotation_counts_its_speaker_named_sentences_earlier(tmp_path, monkey
 
 
 def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():
-    from assistant.answer import refusal_text
-    from assistant.answer.extractive import with_marker
+    from assistant.answer import refusal_text, with_marker
     from assistant.chunking import Chunk
     from assistant.retrieval import Hit
 

@@ -21,6 +21,7 @@ from assistant.retrieval import Hit
 from assistant.sources import Source
 
 MARKER = re.compile(r"\[(\d+)\]")
+_FINAL_STOP = re.compile(r"[.!?][”\"’)]*$")
 UNGROUNDED_FACTOR = 0.5
 
 
@@ -28,6 +29,16 @@ def neutralise_markers(text: str) -> str:
     """Document text that looks like a citation marker ("[7]", "[2023]") becomes "(7)", so
     that every "[n]" in an answer is one of ours."""
     return MARKER.sub(r"(\1)", text)
+
+
+def with_marker(text: str, number: int) -> str:
+    """The sentence with its marker before the final stop; a list item's trailing ";" or ","
+    becomes a full stop, so items read as sentences."""
+    text = neutralise_markers(text).rstrip(";, ")
+    text = text[:1].upper() + text[1:]
+    if end := _FINAL_STOP.search(text):  # 'vacancies.”' -> 'vacancies [1].”'
+        return f"{text[:end.start()]} [{number}]{end.group(0)}"
+    return f"{text} [{number}]."
 
 
 @dataclass

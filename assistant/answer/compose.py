@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer import Evidence, neutralise_markers
+from assistant.answer import Evidence, neutralise_markers, with_marker
 from assistant.evidence import Sentence
 from assistant.question import Question
 from assistant.structure import Unit, passage_units
@@ -257,8 +257,6 @@ def _repeats(evidence: Evidence, index: int, chosen: list[int]) -> bool:
 def render(lines: list[Line]) -> str:
     """Lines as Markdown: prose lines joined, bullets and numbered steps one a line, each with
     its marker before the final stop."""
-    from assistant.answer.extractive import with_marker
-
     out: list[str] = []
     prose: list[str] = []
     for line in lines:

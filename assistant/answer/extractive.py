@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
+from assistant.answer import AnswerBackend, Draft, Evidence, with_marker
 from assistant.answer.compose import compose, lines_sentences, render
 from assistant.evidence import Sentence, has_kind, not_a_claim
 
@@ -23,7 +23,6 @@ MAX_WORDS = 80
 KEEP_RATIO = 0.87  # a further sentence must score at least this share of the best one
 REDUNDANT_OVERLAP = 0.6
 TYPED_RATIO = 0.75  # a sentence holding the asked-for kind of answer leads if it scores this
-_FINAL_STOP = re.compile(r"[.!?][”\"’)]*$")
 _DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
 
 
@@ -35,16 +34,6 @@ def _redundant(candidate: str, chosen: list[str]) -> bool:
     words = _words(candidate)
     return any(len(words & _words(c)) / max(1, min(len(words), len(_words(c))))
                > REDUNDANT_OVERLAP for c in chosen)
-
-
-def with_marker(text: str, number: int) -> str:
-    """The sentence with its marker before the final stop; a list item's trailing ";" or ","
-    becomes a full stop, so items read as sentences."""
-    text = neutralise_markers(text).rstrip(";, ")
-    text = text[:1].upper() + text[1:]
-    if end := _FINAL_STOP.search(text):  # 'vacancies.”' -> 'vacancies [1].”'
-        return f"{text[:end.start()]} [{number}]{end.group(0)}"
-    return f"{text} [{number}]."
 
 
 def _attributed(sentence: str, speaker: str) -> str:

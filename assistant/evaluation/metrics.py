@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.llm import supported
+from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import split_sentences
 
 _TOKEN = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
 _KEY = re.compile(r"£?\d[\d,.]*%?|\b[A-Z][A-Za-z'’-]+\b")
 _MARKERS = re.compile(r"\s*\[\d+\]")
-_STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "is", "are", "was", "by",
-         "it", "its", "with", "at", "as", "be", "that", "this", "will", "from", "or"}
 
 
 def normalise(text: str) -> str:
@@ -64,7 +63,7 @@ def strip_markers(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+    return [t for t in _TOKEN.findall(text.lower()) if t not in FUNCTION_WORDS]
 
 
 def token_f1(prediction: str, reference: str) -> float:
@@ -79,7 +78,7 @@ def token_f1(prediction: str, reference: str) -> float:
 def key_facts(reference: str) -> list[str]:
     """Figures and capitalised names in the reference; its content words when it has none."""
     facts = [k.strip(".,").lower() for k in _KEY.findall(reference)]
-    facts = [f for f in facts if f and f not in _STOP and len(f) > 1]
+    facts = [f for f in facts if f and f not in FUNCTION_WORDS and len(f) > 1]
     return facts or tokens(reference)
 
 
