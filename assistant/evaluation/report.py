@@ -46,6 +46,16 @@ def _table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _save(fig, out: Path, name: str) -> str:
+    """Write a figure into the report folder and free it; the file's name."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(out / name, dpi=110)
+    plt.close(fig)
+    return name
+
+
 def _plots(out: Path, records: list[Record], sweep: list[dict], threshold: float,
            configs: list[dict]) -> list[str]:
     import matplotlib
@@ -65,10 +75,7 @@ def _plots(out: Path, records: list[Record], sweep: list[dict], threshold: float
     ax.set_ylim(0, 1.02)
     ax.legend(loc="lower left")
     ax.set_title("Refusal precision/recall over thresholds")
-    fig.tight_layout()
-    fig.savefig(out / "refusal_curve.png", dpi=110)
-    plt.close(fig)
-    made.append("refusal_curve.png")
+    made.append(_save(fig, out, "refusal_curve.png"))
 
     fig, ax = plt.subplots(figsize=(5.5, 4))
     xs = [s["threshold"] for s in sweep]
@@ -79,20 +86,14 @@ def _plots(out: Path, records: list[Record], sweep: list[dict], threshold: float
     ax.set_ylim(0, 1.02)
     ax.legend(loc="lower left")
     ax.set_title("What each threshold trades")
-    fig.tight_layout()
-    fig.savefig(out / "threshold_tradeoff.png", dpi=110)
-    plt.close(fig)
-    made.append("threshold_tradeoff.png")
+    made.append(_save(fig, out, "threshold_tradeoff.png"))
 
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     ax.hist([r.latency_ms for r in records], bins=30, color="#4a7ab5")
     ax.set_xlabel("ask latency (ms, in process)")
     ax.set_ylabel("questions")
     ax.set_title("Latency")
-    fig.tight_layout()
-    fig.savefig(out / "latency.png", dpi=110)
-    plt.close(fig)
-    made.append("latency.png")
+    made.append(_save(fig, out, "latency.png"))
 
     if configs:
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -106,10 +107,7 @@ def _plots(out: Path, records: list[Record], sweep: list[dict], threshold: float
         ax.set_ylim(0, 1.02)
         ax.legend(fontsize=8, loc="lower right")
         ax.set_title("Retrieval by configuration")
-        fig.tight_layout()
-        fig.savefig(out / "configurations.png", dpi=110)
-        plt.close(fig)
-        made.append("configurations.png")
+        made.append(_save(fig, out, "configurations.png"))
     return made
 
 
