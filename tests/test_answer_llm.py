@@ -5,6 +5,7 @@ figures, obediently to an injected instruction, slowly, or with an error."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -14,10 +15,12 @@ from typing import ClassVar
 import pytest
 from test_answer import assert_marker_rule
 
-from assistant.answer.llm import build_messages, supported
+from assistant.answer.llm import build_messages
+from assistant.answer.validation import supports
 from assistant.errors import ConfigError
 from assistant.ingest import ingest
 from assistant.service import Assistant
+from assistant.structure import split_sentences
 
 
 class FakeModel(BaseHTTPRequestHandler):
@@ -161,7 +164,7 @@ def test_passages_cannot_close_their_delimiters(assistant):
     ("Completely different words entirely [1].", False),
 ])
 def test_support_check(sentence, ok):
-    assert supported(sentence, ["A second community diagnostic centre is planned at "
+    assert supports(sentence, ["A second community diagnostic centre is planned at "
                                 "Hinckley in 2024/25."]) is ok
 
 
@@ -170,3 +173,114 @@ def test_llamacpp_without_the_extra_names_the_install(settings):
 
     with pytest.raises(ConfigError, match=r"pip install 'plan-assistant\[gguf\]'"):
         create_backend("llamacpp", settings)
+
+
+# Regression cases: replies a real small model (Qwen2.5-Coder-1.5B through llama.cpp's server)
+# gave, each over passages written to reproduce the documents it saw.
+CASES = {
+    "smoking.md": "# Smoking in West Sussex\n\nSmoking in West Sussex at a glance On average "
+                  "1,300 deaths each year in West Sussex smoking related 87,000 estimated adult "
+                  "smokers in the county £123m cost to society each year 1 in 10 adults "
+                  "smoke quit services 4,000 quits set each year\n",
+    "diagnostics.md": "# Diagnostics\n\nA second community diagnostic centre will open at "
+                      "Hinckley in 2024/25, adding scans and tests close to home.\n",
+    "pharmacy.md": "# Community pharmacy\n\nPharmacies across the county will offer blood "
+                   "pressure checks and contraception services from next year.\n",
+    "leadership.md": "# Our leaders\n\nAndy Williams, chief executive of the Leicester, "
+                     "Leicestershire and Rutland ICB, said: \u201cThis plan sets out how we "
+                     "will improve care over the next five years.\u201d\n",
+    "womens-health.md": "# Women's health\n\nWomen's health hubs will open in every place by "
+                        "2025, offering care for menstrual problems and contraception in one "
+                        "visit.\n",
+    "fire.md": "# Safe and well\n\nPromote e-cigarettes as a safer alternative to smoking as "
+               "part of safe and well checks.\n",
+    "funding.md": "# Individual funding requests\n\nIf the clinician does not reply within 20 "
+                  "working days, treatment will not be funded and the request is closed.\n",
+}
+
+
+def _passage_numbers(body: dict) -> dict[int, str]:
+    """The passages of a request's prompt by their id."""
+    prompt = body["messages"][-1]["content"]
+    return {int(n): text for n, text in
+            re.findall(r'<passage id="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S)}
+
+
+def _number_of(body: dict, phrase: str) -> int:
+    return next(n for n, text in _passage_numbers(body).items() if phrase in text)
+
+
+@pytest.fixture
+def regression(settings, fake_embedder, server) -> Assistant:
+    settings.corpus.mkdir(parents=True)
+    for name, text in CASES.items():
+        (settings.corpus / name).write_text(text, encoding="utf-8")
+    ingest([settings.corpus], settings, fake_embedder, show_progress=False)
+    return Assistant(settings.with_overrides(
+        backend="openai", llm_base_url=server, llm_model="fake", llm_timeout=2.0, k=8,
+        refusal_threshold=0.0, open_refusal_threshold=0.0), embedder=fake_embedder)
+
+
+def _shown(answer: dict) -> list[str]:
+    assert not re.match(r"\s*\[\d+\]", answer["answer"]), "a marker opens the answer"
+    assert_marker_rule(answer)
+    return split_sentences(answer["answer"])
+
+
+def test_a_figure_beside_another_noun_is_not_shown(regression):
+    FakeModel.responder = lambda body: (
+        f"[{_number_of(body, '87,000')}] 87,000 deaths each year in West Sussex are "
+        "attributable to smoking.")
+    answer = regression.ask("How many deaths each year in West Sussex are caused by "
+                            "smoking?").to_json()
+    assert "87,000 deaths" not in answer["answer"] and answer["backend"] == "extractive"
+    _shown(answer)
+
+
+def test_a_claim_citing_the_wrong_passage_is_recited_and_the_leading_marker_goes(regression):
+    def reply(body: dict) -> str:
+        right, wrong = _number_of(body, "Hinckley"), _number_of(body, "Pharmacies")
+        return (f"[{right}] The second community diagnostic centre is going to be built at "
+                f"Hinckley in 2024/2025 [{wrong}].")
+
+    FakeModel.responder = reply
+    answer = regression.ask("Where is the second community diagnostic centre going to be "
+                            "built?").to_json()
+    assert answer["backend"] == "openai"
+    assert answer["answer"].startswith("The second community diagnostic centre is going")
+    assert [c["title"] for c in answer["citations"]] == ["Diagnostics"]
+    _shown(answer)
+
+
+def test_an_empty_quotation_is_not_an_answer(regression):
+    FakeModel.responder = lambda body: (
+        "Andy Williams, chief executive of the Leicester, Leicestershire, and Rutland ICB "
+        f"said: [{_number_of(body, 'Andy Williams')}].")
+    answer = regression.ask("Who is the chief executive of the ICB for Leicester, "
+                            "Leicestershire and Rutland?").to_json()
+    assert answer["backend"] == "extractive" and not answer["answer"].rstrip(". ]1234567890[")\
+        .endswith("said:")
+    assert "Andy Williams" in answer["answer"]
+    _shown(answer)
+
+
+def test_a_supported_reply_that_does_not_answer_gives_way_to_the_extractive_one(regression):
+    FakeModel.responder = lambda body: (
+        "[1] Promote e-cigarettes as a safer alternative to smoking as part of safe and well "
+        f"checks [{_number_of(body, 'e-cigarettes')}].")
+    answer = regression.ask("What is planned for women's health hubs?").to_json()
+    assert answer["backend"] == "extractive" and "e-cigarettes" not in answer["answer"]
+    assert "left out what the question asks about" in answer["notice"]
+    assert "hubs" in answer["answer"]
+    _shown(answer)
+
+
+def test_a_sentence_cut_off_mid_clause_is_dropped(regression):
+    FakeModel.responder = lambda body: (
+        "If the clinician does not reply within 20 working days, treatment "
+        f"[{_number_of(body, 'clinician')}].")
+    answer = regression.ask("What happens to an individual funding request if the clinician "
+                            "does not reply?").to_json()
+    assert answer["backend"] == "extractive"
+    assert not answer["answer"].rstrip(". ]1234567890[").endswith("treatment")
+    _shown(answer)

@@ -1,11 +1,11 @@
 """Optional LLM backends: any OpenAI-compatible endpoint, or a local GGUF via llama-cpp-python.
 
 The model sees the passages as delimited, numbered quotations and is told that text inside
-them is material, never instructions. Its output is then checked, not trusted: markers must
-point at supplied passages, each sentence must be supported by a passage it cites (its
-content words and every figure it states occur there), unsupported sentences are removed. An
-answer left with no supported sentence, an error, a timeout or a refused connection falls
-back to the extractive answer with a notice saying why.
+them is material, never instructions. Its output is then checked, not trusted, sentence by
+sentence against single spans of the passages (`validation.py`), and as a whole against the
+question (`falls_short`). An answer left with no supported sentence, one that does not answer
+what was asked, an error, a timeout or a refused connection falls back to the extractive
+answer with a notice saying why.
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ import re
 from abc import abstractmethod
 from pathlib import Path
 
-from assistant.answer import MARKER, AnswerBackend, Draft, Evidence, neutralise_markers
+from assistant.answer import AnswerBackend, Draft, Evidence, neutralise_markers
 from assistant.answer.extractive import ExtractiveBackend
+from assistant.answer.validation import check_answer, stem
 from assistant.config import Settings
 from assistant.errors import ConfigError
+from assistant.evidence import has_kind
 from assistant.followup import condense
+from assistant.question import Question, analyse
 from assistant.retrieval import Hit
 from assistant.structure import split_sentences
 
@@ -35,9 +38,12 @@ Use ONLY the numbered passages you are given. Rules:
 5. At most four short sentences, plain English, no preamble."""
 REWRITE_PROMPT = """Rewrite the user's last question as one standalone question, using the
 earlier questions only to resolve what it refers to. Reply with the question alone."""
-_CONTENT = re.compile(r"[a-z][a-z'-]{3,}|\d[\d,.]*")
-_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
-SUPPORT_SHARE = 0.6
+KIND_WORDS = {"money": "sum", "date": "date", "number": "number beside what is counted",
+              "name": "name"}
+REMOVED = {"unsupported": "unsupported sentence(s)",
+           "ambiguous": "sentence(s) more than one passage could support, none cited",
+           "empty quotation": "empty quotation(s)", "cut off": "sentence(s) cut off mid-clause"}
+COVERAGE_GAP = 0.5  # more of the question's focus words in the extractive answer: shown instead
 
 
 def quote_passage(number: int, text: str, source: str | None = None) -> str:
@@ -61,30 +67,29 @@ def build_messages(question: str, hits: list[Hit]) -> list[dict[str, str]]:
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
-def supported(sentence: str, passages: list[str]) -> bool:
-    """Content words mostly, and figures all, found in the cited passages."""
-    claim = MARKER.sub("", sentence).lower()
-    evidence = " ".join(passages).lower()
-    figures = [f.rstrip(".,") for f in _FIGURE.findall(claim)]
-    if any(f not in evidence for f in figures):
-        return False
-    words = set(_CONTENT.findall(claim))
-    if not words:
-        return False
-    return sum(w in evidence for w in words) / len(words) >= SUPPORT_SHARE
+def falls_short(question: Question, text: str, alternative: str) -> str | None:
+    """Why a checked model answer does not answer the question as well as `alternative` (the
+    extractive answer), or None. A "how many" needs a number beside the counted thing, a
+    "when" a date, a "who" a name, a "where" a place named that the question does not name,
+    and the answer must carry the question's focus words at least as well."""
+    sentences = split_sentences(text)
+    if question.kind and not any(has_kind(question.kind, s, question.text)
+                                 for s in sentences):
+        return f"the language model's answer gave no {KIND_WORDS[question.kind]}"
+    if question.text.lower().lstrip().startswith("where") and not (
+            set(re.findall(r"\b[A-Z][a-z]+\b", " ".join(s[1:] for s in sentences)))
+            - set(re.findall(r"\b[A-Z][a-z]+\b", question.text))):
+        return "the language model's answer named no place"
+    ours, theirs = _coverage(question, text), _coverage(question, alternative)
+    if theirs - ours >= COVERAGE_GAP or (ours == 0 < theirs):
+        return "the language model's answer left out what the question asks about"
+    return None
 
 
-def validate(raw: str, hits: list[Hit]) -> tuple[str, int]:
-    """Keep only sentences with a valid marker whose claim its passages support; return the
-    text and how many sentences were dropped."""
-    kept, dropped = [], 0
-    for sentence in split_sentences(raw.strip()):
-        numbers = [int(n) for n in MARKER.findall(sentence) if 1 <= int(n) <= len(hits)]
-        if numbers and supported(sentence, [hits[n - 1].chunk.text for n in numbers]):
-            kept.append(sentence)
-        else:
-            dropped += 1
-    return " ".join(kept), dropped
+def _coverage(question: Question, text: str) -> float:
+    wanted = {stem(w) for w in question.focus_words}
+    present = {stem(w) for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)}
+    return len(wanted & present) / len(wanted) if wanted else 1.0
 
 
 class LLMBackend(AnswerBackend):
@@ -109,13 +114,17 @@ class LLMBackend(AnswerBackend):
                                              f"{type(exc).__name__}: {exc}"[:300])
         if NOT_FOUND in raw:
             return Draft(text="", backend=self.name)
-        text, dropped = validate(raw, evidence.hits)
-        if not text:
+        checked = check_answer(raw, [hit.chunk.text for hit in evidence.hits])
+        if not checked.text:
             return self._fall_back(evidence, "the language model's answer had no sentence "
                                              "supported by a cited passage")
-        notice = (f"{dropped} unsupported sentence(s) removed from the model's answer"
-                  if dropped else None)
-        return Draft(text=text, backend=self.name, notice=notice)
+        query = evidence.query or analyse(evidence.question)
+        if reason := falls_short(query, checked.text, self.fallback.draft(evidence).text):
+            return self._fall_back(evidence, reason)
+        removed = {reason: n for reason, n in checked.removed.items() if reason != "no claim"}
+        notice = ("; ".join(f"{n} {REMOVED[reason]}" for reason, n in removed.items())
+                  + " removed from the model's answer") if removed else None
+        return Draft(text=checked.text, backend=self.name, notice=notice)
 
     def _fall_back(self, evidence: Evidence, reason: str) -> Draft:
         draft = self.fallback.draft(evidence)

@@ -2,9 +2,10 @@
 
 Retrieval metrics reuse llama-index's `HitRate`, `MRR` and `NDCG`. The support judgement
 (faithfulness, citation precision/recall) is a lexical proxy, not an NLI model: a sentence is
-supported by passages when it occurs in them verbatim, or when most of its content words and
-all of its figures do (see `assistant.answer.llm.supported`). It cannot see negation or
-changed relations between the same words; the report says so.
+supported by passages when it occurs in them verbatim, or when one span of one passage holds
+its figures (each beside the same words), names, most of its content words and any negation
+it states (`assistant.answer.validation.supports`, the same check LLM answers get). It cannot
+see changed relations between the same words; the report says so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.llm import supported
+from assistant.answer.validation import supports
 from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import split_sentences
 
@@ -105,15 +106,15 @@ def citation_support(answer: str, passages: dict[int, str]) -> dict[str, float]:
         claim = strip_markers(sentence)
         texts = [passages[i] for i in ids]
         together = bool(ids) and (any(normalise(claim).rstrip(".") in normalise(t)
-                                      for t in texts) or supported(claim, texts))
+                                      for t in texts) or supports(claim, texts))
         supported_n += together
         recalled += together
         for i in ids:
             total += 1
-            alone = supported(claim, [passages[i]]) or normalise(claim).rstrip(".") in \
+            alone = supports(claim, [passages[i]]) or normalise(claim).rstrip(".") in \
                 normalise(passages[i])
             rest = [passages[j] for j in ids if j != i]
-            precise += together and (alone or not (rest and supported(claim, rest)))
+            precise += together and (alone or not (rest and supports(claim, rest)))
     return {"faithfulness": supported_n / len(sentences),
             "citation_recall": recalled / len(sentences),
             "citation_precision": precise / total if total else 0.0}
