@@ -40,6 +40,12 @@ _AFTER_AUXILIARY = re.compile(
 _BEFORE_PARTICLE = re.compile(r"\b([A-Za-z][\w'-]*)\s+(?:up|down|out|off|back|on|by|"
                               r"to\s+[a-z]+)\b")
 _CLOSING_PARTICIPLE = re.compile(r"\b([A-Za-z][\w'-]*(?:ed|en))\W*$")
+# ...and so is the word after an auxiliary and its subject, when the subject is a pronoun or
+# the document asked about ("which groups does it hit", "does the strategy flag as likely").
+_AFTER_SUBJECT = re.compile(
+    r"\b(?:does|do|did|will|would|can|could|should|must)\s+(?:it|they|he|she|we|you|"
+    r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:plan|strategy|framework|report|"
+    r"guidance|document|addendum|policy|programme))\s+([A-Za-z][\w'-]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -
     the words of the retrieved passages."""
     lexical = scorer.lexical
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
-                                                _CLOSING_PARTICIPLE)
+                                                _CLOSING_PARTICIPLE, _AFTER_SUBJECT)
              for m in pattern.finditer(question.text) if not _inverted(question.text, m)}
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")

@@ -31,6 +31,11 @@ def test_a_word_no_chunk_uses_is_missing_and_verbs_are_not(settings, small_corpu
     assert missing_words(question, hits, assistant.scorer) == ["zyxophobia"]
     verbs = analyse("Why were the diagnostic centres quuxified?")
     assert missing_words(verbs, assistant.retrieve(verbs.text, 5), assistant.scorer) == []
+    for text in ("Which diagnostic centres does the plan quuxify?",
+                 "Which diagnostic centres does it quuxify?"):
+        after_subject = analyse(text)
+        assert missing_words(after_subject, assistant.retrieve(text, 5),
+                             assistant.scorer) == []
 
 
 def test_an_open_question_about_an_unmentioned_thing_is_refused_naming_it(
