@@ -4,7 +4,7 @@ A sentence is supported only when ONE span of a passage holds it: a sentence of 
 or a window of about 30 words where the passage has no real sentences (tables, infographic
 pages whose text comes out of order). The span must hold every figure of the claim, each
 beside a word the claim puts beside it ("87,000 … smokers" does not support "87,000
-deaths"), every name the claim uses, most of its content words, and any negation it states.
+deaths"), every name the claim uses, most of the content words of each half of it, and any
 
 Markers: the marker a sentence ends with is its citation; a marker left after a full stop
 belongs to the sentence before it; a marker opening the answer belongs to nothing and goes.
@@ -29,11 +29,15 @@ from assistant.structure import split_sentences
 WINDOW_WORDS = 30  # a span of a passage without sentences
 WINDOW_STEP = 10
 LONG_SENTENCE = 60  # words: a longer "sentence" is layout run together, read in windows
-WORD_SHARE = 0.6  # content words of a claim its span must hold
+WORD_SHARE = 0.6  # content words of each half of a claim its span must hold
+MIN_SPLIT = 4  # content words from which a claim is checked half by half (facts appended
+# from another passage leave one half unsupported)
 FIGURE_REACH = 4  # words either side of a figure that say what it counts
+NEGATION_REACH = 4  # words after a negation that it negates
 MIN_VERBATIM = 3  # words a cut-off claim must share with its span up to the cut
 
-_TOKEN = re.compile(r"£?\d(?:[\d,.]*\d)?%?|[A-Za-z][A-Za-z'’-]*|[^\w\s]")
+_TOKEN = re.compile(r"(?:19|20)\d\d/\d\d\b|£?\d(?:[\d,.]*\d)?%?|[A-Za-z][A-Za-z'’-]*|[^\w\s]")
+_YEAR = re.compile(r"(?:19|20)\d\d(?:/\d\d)?")
 _FIGURE = re.compile(r"£?\d")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|cannot|nothing)\b|n['’]t\b",
                        re.IGNORECASE)
@@ -44,10 +48,12 @@ _AFTER_STOP = re.compile(r"([.!?][”\"’)]*)((?:\s*\[\d+\])+)")
 _LEADING = re.compile(r"^\s*(?:\[\d+\]\s*)+")
 # Words that may start what follows a complete clause: a claim that stops before one of these
 # has left out a phrase, not cut a clause in half ("approved in July 2023 | by the board").
-_CLAUSE_OPENERS = frozenset("""by in at on for from with to as and or but which who whom whose
+CLAUSE_OPENERS = frozenset("""by in at on for from with to as and or but which who whom whose
 where when while including through across within during after before over under because so
 if until since via per than such each every both""".split())
-_DANGLING = FUNCTION_WORDS | _CLAUSE_OPENERS | {"the", "a", "an", "including", "such", "their"}
+# Words no finished sentence ends with.
+_DANGLING = frozenset("""the a an of and or but to for with by from at as that which who whose
+including such their its our is are was were will be than""".split())
 
 
 _FINANCIAL_YEAR = re.compile(r"\b(20\d\d)\s*[/–-]\s*20(\d\d)\b")
@@ -76,31 +82,56 @@ class Claim:
 
     text: str
     tokens: tuple[str, ...]
-    words: frozenset[str]  # content-word stems
+    words: tuple[frozenset[str], ...]  # content-word stems of its first and second half
     names: frozenset[str]  # stems of capitalised words after the first
     figures: tuple[tuple[str, frozenset[str]], ...]  # figure, stems of the words beside it
-    negated: bool
+    negated: tuple[str, ...]  # stems of the words the claim negates (the first after "not")
 
     @classmethod
     def of(cls, text: str) -> Claim:
         tokens = tuple(_TOKEN.findall(_normalised(text)))
         ignored = search_stopwords() | FUNCTION_WORDS
-        words = frozenset(stem(t) for t in tokens
-                          if t[0].isalpha() and len(t) > 2 and t.lower() not in ignored)
+        ordered = list(dict.fromkeys(stem(t) for t in tokens if t[0].isalpha() and len(t) > 2
+                                     and t.lower() not in ignored))
+        half = len(ordered) // 2
+        words = ((frozenset(ordered[:half]), frozenset(ordered[half:]))
+                 if len(ordered) >= MIN_SPLIT else (frozenset(ordered),))
         names = frozenset(stem(t) for t in tokens[1:]
                           if t[0].isupper() and t.lower() not in ignored)
         return cls(text, tokens, words, names, _figures(tokens, ignored),
-                   bool(_NEGATION.search(text)))
+                   _negated(tokens, ignored))
+
+
+def _negated(tokens: tuple[str, ...], ignored: frozenset[str]) -> tuple[str, ...]:
+    """The first content word after each negation: "is not expected" negates "expected"."""
+    out = []
+    for i, token in enumerate(tokens):
+        if _NEGATION.search(token):
+            following = next((t for t in tokens[i + 1:]
+                              if t[0].isalnum() and t.lower() not in ignored), None)
+            out.append(stem(following) if following else "")
+    return tuple(out)
+
+
+def _beside(tokens: tuple[str, ...], at: int) -> set[str]:
+    """Stems of the words (not figures, not punctuation) within reach either side of
+    `tokens[at]`."""
+    words = [(i, t) for i, t in enumerate(tokens) if t[0].isalpha()]
+    before = [t for i, t in words if i < at][-FIGURE_REACH:]
+    after = [t for i, t in words if i > at][:FIGURE_REACH]
+    return {stem(t) for t in before + after}
 
 
 def _figures(tokens: tuple[str, ...], ignored: frozenset[str]
              ) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each figure with the words that say what it counts. A year says what it is itself
+    and may move with its clause ("In 2024, X" is "X in 2024"), so it is checked only for
+    being there."""
     out = []
     for i, token in enumerate(tokens):
         if _FIGURE.match(token):
-            near = tokens[max(0, i - FIGURE_REACH): i + FIGURE_REACH + 1]
-            out.append((_figure(token), frozenset(
-                stem(t) for t in near if t[0].isalpha() and t.lower() not in ignored)))
+            beside = set() if _YEAR.fullmatch(token) else _beside(tokens, i)
+            out.append((_figure(token), frozenset(w for w in beside if w not in ignored)))
     return tuple(out)
 
 
@@ -111,27 +142,33 @@ class Span:
     text: str
     tokens: tuple[str, ...]
     stems: frozenset[str]
-    negated: bool
 
     @classmethod
     def of(cls, text: str) -> Span:
         tokens = tuple(_TOKEN.findall(_normalised(text)))
-        return cls(text, tokens, frozenset(stem(t) for t in tokens if t[0].isalpha()),
-                   bool(_NEGATION.search(text)))
+        return cls(text, tokens, frozenset(stem(t) for t in tokens if t[0].isalpha()))
+
+    def negates(self, word: str) -> bool:
+        """A negation stands within reach before `word` here ("" : any negation at all)."""
+        for i, token in enumerate(self.tokens):
+            if _NEGATION.search(token):
+                reach = self.tokens[i + 1: i + 1 + NEGATION_REACH]
+                if not word or word in {stem(t) for t in reach}:
+                    return True
+        return False
 
     def figure_beside(self, figure: str, wanted: frozenset[str]) -> bool:
         """The figure occurs here with at least one of `wanted` within reach of it."""
         for i, token in enumerate(self.tokens):
-            if _FIGURE.match(token) and _figure(token) == figure:
-                near = self.tokens[max(0, i - FIGURE_REACH): i + FIGURE_REACH + 1]
-                if not wanted or wanted & {stem(t) for t in near if t[0].isalpha()}:
-                    return True
+            if (_FIGURE.match(token) and _figure(token) == figure
+                    and (not wanted or wanted & _beside(self.tokens, i))):
+                return True
         return False
 
 
 def spans(passage: str) -> list[Span]:
-    """The passage's sentences, and windows of about 30 words over every run of text that
-    has no sentence boundaries (layout read as one long line)."""
+    """The passage's sentences, read in windows of about 30 words where a "sentence" runs
+    far past any real one (layout read as one long line)."""
     out = []
     for sentence in split_sentences(passage):
         words = sentence.split()
@@ -139,10 +176,6 @@ def spans(passage: str) -> list[Span]:
             out.append(Span.of(sentence))
             continue
         for start in range(0, max(1, len(words) - WINDOW_WORDS + WINDOW_STEP), WINDOW_STEP):
-            out.append(Span.of(" ".join(words[start: start + WINDOW_WORDS])))
-    words = passage.split()  # windows across sentence breaks catch claims spanning a break
-    if len(words) > WINDOW_WORDS:
-        for start in range(0, len(words) - WINDOW_WORDS + WINDOW_STEP, WINDOW_STEP):
             out.append(Span.of(" ".join(words[start: start + WINDOW_WORDS])))
     return out
 
@@ -154,9 +187,10 @@ def unsupported_because(claim: Claim, span: Span) -> str | None:
             return "figure"
     if claim.names - span.stems:
         return "name"
-    if not claim.words or len(claim.words & span.stems) < WORD_SHARE * len(claim.words):
+    if not any(claim.words) or any(len(part & span.stems) < WORD_SHARE * len(part)
+                                   for part in claim.words):
         return "words"
-    if claim.negated and not span.negated:
+    if not all(span.negates(word) for word in claim.negated):
         return "negation"
     return None
 
@@ -166,10 +200,10 @@ def supported_by(claim: Claim, passage: list[Span]) -> Span | None:
     return next((span for span in passage if unsupported_because(claim, span) is None), None)
 
 
-def incomplete(claim: Claim, passage: list[Span]) -> str | None:
+def incomplete(claim: Claim, span: Span | None) -> str | None:
     """Why a claim is not a whole statement: an empty quotation, or a sentence cut off
-    mid-clause (it ends on a joining word, or it copies its span up to a point where the
-    span's clause goes on)."""
+    mid-clause (it ends on a joining word, or it copies the span that supports it up to a
+    point where the span's clause goes on)."""
     text = claim.text.strip()
     if _EMPTY_QUOTE.search(text) or _SPEECH.search(text.rstrip(" .")):
         return "empty quotation"
@@ -179,13 +213,12 @@ def incomplete(claim: Claim, passage: list[Span]) -> str | None:
     if text.rstrip(" .")[-1:] in ",;-–" or words[-1].lower() in _DANGLING:
         return "cut off"
     tail = tuple(t.lower() for t in claim.tokens if t not in ".!?")[-MIN_VERBATIM:]
-    for span in passage:
-        lowered = [t.lower() for t in span.tokens]
-        for i in range(len(lowered) - len(tail)):
-            if tuple(lowered[i: i + len(tail)]) == tail:
-                following = span.tokens[i + len(tail)]
-                if following[0].isalnum() and following.lower() not in _CLAUSE_OPENERS:
-                    return "cut off"
+    lowered = [t.lower() for t in span.tokens] if span else []
+    for i in range(len(lowered) - len(tail)):
+        if tuple(lowered[i: i + len(tail)]) == tail:
+            following = span.tokens[i + len(tail)]
+            if following[0].isalnum() and following.lower() not in CLAUSE_OPENERS:
+                return "cut off"
     return None
 
 
@@ -228,7 +261,7 @@ def check_answer(raw: str, passages: list[str]) -> Checked:
     for sentence in split_sentences(text):
         cited = [int(n) for n in MARKER.findall(sentence) if 1 <= int(n) <= len(passages)]
         claim = Claim.of(MARKER.sub("", sentence).replace(" .", ".").strip())
-        reason = None if claim.words or claim.figures else "no claim"
+        reason = None if any(claim.words) or claim.figures else "no claim"
         if reason is None:
             supporting = [n for n in range(1, len(passages) + 1)
                           if supported_by(claim, read[n - 1])]
@@ -239,7 +272,7 @@ def check_answer(raw: str, passages: list[str]) -> Checked:
             if not numbers:
                 reason = "unsupported" if not supporting else "ambiguous"
             else:
-                reason = incomplete(claim, [s for n in numbers for s in read[n - 1]])
+                reason = incomplete(claim, supported_by(claim, read[numbers[0] - 1]))
         if reason:
             checked.removed[reason] = checked.removed.get(reason, 0) + 1
             continue
