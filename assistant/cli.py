@@ -155,7 +155,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     request = EvalRequest(qa=path(args.qa), out=path(args.out), compare=args.compare,
                           realdocs=path(args.realdocs), seeds=path(args.seeds),
                           open_set=path(args.open), judge=args.judge,
-                          show_progress=not args.quiet)
+                          validator=args.validator, show_progress=not args.quiet)
     summary, report = _assistant(args).evaluate(request)
     if args.json:
         _print_json(summary)
@@ -280,6 +280,9 @@ def _eval_command(sub, common: argparse.ArgumentParser) -> None:
                           help="also score answers RAGAS-style with a language model: openai "
                                "(default: the OpenAI-compatible endpoint in llm_base_url, "
                                "llm_model) or llamacpp (gguf_path)")
+    evaluate.add_argument("--validator", action="store_true",
+                          help="also check the LLM answer validator on faithful and corrupted "
+                               "sentences built from the sets' evidence (by kind and half)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     evaluate.set_defaults(handler=cmd_eval)
 

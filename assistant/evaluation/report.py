@@ -147,7 +147,7 @@ def write_report(out: Path, title: str, summary: dict, records: list[Record],
              f"{summary['threshold']}.\n", "## Summary\n",
              _table([{"group": g, "metric": k, "value": v}
                      for g, values in summary.items() if isinstance(values, dict)
-                     and g != "llm_judged" for k, v in values.items()])]
+                     and g not in ("llm_judged", "validator") for k, v in values.items()])]
     if judged := summary.get("llm_judged"):
         parts += ["\n## LLM-judged (RAGAS-style)\n",
                   f"Judge: {judged['judge']}; {judged['calls']} judgements asked, "
@@ -155,6 +155,15 @@ def write_report(out: Path, title: str, summary: dict, records: list[Record],
                   _table([{"metric": k, "value": judged[k]} for k in
                           ("faithfulness", "answer_relevancy", "context_precision",
                            "answer_correctness")]), "\n" + JUDGE_NOTE]
+    if validator := summary.get("validator"):
+        parts += ["\n## Answer validator (faithful and corrupted sentences)\n",
+                  _table([{"kind": kind, **{f"{half} handled": validator[half]["by_kind"]
+                                            .get(kind, {}).get("handled") for half in
+                                            ("dev", "test")}}
+                          for kind in validator["all"]["by_kind"]]),
+                  f"\nFaithful kept {validator['test']['faithful_kept']}, corrupted rejected "
+                  f"{validator['test']['corrupted_rejected']} on the test half (rules tuned "
+                  "on dev; see benchmarks/validator.py).\n"]
     if extra_sets:
         parts += ["\n## Other Q&A sets\n", _table([
             {"set": name, "n": s["n"], **s["retrieval"], "correctness": s["answer"]["correctness"],

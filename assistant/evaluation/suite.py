@@ -22,6 +22,8 @@ from assistant.evaluation.runner import (
     summarise,
     threshold_sweep,
 )
+from assistant.evaluation.validator import build_cases, gather
+from assistant.evaluation.validator import score as score_validator
 from assistant.ingest import ingest
 from assistant.pipeline import Pipeline
 
@@ -41,6 +43,7 @@ class EvalRequest:
     seeds: Path | None = None  # also eval/seeds.jsonl over these articles and realdocs
     open_set: Path | None = None  # also the open questions
     judge: str | None = None  # an LLM backend that scores answers RAGAS-style
+    validator: bool = False  # the answer validator on faithful and corrupted sentences
     show_progress: bool = True
 
 
@@ -83,6 +86,8 @@ def run_suite(pipeline: Pipeline, request: EvalRequest) -> tuple[dict, Path]:
                                                       show_progress=progress)
         out.mkdir(parents=True, exist_ok=True)
         (out / "open.md").write_text(open_report(summary["open"], open_records))
+    if request.validator:
+        summary["validator"] = score_validator(build_cases(gather(root)))
     if judge is not None:
         summary["llm_judged"] = LLMJudge(judge.complete, pipeline.embedder).judge(
             records, settings.refusal_threshold, progress).summary(judge.where)
