@@ -42,6 +42,7 @@ KIND_WORDS = {"money": "sum", "date": "date", "number": "number beside what is c
               "name": "name"}
 REMOVED = {"unsupported": "unsupported sentence(s)",
            "ambiguous": "sentence(s) more than one passage could support, none cited",
+           "merged": "sentence(s) merging facts of two passages",
            "empty quotation": "empty quotation(s)", "cut off": "sentence(s) cut off mid-clause"}
 COVERAGE_GAP = 0.5  # more of the question's focus words in the extractive answer: shown instead
 

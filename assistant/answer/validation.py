@@ -4,7 +4,7 @@ A sentence is supported only when ONE span of a passage holds it: a sentence of 
 or a window of about 30 words where the passage has no real sentences (tables, infographic
 pages whose text comes out of order). The span must hold every figure of the claim, each
 beside a word the claim puts beside it ("87,000 … smokers" does not support "87,000
-deaths"), every name the claim uses, most of the content words of each half of it, and any
+deaths"), every name the claim uses, most of its content words, and any
 
 Markers: the marker a sentence ends with is its citation; a marker left after a full stop
 belongs to the sentence before it; a marker opening the answer belongs to nothing and goes.
@@ -29,9 +29,9 @@ from assistant.structure import split_sentences
 WINDOW_WORDS = 30  # a span of a passage without sentences
 WINDOW_STEP = 10
 LONG_SENTENCE = 60  # words: a longer "sentence" is layout run together, read in windows
-WORD_SHARE = 0.6  # content words of each half of a claim its span must hold
-MIN_SPLIT = 4  # content words from which a claim is checked half by half (facts appended
-# from another passage leave one half unsupported)
+WORD_SHARE = 0.6  # content words of a claim its span must hold
+MIN_SPLIT = 4  # content words from which each half of a claim is checked on its own
+FOREIGN_WORDS = 2  # words from another supplied passage that make a claim a merge
 FIGURE_REACH = 4  # words either side of a figure that say what it counts
 NEGATION_REACH = 4  # words after a negation that it negates
 MIN_VERBATIM = 3  # words a cut-off claim must share with its span up to the cut
@@ -82,7 +82,8 @@ class Claim:
 
     text: str
     tokens: tuple[str, ...]
-    words: tuple[frozenset[str], ...]  # content-word stems of its first and second half
+    words: frozenset[str]  # content-word stems
+    halves: tuple[frozenset[str], ...]  # the same, of its first and second half
     names: frozenset[str]  # stems of capitalised words after the first
     figures: tuple[tuple[str, frozenset[str]], ...]  # figure, stems of the words beside it
     negated: tuple[str, ...]  # stems of the words the claim negates (the first after "not")
@@ -94,11 +95,11 @@ class Claim:
         ordered = list(dict.fromkeys(stem(t) for t in tokens if t[0].isalpha() and len(t) > 2
                                      and t.lower() not in ignored))
         half = len(ordered) // 2
-        words = ((frozenset(ordered[:half]), frozenset(ordered[half:]))
-                 if len(ordered) >= MIN_SPLIT else (frozenset(ordered),))
+        halves = ((frozenset(ordered[:half]), frozenset(ordered[half:]))
+                  if len(ordered) >= MIN_SPLIT else ())
         names = frozenset(stem(t) for t in tokens[1:]
                           if t[0].isupper() and t.lower() not in ignored)
-        return cls(text, tokens, words, names, _figures(tokens, ignored),
+        return cls(text, tokens, frozenset(ordered), halves, names, _figures(tokens, ignored),
                    _negated(tokens, ignored))
 
 
@@ -180,6 +181,21 @@ def spans(passage: str) -> list[Span]:
     return out
 
 
+def _holds(span: Span, words: frozenset[str]) -> bool:
+    return len(words & span.stems) >= WORD_SHARE * len(words)
+
+
+def merged(claim: Claim, span: Span, others: list[list[Span]]) -> bool:
+    """The claim carries words its span lacks that another supplied passage has: two of
+    them, or one when half the claim is not in its span. The facts of two passages run
+    together ("the centre opens at Hinckley in 2024/25 and will cost £4m", the cost from
+    another passage); a reworded claim's new words are seldom in another passage."""
+    foreign = (claim.words - span.stems) & {stem for passage in others for other in passage
+                                            for stem in other.stems}
+    weak = any(not _holds(span, half) for half in claim.halves)
+    return len(foreign) >= FOREIGN_WORDS or (weak and len(foreign) >= 1)
+
+
 def unsupported_because(claim: Claim, span: Span) -> str | None:
     """Why `span` does not support `claim`, or None when it does."""
     for figure, beside in claim.figures:
@@ -187,8 +203,7 @@ def unsupported_because(claim: Claim, span: Span) -> str | None:
             return "figure"
     if claim.names - span.stems:
         return "name"
-    if not any(claim.words) or any(len(part & span.stems) < WORD_SHARE * len(part)
-                                   for part in claim.words):
+    if not claim.words or not _holds(span, claim.words):
         return "words"
     if not all(span.negates(word) for word in claim.negated):
         return "negation"
@@ -261,7 +276,7 @@ def check_answer(raw: str, passages: list[str]) -> Checked:
     for sentence in split_sentences(text):
         cited = [int(n) for n in MARKER.findall(sentence) if 1 <= int(n) <= len(passages)]
         claim = Claim.of(MARKER.sub("", sentence).replace(" .", ".").strip())
-        reason = None if any(claim.words) or claim.figures else "no claim"
+        reason = None if claim.words or claim.figures else "no claim"
         if reason is None:
             supporting = [n for n in range(1, len(passages) + 1)
                           if supported_by(claim, read[n - 1])]
@@ -272,7 +287,10 @@ def check_answer(raw: str, passages: list[str]) -> Checked:
             if not numbers:
                 reason = "unsupported" if not supporting else "ambiguous"
             else:
-                reason = incomplete(claim, supported_by(claim, read[numbers[0] - 1]))
+                span = supported_by(claim, read[numbers[0] - 1])
+                others = [read[n - 1] for n in range(1, len(passages) + 1) if n not in numbers]
+                reason = "merged" if span and merged(claim, span, others) else \
+                    incomplete(claim, span)
         if reason:
             checked.removed[reason] = checked.removed.get(reason, 0) + 1
             continue

@@ -116,10 +116,11 @@ def gather(root: Path) -> list[Evidence]:
     return list(found.values())
 
 
-def _variants(evidence: Evidence, others: list[Evidence], rng: random.Random
-              ) -> dict[str, str]:
+def _variants(evidence: Evidence, others: list[Evidence], supplied: list[Evidence],
+              rng: random.Random) -> dict[str, str]:
     """Each kind of sentence that can be made from this one (kinds that don't apply are
-    left out: a sentence without figures has no figure to swap)."""
+    left out: a sentence without figures has no figure to swap). Merged facts come from a
+    sentence of another passage supplied with it, as a model would merge them."""
     sentence = evidence.sentence.strip()
     out = {"verbatim": sentence}
     for pattern, replacement in _REWORDINGS:
@@ -136,7 +137,7 @@ def _variants(evidence: Evidence, others: list[Evidence], rng: random.Random
     if spare:
         out["figure swapped"] = sentence.replace(figures[0], rng.choice(spare), 1)
     words = sentence.split()
-    other = rng.choice(others).sentence.split()
+    other = rng.choice(split_sentences(rng.choice(supplied).passage)).split()
     out["facts merged"] = " ".join(words[: len(words) // 2] + other[len(other) // 2:])
     names = [n for n in _NAME.findall(sentence) if n.lower() not in {"the", "this"}]
     strangers = [n for o in others for n in _NAME.findall(o.sentence)
@@ -169,7 +170,7 @@ def build_cases(evidence: list[Evidence], seed: int = 7) -> list[Case]:
         passages = [item.passage, picked[0].passage, picked[1].passage]
         rng.shuffle(passages)
         right = passages.index(item.passage) + 1
-        for kind, text in _variants(item, others, rng).items():
+        for kind, text in _variants(item, others, picked, rng).items():
             cited = right if kind != "marker moved" else (right % 3) + 1
             marked = re.sub(r"([.!?][”\"’)]*)?$", lambda m, n=cited: f" [{n}]{m.group(0)}",
                             text.rstrip(), count=1)
