@@ -1,17 +1,34 @@
-"""Files on disk -> the index: discovery, change detection, loading, chunking, embedding.
+"""Files on disk -> the index: discovery, change detection, reading, chunking, embedding.
 
 Incremental by content hash: unchanged files keep their chunks and vectors, changed files
 replace theirs, files gone from a re-ingested folder are pruned. A file that fails to load is
 reported and, if an earlier version was indexed, that version is kept. All writing goes through
 `IndexStore.save`, so a crash or a bad file never leaves a half-written index.
+
+PDFs are read in worker processes (pypdf is pure Python and most of the reading time), largest
+first, while this process loads the model, reads the other files and chunks each document as it
+arrives. Embedding waits for the last chunk on purpose: the new chunks are embedded together,
+shortest first (`Embedder.embed`), and an int8 vector depends slightly on the texts that share
+its batch, so starting on the files that happened to arrive first would make the index depend
+on timing (and, measured, was slower: both cores are busy embedding anyway). Results are taken
+in discovery order, so the index is the same however the reads interleave. As with any use of
+multiprocessing, a script that calls `ingest` must do so under `if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import multiprocessing
 import os
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +42,13 @@ from assistant.documents import (
     load_document,
 )
 from assistant.embeddings import Embedder
+from assistant.embeddings.base import available_cores
 from assistant.errors import DocumentError, IndexMismatchError
 from assistant.glossary import build_glossary
 from assistant.store import DocumentRecord, IndexSnapshot, IndexStore, file_sha256
+
+READ_IN_WORKERS = {".pdf"}
+IN_FLIGHT_PER_WORKER = 2  # files handed to each worker ahead: bounds documents held in memory
 
 
 @dataclass
@@ -82,11 +103,117 @@ def discover(paths: list[Path], root: Path) -> tuple[dict[str, Path], list[dict]
     return files, failures, folders
 
 
+def read_file(path: Path) -> Document | str:
+    """The document, or the reason it can't be read. Runs in worker processes too, so a
+    failure comes back as the same one-line reason either way, never as a traceback."""
+    try:
+        return load_document(path)
+    except Exception as exc:  # one file's failure must not stop the others
+        return _reason(exc)
+
+
+def _reason(exc: Exception) -> str:
+    reason = str(exc) if isinstance(exc, DocumentError) else \
+        f"unexpected error reading the file ({type(exc).__name__}: {exc})"
+    return reason[:300]
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Workers start from a fresh interpreter (forkserver, or spawn where there is none), never
+    forked from this process, whose ONNX Runtime or torch threads would not survive a fork.
+    The forkserver starts once per process and imports the readers once."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "assistant.ingest", "pypdf"])
+    return context
+
+
+def _exit_with(lifeline: Connection) -> None:
+    """Worker initialiser: exit once the ingesting process has gone, which closes the other end
+    of `lifeline`. A forkserver's workers outlive their parent otherwise, waiting for work."""
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    lifeline, held = multiprocessing.Pipe(duplex=False)
+    pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_exit_with,
+                               initargs=(lifeline,))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+        held.close()
+        lifeline.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+@contextlib.contextmanager
+def _reading_in_workers(files: dict[str, Path]) -> Iterator[Iterator[tuple[str, Document | str]]]:
+    """Start reading `files` in worker processes, largest first (so the last to finish is a
+    small one); the iterator yields (source, document or reason) as each finishes."""
+    if not files:
+        yield iter(())
+        return
+    waiting = sorted(files, key=lambda source: _size(files[source]), reverse=True)
+    workers = min(len(waiting), available_cores())
+    running: dict[Future, str] = {}
+    with _pool(workers) as pool:
+
+        def submit() -> None:
+            while waiting and len(running) < IN_FLIGHT_PER_WORKER * workers:
+                source = waiting.pop(0)
+                running[pool.submit(read_file, files[source])] = source
+
+        def collect() -> Iterator[tuple[str, Document | str]]:
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    source = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:  # a worker died (killed, out of memory): read
+                        # the rest one process each, so only a file that kills its reader fails
+                        for rest in [source, *running.values(), *waiting]:
+                            yield rest, _read_alone(files[rest])
+                        return
+                    except Exception as exc:  # the document could not be sent back
+                        outcome = _reason(exc)
+                    submit()
+                    yield source, outcome
+
+        submit()
+        yield collect()
+
+
+def _read_alone(path: Path) -> Document | str:
+    with _pool(1) as pool:
+        try:
+            return pool.submit(read_file, path).result()
+        except BrokenProcessPool:
+            return "the process reading the file stopped (out of memory, or killed)"
+        except Exception as exc:
+            return _reason(exc)
+
+
 def _sha256(path: Path) -> str | None:
     try:
         return file_sha256(path)
     except OSError:
-        return None  # load_document reports the reason
+        return None  # read_file reports the reason
 
 
 def _under(source: str, folder: str) -> bool:
@@ -107,8 +234,8 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
     store = IndexStore(settings.index)
     report = IngestReport(index=str(settings.index))
     with store.write_lock():
-        old = (store.load(embedder.name) if store.exists() and not rebuild
-               else IndexSnapshot.empty(embedder.name, embedder.dimension,
+        old = (store.load(embedder.name, embedder.backend) if store.exists() and not rebuild
+               else IndexSnapshot.empty(embedder.name, embedder.backend, embedder.dimension,
                                         settings.chunk_size, settings.chunk_overlap))
         if (old.chunk_size, old.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap):
             raise IndexMismatchError(
@@ -119,30 +246,27 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
             )
         files, report.failed, folders = discover(paths, settings.root)
         kept: dict[str, DocumentRecord] = {}
+        digests: dict[str, str | None] = {}
+        for source, path in files.items():
+            digests[source] = _sha256(path)
+            record = old.documents.get(source)
+            if record and record.sha256 == digests[source] and \
+                    record.extractor == EXTRACTOR_VERSION:
+                kept[source] = record
+        report.unchanged = len(kept)
+        outcomes = _read_and_chunk({s: p for s, p in files.items() if s not in kept},
+                                   settings, embedder, show_progress)
         loaded: dict[str, tuple[Document, list[Chunk], str]] = {}
-        with _progress(len(files), "reading", show_progress) as bar:
-            for source, path in files.items():
-                bar.update(1)
-                digest = _sha256(path)
-                record = old.documents.get(source)
-                if record and record.sha256 == digest and record.extractor == EXTRACTOR_VERSION:
-                    kept[source] = record
-                    report.unchanged += 1
-                    continue
-                try:
-                    document = load_document(path)
-                except Exception as exc:  # one file's failure must not stop the others
-                    reason = str(exc) if isinstance(exc, DocumentError) else \
-                        f"unexpected error reading the file ({type(exc).__name__}: {exc})"
-                    report.failed.append({"source": source, "error": reason[:300]})
-                    if record:  # keep the last good version
-                        kept[source] = record
-                    continue
-                chunks = chunk_document(document, source, settings.chunk_size,
-                                        settings.chunk_overlap, embedder.tokenize)
-                loaded[source] = (document, chunks, digest or "")
-                report.warnings += [{"source": source, "page": w.page, "warning": w.warning}
-                                    for w in document.warnings]
+        for source, outcome in outcomes.items():  # discovery order, whatever finished first
+            if isinstance(outcome, str):
+                report.failed.append({"source": source, "error": outcome})
+                if source in old.documents:  # keep the last good version
+                    kept[source] = old.documents[source]
+                continue
+            document, chunks = outcome
+            loaded[source] = (document, chunks, digests[source] or "")
+            report.warnings += [{"source": source, "page": w.page, "warning": w.warning}
+                                for w in document.warnings]
         for source, record in old.documents.items():
             if source in kept or source in loaded:
                 continue
@@ -161,6 +285,28 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
     report.chunks = len(snapshot.chunks)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _read_and_chunk(files: dict[str, Path], settings: Settings, embedder: Embedder,
+                    show_progress: bool) -> dict[str, tuple[Document, list[Chunk]] | str]:
+    """Each file's document and chunks, or the reason it failed, in the order of `files`.
+
+    PDFs go to worker processes; meanwhile this process loads the model, reads the other
+    files and chunks each document as it arrives.
+    """
+    if not files:
+        return {}
+    done: dict[str, tuple[Document, list[Chunk]] | str] = {}
+    to_workers = {s: p for s, p in files.items() if p.suffix.lower() in READ_IN_WORKERS}
+    with _progress(len(files), "reading", show_progress) as bar, \
+            _reading_in_workers(to_workers) as from_workers:
+        embedder.load()
+        here = ((s, read_file(p)) for s, p in files.items() if s not in to_workers)
+        for source, outcome in itertools.chain(here, from_workers):
+            done[source] = outcome if isinstance(outcome, str) else (outcome, chunk_document(
+                outcome, source, settings.chunk_size, settings.chunk_overlap, embedder.tokenize))
+            bar.update(1)
+    return {source: done[source] for source in files}
 
 
 def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
@@ -183,7 +329,8 @@ def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
         )
     chunks = [old.chunks[i] for i in rows] + new_chunks
     return IndexSnapshot(
-        model=embedder.name, dimension=embedder.dimension, chunk_size=settings.chunk_size,
+        model=embedder.name, backend=embedder.backend, dimension=embedder.dimension,
+        chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap, documents=dict(sorted(documents.items())),
         chunks=chunks,
         embeddings=np.concatenate([old.embeddings[rows], vectors]).astype(np.float32),
@@ -198,7 +345,7 @@ def remove(sources: list[str], settings: Settings, embedder: Embedder) -> Ingest
     store = IndexStore(settings.index)
     report = IngestReport(index=str(settings.index))
     with store.write_lock():
-        old = store.load(embedder.name)
+        old = store.load(embedder.name, embedder.backend)
         gone = set(sources) & set(old.documents)
         kept = {s: r for s, r in old.documents.items() if s not in gone}
         snapshot = old

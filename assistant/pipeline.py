@@ -76,7 +76,8 @@ class Pipeline:
 
     @cached_property
     def snapshot(self) -> IndexSnapshot:
-        return IndexStore(self.settings.index).load(expect_model=self.embedder.name)
+        return IndexStore(self.settings.index).load(expect_model=self.embedder.name,
+                                                      expect_backend=self.embedder.backend)
 
     @cached_property
     def retriever(self) -> Retriever:

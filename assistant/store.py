@@ -2,9 +2,9 @@
 
 Layout of an index folder:
 
-    manifest.json          the commit point: format version, model, chunk settings, index kind,
-                           documents (content hash, pages, chunks, warnings) and a checksum and
-                           size per data file
+    manifest.json          the commit point: format version, model and the backend that ran it,
+                           chunk settings, index kind, documents (content hash, pages, chunks,
+                           warnings) and a checksum and size per data file
     data-<generation>/     vectors.npy (the exact unit vectors, memory-mapped on load),
                            vectors.faiss (the search index: exact, HNSW or IVF-PQ by size, see
                            vector_index.py), chunks.sqlite (one row per chunk, row number =
@@ -22,8 +22,10 @@ Loading is constant-time in the corpus size: nothing is parsed up front, vectors
 postings are memory-mapped and chunks are read from SQLite when asked for. Files up to
 `VERIFY_FULLY_BELOW` bytes are checked against their SHA-256 at every load; larger ones
 (hundreds of MB at a million chunks) by size, which catches truncation, the common damage.
-Format 1 indexes (chunks.jsonl, flat FAISS only) are still read, and the next save rewrites
-them in format 2.
+Older formats are still read, and the next save rewrites them in format 3: format 1 kept
+chunks.jsonl and a flat FAISS index only; formats 1 and 2 named the embedding backend in the
+model name ("...all-MiniLM-L6-v2#onnx-int8"; no suffix meant torch), format 3 records it in
+its own field.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ from assistant.errors import (
     IndexMissingError,
 )
 
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 VERIFY_FULLY_BELOW = 64 * 2**20
 _GENERATION = re.compile(r"(\.tmp-)?data-\d{8}T\d{6}-[0-9a-f]{8}")
 MANIFEST = "manifest.json"
@@ -98,11 +100,13 @@ class IndexSnapshot:
     embeddings: np.ndarray
     glossary: dict[str, str] = field(default_factory=dict)
     index_kind: str = "auto"  # requested at save; the kind actually built is in the manifest
+    backend: str = "custom"  # what ran `model` (an `embeddings.BACKENDS` name)
 
     @classmethod
-    def empty(cls, model: str, dimension: int, chunk_size: int, chunk_overlap: int):
+    def empty(cls, model: str, backend: str, dimension: int, chunk_size: int,
+              chunk_overlap: int) -> IndexSnapshot:
         return cls(model, dimension, chunk_size, chunk_overlap, {}, [],
-                   np.zeros((0, dimension), dtype=np.float32))
+                   np.zeros((0, dimension), dtype=np.float32), backend=backend)
 
     def neighbours(self, row: int) -> tuple[Chunk | None, Chunk | None]:
         """The chunks just before and after `row` in the same document, for context."""
@@ -137,6 +141,14 @@ class IndexSnapshot:
 
             self._lexical = LexicalIndex.build(self.chunks)
         return self._lexical
+
+
+def built_with(model: dict) -> tuple[str, str]:
+    """(model name, backend) from a manifest's "model" entry, of any readable format."""
+    if "backend" in model:
+        return model["name"], model["backend"]
+    name, _, backend = model["name"].partition("#")  # formats 1 and 2: "name#onnx-int8"
+    return name, backend or "torch"
 
 
 def file_sha256(path: Path) -> str:
@@ -192,18 +204,12 @@ class IndexStore:
             )
         return manifest
 
-    def load(self, expect_model: str | None = None) -> IndexSnapshot:
-        """Load and verify the current generation; check it was built by `expect_model`."""
+    def load(self, expect_model: str | None = None,
+             expect_backend: str | None = None) -> IndexSnapshot:
+        """Load and verify the current generation; check it was embedded by `expect_model`
+        run by `expect_backend` (either unchecked when None)."""
         manifest = self.read_manifest()
-        model = manifest["model"]
-        if expect_model is not None and model["name"] != expect_model:
-            raise IndexMismatchError(
-                f"index at {self.directory} was built with embedding model '{model['name']}' "
-                f"({model['dimension']} dims) but the configured model is '{expect_model}': "
-                "rebuild it with `plan-assistant ingest --rebuild`, or configure the model "
-                "and embedding_backend it was built with (a name ending '#onnx-int8' means "
-                "embedding_backend = \"onnx-int8\"; no suffix means \"torch\")"
-            )
+        self._check_model(manifest, expect_model, expect_backend)
         data_dir = self.directory / manifest["generation"]
         for name, expected in manifest["files"].items():
             self._verify(data_dir / name, expected)
@@ -215,6 +221,20 @@ class IndexStore:
                 "rebuild with `plan-assistant ingest --rebuild`"
             ) from exc
         return snapshot
+
+    def _check_model(self, manifest: dict, expect_model: str | None,
+                     expect_backend: str | None) -> None:
+        model, backend = built_with(manifest["model"])
+        if expect_model in (None, model) and expect_backend in (None, backend):
+            return
+        asked = f" on the {expect_backend} backend" if expect_backend else ""
+        raise IndexMismatchError(
+            f"index at {self.directory} was embedded with model '{model}' on the {backend} "
+            f"backend ({manifest['model']['dimension']} dims), but the settings ask for model "
+            f"'{expect_model or model}'{asked}: rebuild it with "
+            "`plan-assistant ingest --rebuild`, or set model = "
+            f"\"{model}\" and embedding_backend = \"{backend}\" to use it as it was built"
+        )
 
     @staticmethod
     def _verify(path: Path, expected: str | dict) -> None:
@@ -260,10 +280,12 @@ class IndexStore:
             )
         documents = {d["source"]: DocumentRecord(**d) for d in manifest["documents"]}
         glossary = json.loads((data_dir / GLOSSARY).read_text(encoding="utf-8"))
-        snapshot = IndexSnapshot(model["name"], model["dimension"], chunking["chunk_size"],
+        name, backend = built_with(model)
+        snapshot = IndexSnapshot(name, model["dimension"], chunking["chunk_size"],
                                  chunking["chunk_overlap"], documents, chunks, embeddings,
                                  glossary, manifest.get("vector_index", {}).get("requested",
-                                                                                 "auto"))
+                                                                                 "auto"),
+                                 backend)
         snapshot._faiss = vectors
         snapshot._lexical = lexical
         return snapshot
@@ -316,7 +338,8 @@ class IndexStore:
             "format_version": FORMAT_VERSION,
             "generation": generation,
             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "model": {"name": snapshot.model, "dimension": snapshot.dimension},
+            "model": {"name": snapshot.model, "backend": snapshot.backend,
+                      "dimension": snapshot.dimension},
             "chunking": {"chunk_size": snapshot.chunk_size,
                          "chunk_overlap": snapshot.chunk_overlap},
             "vector_index": {"requested": snapshot.index_kind,

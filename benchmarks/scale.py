@@ -86,7 +86,7 @@ def real_material() -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
         sentences = [s for chunk in snapshot.chunks for s in split_sentences(chunk.text)]
         questions = [q.question for name in ("qa.jsonl", "seeds.jsonl")
                      for q in load_qa(ROOT / "eval" / name)]
-        return vectors, sentences, assistant.embedder.embed_batch(questions), questions
+        return vectors, sentences, assistant.embedder.embed(questions), questions
 
 
 def synthetic(count: int, base: np.ndarray, sentences: list[str], seed: int = 0):

@@ -1,10 +1,15 @@
 import json
+import os
 from pathlib import Path
 
+import numpy as np
 from conftest import make_pdf
 
+import assistant.ingest as ingest_module
 from assistant.ingest import ingest, source_name
 from assistant.store import IndexStore
+
+READ_FILE = ingest_module.read_file
 
 
 def _index_state(index: Path) -> dict[str, bytes]:
@@ -130,11 +135,53 @@ def test_source_name_is_relative_inside_root_and_absolute_outside(tmp_path):
 
 def test_a_new_extractor_version_rereads_unchanged_files(settings, small_corpus, fake_embedder,
                                                          monkeypatch):
-    import assistant.ingest as ingest_module
-
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     monkeypatch.setattr(ingest_module, "EXTRACTOR_VERSION", 999)
     report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
     assert (report.updated, report.unchanged) == (4, 0)
     records = IndexStore(settings.index).load().documents.values()
     assert {r.extractor for r in records} == {999}
+
+
+def _pdfs(folder: Path) -> Path:
+    """PDFs of different sizes (read largest first, so they finish out of discovery order)."""
+    for number, pages in enumerate((1, 9, 3, 6)):
+        make_pdf(folder / f"paper{number}.pdf",
+                 [f"Paper {number}, page {page}: the plan for clinic {number * 10 + page}."
+                  for page in range(pages)])
+    (folder / "notes.md").write_text("# Notes\n\nRead in the main process meanwhile.")
+    return folder
+
+
+def test_reading_in_workers_gives_the_index_reading_here_gives(tmp_path, settings,
+                                                             fake_embedder, monkeypatch):
+    corpus = _pdfs(tmp_path / "corpus")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    in_workers = IndexStore(settings.index).load()
+    monkeypatch.setattr(ingest_module, "READ_IN_WORKERS", set())
+    here = settings.with_overrides(index=tmp_path / "here")
+    ingest([corpus], here, fake_embedder, show_progress=False)
+    in_process = IndexStore(here.index).load()
+    assert list(in_workers.chunks) == list(in_process.chunks)
+    assert list(in_workers.documents) == list(in_process.documents) == sorted(
+        in_process.documents)
+    np.testing.assert_array_equal(in_workers.embeddings, in_process.embeddings)
+
+
+def _read_or_die(path: Path):
+    """Runs in a worker: a file named dies.pdf kills its reader, as an out-of-memory kill
+    would."""
+    if path.name == "dies.pdf":
+        os._exit(1)
+    return READ_FILE(path)
+
+
+def test_a_file_that_kills_its_reader_fails_alone(tmp_path, settings, fake_embedder,
+                                                  monkeypatch):
+    corpus = _pdfs(tmp_path / "corpus")
+    make_pdf(corpus / "dies.pdf", ["Never read."])
+    monkeypatch.setattr(ingest_module, "read_file", _read_or_die)
+    report = ingest([corpus], settings, fake_embedder, show_progress=False)
+    assert report.failed == [{"source": "corpus/dies.pdf", "error": "the process reading the "
+                              "file stopped (out of memory, or killed)"}]
+    assert report.documents == 5

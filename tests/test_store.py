@@ -13,13 +13,13 @@ from assistant.errors import (
 from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
 
 
-def _snapshot(n: int = 3, model: str = "m") -> IndexSnapshot:
+def _snapshot(n: int = 3, model: str = "m", backend: str = "onnx-int8") -> IndexSnapshot:
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(n, 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     chunks = [Chunk(f"id{i}", "a.md", "Doc", None, "S", f"text {i} – é") for i in range(n)]
     docs = {"a.md": DocumentRecord("a.md", "sha", "Doc", "markdown", 1, n, "now")}
-    return IndexSnapshot(model, 8, 200, 30, docs, chunks, vectors)
+    return IndexSnapshot(model, 8, 200, 30, docs, chunks, vectors, backend=backend)
 
 
 def test_save_then_load_round_trips_exactly(tmp_path):
@@ -27,12 +27,14 @@ def test_save_then_load_round_trips_exactly(tmp_path):
     original = _snapshot()
     with store.write_lock():
         store.save(original)
-    loaded = store.load(expect_model="m")
+    loaded = store.load(expect_model="m", expect_backend="onnx-int8")
+    assert (loaded.model, loaded.backend) == ("m", "onnx-int8")
     assert list(loaded.chunks) == original.chunks
     assert loaded.documents == original.documents
     np.testing.assert_array_equal(loaded.embeddings, original.embeddings)
     manifest = json.loads(store.manifest_path.read_text())
-    assert manifest["format_version"] == 2 and manifest["model"] == {"name": "m", "dimension": 8}
+    assert manifest["format_version"] == 3
+    assert manifest["model"] == {"name": "m", "backend": "onnx-int8", "dimension": 8}
     assert manifest["counts"] == {"documents": 1, "pages": 1, "chunks": 3}
 
 
@@ -47,6 +49,39 @@ def test_other_model_is_refused_with_the_fix(tmp_path):
         store.save(_snapshot(model="model-a"))
     with pytest.raises(IndexMismatchError, match=r"model-a.*--rebuild"):
         store.load(expect_model="model-b")
+
+
+def test_other_backend_is_refused_naming_model_and_backend(tmp_path):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(_snapshot(model="model-a", backend="onnx-int8"))
+    with pytest.raises(IndexMismatchError) as refused:
+        store.load(expect_model="model-a", expect_backend="torch")
+    message = str(refused.value)
+    assert "model 'model-a' on the onnx-int8 backend" in message
+    assert "model 'model-a' on the torch backend" in message
+    assert 'embedding_backend = "onnx-int8"' in message and "--rebuild" in message
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("sentence-transformers/all-MiniLM-L6-v2#onnx-int8",
+     ("sentence-transformers/all-MiniLM-L6-v2", "onnx-int8")),
+    ("sentence-transformers/all-MiniLM-L6-v2#onnx-fp32",
+     ("sentence-transformers/all-MiniLM-L6-v2", "onnx-fp32")),
+    ("sentence-transformers/all-MiniLM-L6-v2", ("sentence-transformers/all-MiniLM-L6-v2", "torch")),
+])
+def test_format_2_manifests_name_the_backend_in_the_model_name(tmp_path, name, expected):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(_snapshot())
+    manifest = json.loads(store.manifest_path.read_text())
+    manifest["format_version"] = 2
+    manifest["model"] = {"name": name, "dimension": 8}
+    store.manifest_path.write_text(json.dumps(manifest))
+    loaded = store.load(*expected)
+    assert (loaded.model, loaded.backend) == expected
+    with pytest.raises(IndexMismatchError, match=f"on the {expected[1]} backend"):
+        store.load(expected[0], "some-other-backend")
 
 
 def test_tampered_data_file_fails_its_checksum(tmp_path):
@@ -81,7 +116,7 @@ def test_saves_keep_current_and_previous_generation_only(tmp_path):
 def test_empty_snapshot_saves_and_loads(tmp_path):
     store = IndexStore(tmp_path)
     with store.write_lock():
-        store.save(IndexSnapshot.empty("m", 8, 200, 30))
+        store.save(IndexSnapshot.empty("m", "torch", 8, 200, 30))
     loaded = store.load()
     assert list(loaded.chunks) == [] and loaded.embeddings.shape == (0, 8)
 
@@ -119,13 +154,14 @@ def test_format_1_indexes_are_still_read(tmp_path):
         "chunking": {"chunk_size": 200, "chunk_overlap": 30}, "files": files,
         "documents": [original.documents["a.md"].__dict__]}))
     store = IndexStore(tmp_path)
-    loaded = store.load("m")
+    loaded = store.load("m", "torch")  # no "#backend" suffix: torch
     assert list(loaded.chunks) == original.chunks
     np.testing.assert_array_equal(loaded.embeddings, original.embeddings)
     with store.write_lock():
-        store.save(loaded)  # the next save writes format 2
-    assert json.loads(store.manifest_path.read_text())["format_version"] == 2
-    assert list(store.load("m").chunks) == original.chunks
+        store.save(loaded)  # the next save writes the current format
+    manifest = json.loads(store.manifest_path.read_text())
+    assert manifest["format_version"] == 3 and manifest["model"]["backend"] == "torch"
+    assert list(store.load("m", "torch").chunks) == original.chunks
 
 
 def test_loaded_index_answers_lexical_and_filter_queries(tmp_path):

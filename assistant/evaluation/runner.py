@@ -142,8 +142,8 @@ def _similarity(records: list[Record], threshold: float, embedder) -> float:
              if r.answered(threshold)]
     if not pairs:
         return 0.0
-    a = embedder.embed_batch([p[0] for p in pairs])
-    b = embedder.embed_batch([p[1] for p in pairs])
+    a = embedder.embed([p[0] for p in pairs])
+    b = embedder.embed([p[1] for p in pairs])
     cosines = np.clip(np.sum(a * b, axis=1), 0, 1)
     return round(float(np.sum(cosines)) / len(records), 4)
 
