@@ -14,7 +14,7 @@ missing words; questions asking for a value (a date, number, sum or name) are no
 misses are caught by the strength rule, whose typed coverage was tuned on the factoid sets,
 and paraphrased value questions ("set up" for "formed") lost more than they gained.
 
-Leaves out how strength is computed (`pipeline.Assistant.gather`, `answer.Evidence`).
+Leaves out how strength is computed (`pipeline.Pipeline.gather`, `answer.Evidence`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ from assistant.retrieval import Hit
 
 NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it
 FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Answer or refuse, why, and which of the question's words the documents never use."""
+
+    answered: bool
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...] = ()
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # A word right after an auxiliary, a modal or "to" is a verb ("is trying to fix", "were
 # chosen"): what the question does, not what it is about. Verbs are not topics a corpus lacks.
@@ -46,15 +57,6 @@ _AFTER_SUBJECT = re.compile(
     r"\b(?:does|do|did|will|would|can|could|should|must)\s+(?:it|they|he|she|we|you|"
     r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:plan|strategy|framework|report|"
     r"guidance|document|addendum|policy|programme))\s+([A-Za-z][\w'-]*)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Answer or refuse, why, and which of the question's words the documents never use."""
-
-    answered: bool
-    reasons: tuple[str, ...]
-    missing: tuple[str, ...] = ()
 
 
 def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -> list[str]:

@@ -50,7 +50,7 @@ class Evidence:
     sentences: list[Sentence]
     scores: np.ndarray
     cosines: np.ndarray
-    typed_coverage: float  # see Assistant.gather
+    typed_coverage: float  # see Pipeline.gather
     grounded: bool = True  # a typed sentence's passage names what the question is about
     speakers: list[str] = field(default_factory=list)  # per sentence: quotation lead-in or ""
     query: Question | None = None  # the analysed question (form, focus)
