@@ -41,7 +41,10 @@ _OVERVIEW = re.compile(
     r"tell me about|give (?:me )?an overview)\b|how (?:will|would|does|do|is|are|can) "
     r"(?:[\w'’-]+ ){1,6}?(?:reduce|improve|tackle|address|support|help|deliver|achieve|"
     r"increase|change|transform|meet|make|respond|use|involve|ensure)\b|what is (?:the )?"
-    r"(?:[\w'’-]+ ){0,3}?(?:approach|ambition|vision|strategy|role|purpose) (?:to|for|on|in)\b)",
+    r"(?:[\w'’-]+ ){0,3}?(?:approach|ambition|vision|strategy|role|purpose) (?:to|for|on|in)\b|"
+    r"what (?:role|part)s? (?:do|does|did|will|would|should|can) (?:[\w'’-]+ ){1,8}?play\b|"
+    r"how (?:is|are|does|do|did) "
+    r"(?:[\w'’-]+ ){1,8}?(?:differ|different)\b)",
     re.I)
 _DEFINITION = re.compile(
     r"^(?:what (?:is|are|was) (?:an? |the )?(?P<term>[^?]{2,60}?)\??$|what does "
@@ -52,7 +55,9 @@ _LIST = re.compile(
     r"(?P<noun>[a-z][\w'-]*[^s'\s]s|people|children|staff)\b|^list\b|^name the\b", re.I)
 # "the title of the third section", "the ICB's role", "the plan for 2025/26": a phrase with a
 # preposition, a possessive or a figure names an attribute to look up, not a term to define.
-_NOT_A_TERM = re.compile(r"\b(?:of|for|at|in|on|to|by|with|from|name|names)\b|['’]s\b|\b\d",
+# A term opening with a figure is a value asked about ("the 2023/24 deficit"); one that ends
+# with it names a thing ("pledge 13", "section 4").
+_NOT_A_TERM = re.compile(r"\b(?:of|for|at|in|on|to|by|with|from|about|name|names)\b|['’]s\b|^\d",
                          re.I)
 _YES_NO = re.compile(r"^(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|"
                      r"should|must)\b", re.I)

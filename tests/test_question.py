@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question import analyse
+from assistant.question import analyse, question_form
 
 
 @pytest.mark.parametrize(("question", "form"), [
@@ -38,3 +38,16 @@ def test_the_analysis_is_frozen():
     question = analyse("Why?")
     with pytest.raises(AttributeError):
         question.form = "list"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("question", "form", "subject"), [
+    ("What is pledge 13?", "definition", "pledge 13"),
+    ("What is the 2023/24 deficit?", "fact", None),
+    ("What are pledges 1 and 13 each about?", "fact", None),
+    ("What role do integrated care boards play in planning?", "overview", None),
+    ("What role did Andy Gill hold among the compilers?", "fact", None),
+    ("How is a personal health budget different from an individual funding request?",
+     "overview", None),
+])
+def test_named_items_roles_and_comparisons(question, form, subject):
+    assert question_form(question) == (form, subject)
