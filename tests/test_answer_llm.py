@@ -20,7 +20,6 @@ from assistant.answer.validation import supports
 from assistant.errors import ConfigError
 from assistant.ingest import ingest
 from assistant.service import Assistant
-from assistant.structure import split_sentences
 
 
 class FakeModel(BaseHTTPRequestHandler):
@@ -221,20 +220,22 @@ def regression(settings, fake_embedder, server) -> Assistant:
         refusal_threshold=0.0, open_refusal_threshold=0.0), embedder=fake_embedder)
 
 
-def _shown(answer: dict) -> list[str]:
+def _replayed(assistant: Assistant, question: str, reply: Callable[[dict], str]) -> dict:
+    """The ask JSON for `question` when the model replies `reply(request body)`; no answer
+    may open with a marker, and every marker must name a listed citation."""
+    FakeModel.responder = reply
+    answer = assistant.ask(question).to_json()
     assert not re.match(r"\s*\[\d+\]", answer["answer"]), "a marker opens the answer"
     assert_marker_rule(answer)
-    return split_sentences(answer["answer"])
+    return answer
 
 
 def test_a_figure_beside_another_noun_is_not_shown(regression):
-    FakeModel.responder = lambda body: (
-        f"[{_number_of(body, '87,000')}] 87,000 deaths each year in West Sussex are "
-        "attributable to smoking.")
-    answer = regression.ask("How many deaths each year in West Sussex are caused by "
-                            "smoking?").to_json()
+    answer = _replayed(regression, "How many deaths each year in West Sussex are caused by "
+                       "smoking?", lambda body: (
+                           f"[{_number_of(body, '87,000')}] 87,000 deaths each year in West "
+                           "Sussex are attributable to smoking."))
     assert "87,000 deaths" not in answer["answer"] and answer["backend"] == "extractive"
-    _shown(answer)
 
 
 def test_a_claim_citing_the_wrong_passage_is_recited_and_the_leading_marker_goes(regression):
@@ -243,44 +244,36 @@ def test_a_claim_citing_the_wrong_passage_is_recited_and_the_leading_marker_goes
         return (f"[{right}] The second community diagnostic centre is going to be built at "
                 f"Hinckley in 2024/2025 [{wrong}].")
 
-    FakeModel.responder = reply
-    answer = regression.ask("Where is the second community diagnostic centre going to be "
-                            "built?").to_json()
+    answer = _replayed(regression, "Where is the second community diagnostic centre going "
+                       "to be built?", reply)
     assert answer["backend"] == "openai"
     assert answer["answer"].startswith("The second community diagnostic centre is going")
     assert [c["title"] for c in answer["citations"]] == ["Diagnostics"]
-    _shown(answer)
 
 
 def test_an_empty_quotation_is_not_an_answer(regression):
-    FakeModel.responder = lambda body: (
-        "Andy Williams, chief executive of the Leicester, Leicestershire, and Rutland ICB "
-        f"said: [{_number_of(body, 'Andy Williams')}].")
-    answer = regression.ask("Who is the chief executive of the ICB for Leicester, "
-                            "Leicestershire and Rutland?").to_json()
+    answer = _replayed(regression, "Who is the chief executive of the ICB for Leicester, "
+                       "Leicestershire and Rutland?", lambda body: (
+                           "Andy Williams, chief executive of the Leicester, Leicestershire, "
+                           f"and Rutland ICB said: [{_number_of(body, 'Andy Williams')}]."))
     assert answer["backend"] == "extractive" and not answer["answer"].rstrip(". ]1234567890[")\
         .endswith("said:")
     assert "Andy Williams" in answer["answer"]
-    _shown(answer)
 
 
 def test_a_supported_reply_that_does_not_answer_gives_way_to_the_extractive_one(regression):
-    FakeModel.responder = lambda body: (
+    answer = _replayed(regression, "What is planned for women's health hubs?", lambda body: (
         "[1] Promote e-cigarettes as a safer alternative to smoking as part of safe and well "
-        f"checks [{_number_of(body, 'e-cigarettes')}].")
-    answer = regression.ask("What is planned for women's health hubs?").to_json()
+        f"checks [{_number_of(body, 'e-cigarettes')}]."))
     assert answer["backend"] == "extractive" and "e-cigarettes" not in answer["answer"]
     assert "left out what the question asks about" in answer["notice"]
     assert "hubs" in answer["answer"]
-    _shown(answer)
 
 
 def test_a_sentence_cut_off_mid_clause_is_dropped(regression):
-    FakeModel.responder = lambda body: (
-        "If the clinician does not reply within 20 working days, treatment "
-        f"[{_number_of(body, 'clinician')}].")
-    answer = regression.ask("What happens to an individual funding request if the clinician "
-                            "does not reply?").to_json()
+    answer = _replayed(regression, "What happens to an individual funding request if the "
+                       "clinician does not reply?", lambda body: (
+                           "If the clinician does not reply within 20 working days, treatment "
+                           f"[{_number_of(body, 'clinician')}]."))
     assert answer["backend"] == "extractive"
     assert not answer["answer"].rstrip(". ]1234567890[").endswith("treatment")
-    _shown(answer)

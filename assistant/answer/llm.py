@@ -111,24 +111,26 @@ class LLMBackend(AnswerBackend):
         try:
             raw = self.complete(build_messages(evidence.question, evidence.hits))
         except Exception as exc:  # any failure of the model means: answer offline instead
-            return self._fall_back(evidence, f"the language model ({self.where}) failed: "
-                                             f"{type(exc).__name__}: {exc}"[:300])
+            return self._fall_back(self.fallback.draft(evidence),
+                                   f"the language model ({self.where}) failed: "
+                                   f"{type(exc).__name__}: {exc}"[:300])
         if NOT_FOUND in raw:
             return Draft(text="", backend=self.name)
         checked = check_answer(raw, [hit.chunk.text for hit in evidence.hits])
+        extractive = self.fallback.draft(evidence)
         if not checked.text:
-            return self._fall_back(evidence, "the language model's answer had no sentence "
-                                             "supported by a cited passage")
+            return self._fall_back(extractive, "the language model's answer had no sentence "
+                                               "supported by a cited passage")
         query = evidence.query or analyse(evidence.question)
-        if reason := falls_short(query, checked.text, self.fallback.draft(evidence).text):
-            return self._fall_back(evidence, reason)
+        if reason := falls_short(query, checked.text, extractive.text):
+            return self._fall_back(extractive, reason)
         removed = {reason: n for reason, n in checked.removed.items() if reason != "no claim"}
         notice = ("; ".join(f"{n} {REMOVED[reason]}" for reason, n in removed.items())
                   + " removed from the model's answer") if removed else None
         return Draft(text=checked.text, backend=self.name, notice=notice)
 
-    def _fall_back(self, evidence: Evidence, reason: str) -> Draft:
-        draft = self.fallback.draft(evidence)
+    @staticmethod
+    def _fall_back(draft: Draft, reason: str) -> Draft:
         draft.notice = f"Showing the extractive answer: {reason}."
         return draft
 

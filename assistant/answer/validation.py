@@ -215,7 +215,7 @@ def supported_by(claim: Claim, passage: list[Span]) -> Span | None:
     return next((span for span in passage if unsupported_because(claim, span) is None), None)
 
 
-def incomplete(claim: Claim, span: Span | None) -> str | None:
+def incomplete(claim: Claim, span: Span) -> str | None:
     """Why a claim is not a whole statement: an empty quotation, or a sentence cut off
     mid-clause (it ends on a joining word, or it copies the span that supports it up to a
     point where the span's clause goes on)."""
@@ -223,12 +223,10 @@ def incomplete(claim: Claim, span: Span | None) -> str | None:
     if _EMPTY_QUOTE.search(text) or _SPEECH.search(text.rstrip(" .")):
         return "empty quotation"
     words = [t for t in claim.tokens if t[0].isalnum() or t[0] == "£"]
-    if not words:
-        return "no claim"
     if text.rstrip(" .")[-1:] in ",;-–" or words[-1].lower() in _DANGLING:
         return "cut off"
     tail = tuple(t.lower() for t in claim.tokens if t not in ".!?")[-MIN_VERBATIM:]
-    lowered = [t.lower() for t in span.tokens] if span else []
+    lowered = [t.lower() for t in span.tokens]
     for i in range(len(lowered) - len(tail)):
         if tuple(lowered[i: i + len(tail)]) == tail:
             following = span.tokens[i + len(tail)]
@@ -278,19 +276,18 @@ def check_answer(raw: str, passages: list[str]) -> Checked:
         claim = Claim.of(MARKER.sub("", sentence).replace(" .", ".").strip())
         reason = None if claim.words or claim.figures else "no claim"
         if reason is None:
-            supporting = [n for n in range(1, len(passages) + 1)
-                          if supported_by(claim, read[n - 1])]
+            supporting = {n: span for n in range(1, len(passages) + 1)
+                          if (span := supported_by(claim, read[n - 1]))}
             numbers = [n for n in dict.fromkeys(cited) if n in supporting]
             if not numbers and len(supporting) == 1:
-                numbers = supporting
+                numbers = list(supporting)
                 checked.recited += 1
             if not numbers:
                 reason = "unsupported" if not supporting else "ambiguous"
             else:
-                span = supported_by(claim, read[numbers[0] - 1])
+                span = supporting[numbers[0]]
                 others = [read[n - 1] for n in range(1, len(passages) + 1) if n not in numbers]
-                reason = "merged" if span and merged(claim, span, others) else \
-                    incomplete(claim, span)
+                reason = "merged" if merged(claim, span, others) else incomplete(claim, span)
         if reason:
             checked.removed[reason] = checked.removed.get(reason, 0) + 1
             continue
