@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh base
-if [[ ! -f index/manifest.json ]]; then
-  .venv/bin/plan-assistant ingest corpus
+if [[ -n ${PLAN_ASSISTANT_STORE:-} || ! -f index/manifest.json ]]; then
+  .venv/bin/plan-assistant ingest corpus  # incremental: unchanged files are skipped
 fi
 exec .venv/bin/plan-assistant serve "$@"

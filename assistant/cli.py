@@ -27,7 +27,8 @@ def _print_json(obj: dict) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings().with_overrides(index=args.index, k=getattr(args, "k", None))
+    return load_settings().with_overrides(index=args.index, store=args.store,
+                                          k=getattr(args, "k", None))
 
 
 def _read_batch(path: Path, key: str) -> list[str]:
@@ -78,6 +79,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for failure in report.failed:
         print(f"failed: {failure['source']}: {failure['error']}", file=sys.stderr)
     return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.store:
+        raise ConfigError("migrate copies into PostgreSQL: give --store URL "
+                          "(or set $PLAN_ASSISTANT_STORE)")
+    assistant = _assistant(args)
+    documents, pages, chunks = assistant.copy_index(settings.index, replace=args.replace)
+    result = {"index": str(settings.index), "store": assistant.store.location,
+              "documents": documents, "pages": pages, "chunks": chunks}
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"copied {settings.index} to {result['store']}: {documents} documents, "
+              f"{pages} pages, {chunks} chunks (vectors reused)")
+    return EXIT_OK
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -216,6 +234,13 @@ def _library_commands(sub, common: argparse.ArgumentParser) -> None:
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
     ingest.set_defaults(handler=cmd_ingest)
 
+    migrate = sub.add_parser("migrate", parents=[common],
+                             help="copy an on-disk index (--index) into PostgreSQL (--store), "
+                                  "vectors and all")
+    migrate.add_argument("--replace", action="store_true",
+                         help="overwrite an index the database already holds")
+    migrate.set_defaults(handler=cmd_migrate)
+
     search = sub.add_parser("search", parents=[common], help="retrieve passages for a query")
     search.add_argument("query", nargs="?", metavar="QUERY", help="what to look for")
     search.add_argument("--k", type=int, help="number of passages (default 5)")
@@ -308,6 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--index", type=Path, metavar="DIR",
                         help="index folder (default: index/ in the project root, "
                              "or $PLAN_ASSISTANT_INDEX)")
+    common.add_argument("--store", metavar="URL",
+                        help="postgresql://user:password@host:port/db keeps the index in "
+                             "PostgreSQL with pgvector (default: $PLAN_ASSISTANT_STORE, else "
+                             "the --index folder)")
     common.add_argument("--json", action="store_true",
                         help="print one JSON object on stdout (progress goes to stderr)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -45,6 +45,9 @@ class Settings:
 
     root: Path = field(default_factory=project_root)
     index: Path | None = None
+    # postgresql://user:password@host:port/db keeps the index in PostgreSQL (pg_store.py);
+    # empty keeps it in the `index` folder
+    store: str = ""
     corpus: Path | None = None
     model: str = BUNDLED_MODEL
     embedding_backend: str = "onnx-int8"
@@ -94,6 +97,10 @@ class Settings:
         from assistant.vector_index import choose_kind
 
         choose_kind(0, self.vector_index)  # rejects an unknown kind with the choices
+        if self.store and not self.store.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(f"store={self.store.split('@')[-1]!r}: give a "
+                              "postgresql://user:password@host:port/database URL, or leave it "
+                              "empty to keep the index in the --index folder")
         if self.k < 1:
             raise ConfigError(f"k={self.k}: must be at least 1")
         if self.dense_weight < 0 or self.expanded_weight < 0:

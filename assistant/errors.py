@@ -34,3 +34,7 @@ class ModelNotFoundError(PlanAssistantError):
 
 class DocumentError(PlanAssistantError):
     """One input document could not be read; the message is the per-file reason."""
+
+
+class StoreError(PlanAssistantError):
+    """The PostgreSQL store is unreachable, refuses the login or lacks pgvector."""

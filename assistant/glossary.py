@@ -55,15 +55,30 @@ def find_definitions(text: str) -> Iterable[tuple[str, str]]:
                 break
 
 
-def build_glossary(texts: Iterable[str]) -> dict[str, str]:
-    """The most frequent spelled-out form of each acronym found in `texts`."""
+def definition_counts(texts: Iterable[str]) -> dict[str, Counter[str]]:
+    """How often each spelled-out form of each acronym is defined in `texts`, in the order
+    first seen. Kept per document by the PostgreSQL store, which merges them in row order."""
     seen: dict[str, Counter[str]] = {}
     for text in texts:
         for acronym, name in find_definitions(text):
             if acronym.endswith("s") and acronym[:-1].isupper():
                 acronym, name = acronym[:-1], name.removesuffix("s")  # PCNs -> PCN
             seen.setdefault(acronym, Counter())[name] += 1
+    return seen
+
+
+def glossary_of(counts: Iterable[dict[str, Counter[str]]]) -> dict[str, str]:
+    """The most frequent spelled-out form of each acronym over several documents' counts."""
+    seen: dict[str, Counter[str]] = {}
+    for document in counts:
+        for acronym, names in document.items():
+            seen.setdefault(acronym, Counter()).update(names)
     return {acronym: names.most_common(1)[0][0] for acronym, names in sorted(seen.items())}
+
+
+def build_glossary(texts: Iterable[str]) -> dict[str, str]:
+    """The most frequent spelled-out form of each acronym found in `texts`."""
+    return glossary_of([definition_counts(texts)])
 
 
 def expand_query(query: str, glossary: dict[str, str]) -> str:

@@ -3,7 +3,7 @@
 Incremental by content hash: unchanged files keep their chunks and vectors, changed files
 replace theirs, files gone from a re-ingested folder are pruned. A file that fails to load is
 reported and, if an earlier version was indexed, that version is kept. All writing goes through
-`IndexStore.save`, so a crash or a bad file never leaves a half-written index.
+the store's one atomic `commit`, so a crash or a bad file never leaves a half-written index.
 
 PDFs are read in worker processes (pypdf is pure Python and most of the reading time), largest
 first, while this process loads the model, reads the other files and chunks each document as it
@@ -44,8 +44,9 @@ from assistant.documents import (
 from assistant.embeddings import Embedder
 from assistant.embeddings.base import available_cores
 from assistant.errors import DocumentError, IndexMismatchError
-from assistant.glossary import build_glossary
-from assistant.store import DocumentRecord, IndexSnapshot, IndexStore, file_sha256
+from assistant.records import DocumentRecord, Update
+from assistant.store import IndexSnapshot, file_sha256
+from assistant.stores import open_store
 
 READ_IN_WORKERS = {".pdf"}
 IN_FLIGHT_PER_WORKER = 2  # files handed to each worker ahead: bounds documents held in memory
@@ -229,17 +230,17 @@ def _progress(total: int, desc: str, enabled: bool):
 
 def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild: bool = False,
            show_progress: bool = True) -> IngestReport:
-    """Bring the index at `settings.index` up to date with the files under `paths`."""
+    """Bring the index that `settings` name up to date with the files under `paths`."""
     started = time.perf_counter()
-    store = IndexStore(settings.index)
-    report = IngestReport(index=str(settings.index))
+    store = open_store(settings)
+    report = IngestReport(index=store.location)
     with store.write_lock():
         old = (store.load(embedder.name, embedder.backend) if store.exists() and not rebuild
                else IndexSnapshot.empty(embedder.name, embedder.backend, embedder.dimension,
                                         settings.chunk_size, settings.chunk_overlap))
         if (old.chunk_size, old.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap):
             raise IndexMismatchError(
-                f"index at {settings.index} was chunked with chunk_size={old.chunk_size}, "
+                f"index at {store.location} was chunked with chunk_size={old.chunk_size}, "
                 f"chunk_overlap={old.chunk_overlap}; the settings now say "
                 f"{settings.chunk_size}/{settings.chunk_overlap}: re-chunk everything with "
                 "`plan-assistant ingest --rebuild`, or restore the settings"
@@ -276,13 +277,13 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
                 kept[source] = record  # not part of this run: untouched
         report.added = sum(source not in old.documents for source in loaded)
         report.updated = len(loaded) - report.added
-        snapshot = old
+        index = old
         if loaded or report.removed or rebuild:
-            snapshot = _assemble(old, kept, loaded, settings, embedder, show_progress)
-            store.save(snapshot)
-    report.documents = len(snapshot.documents)
-    report.pages = snapshot.pages
-    report.chunks = len(snapshot.chunks)
+            index = store.commit(old, _update(kept, loaded, settings, embedder, rebuild,
+                                              show_progress))
+    report.documents = len(index.documents)
+    report.pages = index.pages
+    report.chunks = index.count
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -309,53 +310,43 @@ def _read_and_chunk(files: dict[str, Path], settings: Settings, embedder: Embedd
     return {source: done[source] for source in files}
 
 
-def _assemble(old: IndexSnapshot, kept: dict[str, DocumentRecord],
-              loaded: dict[str, tuple[Document, list[Chunk], str]], settings: Settings,
-              embedder: Embedder, show_progress: bool) -> IndexSnapshot:
-    """The new snapshot: kept documents' rows reused, loaded documents' chunks embedded."""
-    rows = old.rows_of(set(kept))
+def _update(kept: dict[str, DocumentRecord], loaded: dict[str, tuple[Document, list[Chunk], str]],
+            settings: Settings, embedder: Embedder, rebuild: bool,
+            show_progress: bool) -> Update:
+    """The change to commit: kept documents as they are, loaded documents' chunks embedded."""
     new_chunks = [chunk for _, chunks, _ in loaded.values() for chunk in chunks]
     texts = [chunk.embedding_text(embedder.count_tokens) for chunk in new_chunks]
     with _progress(len(texts), "embedding", show_progress) as bar:
         vectors = embedder.embed(texts, settings.batch_size, progress=bar.update)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    documents = dict(kept)
-    for source, (document, chunks, digest) in loaded.items():
-        documents[source] = DocumentRecord(
-            source=source, sha256=digest, title=document.title, kind=document.kind,
-            pages=document.pages, chunks=len(chunks), ingested_at=now,
-            warnings=[{"page": w.page, "warning": w.warning} for w in document.warnings],
-            extractor=EXTRACTOR_VERSION,
-        )
-    chunks = [old.chunks[i] for i in rows] + new_chunks
-    return IndexSnapshot(
-        model=embedder.name, backend=embedder.backend, dimension=embedder.dimension,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap, documents=dict(sorted(documents.items())),
-        chunks=chunks,
-        embeddings=np.concatenate([old.embeddings[rows], vectors]).astype(np.float32),
-        glossary=build_glossary(chunk.text for chunk in chunks),
-        index_kind=settings.vector_index,
-    )
+    added = {source: (DocumentRecord(
+        source=source, sha256=digest, title=document.title, kind=document.kind,
+        pages=document.pages, chunks=len(chunks), ingested_at=now,
+        warnings=[{"page": w.page, "warning": w.warning} for w in document.warnings],
+        extractor=EXTRACTOR_VERSION), chunks)
+        for source, (document, chunks, digest) in loaded.items()}
+    return Update(embedder.name, embedder.backend, embedder.dimension, settings.chunk_size,
+                  settings.chunk_overlap, settings.vector_index, kept, added,
+                  np.asarray(vectors, dtype=np.float32).reshape(-1, embedder.dimension),
+                  rebuild)
 
 
 def remove(sources: list[str], settings: Settings, embedder: Embedder) -> IngestReport:
     """Take documents out of the index (their files are not touched)."""
     started = time.perf_counter()
-    store = IndexStore(settings.index)
-    report = IngestReport(index=str(settings.index))
+    store = open_store(settings)
+    report = IngestReport(index=store.location)
     with store.write_lock():
         old = store.load(embedder.name, embedder.backend)
         gone = set(sources) & set(old.documents)
         kept = {s: r for s, r in old.documents.items() if s not in gone}
-        snapshot = old
+        index = old
         if gone:
-            snapshot = _assemble(old, kept, {}, settings, embedder, show_progress=False)
-            store.save(snapshot)
+            index = store.commit(old, _update(kept, {}, settings, embedder, False, False))
     report.removed = len(gone)
     report.failed = [{"source": s, "error": "not in the index"} for s in sources
                      if s not in gone]
-    report.documents, report.pages = len(snapshot.documents), snapshot.pages
-    report.chunks = len(snapshot.chunks)
+    report.documents, report.pages = len(index.documents), index.pages
+    report.chunks = index.count
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -21,22 +21,70 @@ from assistant.stopwords import search_stopwords
 
 TOKENIZE_BATCH = 50_000  # chunks tokenised at a time: bounds memory at a million chunks
 TERMS_CACHE = 100_000  # texts (sentences, questions, words) whose terms are kept
+# bm25s's defaults (Lucene's BM25), written out because the PostgreSQL store scores with them
+K1 = 1.5
+B = 0.75
 
 
-class LexicalIndex:
-    """BM25 over chunk text and its title/section header, English stop words, Snowball stems."""
+def indexed_text(chunk: Chunk) -> str:
+    """What BM25 indexes for a chunk: its title/section header and its text."""
+    return f"{chunk.header}\n{chunk.text}"
 
-    def __init__(self, bm25=None) -> None:
-        import bm25s
+
+def lucene_idf(chunks: int, document_frequency: int) -> float:
+    return math.log((chunks - document_frequency + 0.5) / (document_frequency + 0.5) + 1)
+
+
+class Terms:
+    """Index terms and their rarity: English stop words dropped, Snowball stems.
+
+    Shared by both stores' lexical sides (`LexicalIndex` here, the PostgreSQL store's
+    postings), so a question is cut into the same terms whichever store holds the index.
+    Subclasses say how many chunks there are and how many use a term.
+    """
+
+    def __init__(self) -> None:
         import Stemmer
 
         self._stemmer = Stemmer.Stemmer("english")
         self._stopwords = sorted(search_stopwords())
-        self._bm25 = bm25 if bm25 is not None else bm25s.BM25()
         # Memoised per index (lru_cache is thread-safe): evidence scoring asks for the same
         # sentences' terms on every question, and bm25s.tokenize costs ~130 µs a call.
         self.terms = lru_cache(maxsize=TERMS_CACHE)(self._terms)
         self.idf = lru_cache(maxsize=TERMS_CACHE)(self._idf)
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        """The terms of each text, in order, repeats kept (what BM25 counts)."""
+        import bm25s
+
+        return bm25s.tokenize(texts, stopwords=self._stopwords, stemmer=self._stemmer,
+                              return_ids=False, show_progress=False)
+
+    def _terms(self, text: str) -> tuple[str, ...]:
+        """The stemmed index terms of `text`, stop words dropped (as `terms`, memoised)."""
+        return tuple(token for token in self.tokenize([text])[0] if token)
+
+    @property
+    def chunk_count(self) -> int:
+        raise NotImplementedError
+
+    def document_frequency(self, term: str) -> int:
+        """How many chunks use the term (0 for a term the corpus never uses)."""
+        raise NotImplementedError
+
+    def _idf(self, term: str) -> float:
+        """BM25's IDF; a term the corpus never uses gets the highest value."""
+        return lucene_idf(max(self.chunk_count, 1), self.document_frequency(term))
+
+
+class LexicalIndex(Terms):
+    """BM25 over chunk text and its title/section header (bm25s), in memory or memory-mapped."""
+
+    def __init__(self, bm25=None) -> None:
+        import bm25s
+
+        super().__init__()
+        self._bm25 = bm25 if bm25 is not None else bm25s.BM25()
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk]) -> LexicalIndex:
@@ -48,14 +96,12 @@ class LexicalIndex:
         batch: list[str] = []
 
         def flush() -> None:
-            tokens = bm25s.tokenize(batch, stopwords=index._stopwords, stemmer=index._stemmer,
-                                    return_ids=False, show_progress=False)
             documents.extend([vocabulary.setdefault(t, len(vocabulary)) for t in doc]
-                             for doc in tokens)
+                             for doc in index.tokenize(batch))
             batch.clear()
 
         for chunk in chunks:
-            batch.append(f"{chunk.header}\n{chunk.text}")
+            batch.append(indexed_text(chunk))
             if len(batch) == TOKENIZE_BATCH:
                 flush()
         if batch:
@@ -83,13 +129,9 @@ class LexicalIndex:
     def _indexed(self) -> bool:
         return bool(getattr(self._bm25, "vocab_dict", None))
 
-    def _terms(self, text: str) -> tuple[str, ...]:
-        """The stemmed index terms of `text`, stop words dropped (as `terms`, memoised)."""
-        import bm25s
-
-        tokens = bm25s.tokenize([text], stopwords=self._stopwords, stemmer=self._stemmer,
-                                return_ids=False, show_progress=False)[0]
-        return tuple(token for token in tokens if token)
+    @property
+    def chunk_count(self) -> int:
+        return int(self._bm25.scores["num_docs"]) if self._indexed else 0
 
     def document_frequency(self, term: str) -> int:
         """How many chunks use the term (0 for a term the corpus never uses)."""
@@ -99,12 +141,6 @@ class LexicalIndex:
         indptr = self._bm25.scores["indptr"]  # CSC over terms: column length = df
         return int(indptr[vocab[term] + 1] - indptr[vocab[term]])
 
-    def _idf(self, term: str) -> float:
-        """BM25's IDF; a term the corpus never uses gets the highest value."""
-        n = self._bm25.scores["num_docs"] if self._indexed else 1
-        df = self.document_frequency(term)
-        return math.log((n - df + 0.5) / (df + 0.5) + 1)
-
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk (zeros when no query term is in the vocabulary)."""
         vocab = self._bm25.vocab_dict if self._indexed else {}
@@ -112,3 +148,17 @@ class LexicalIndex:
         if not known:
             return np.zeros(self._bm25.scores["num_docs"] if vocab else 0, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def search(self, query: str, n: int, rows: np.ndarray | None = None
+               ) -> list[tuple[int, float]]:
+        """The `n` best (row, BM25 score) with a score above 0, only from `rows` when given."""
+        from assistant.vector_index import top_n
+
+        scores = self.scores(query)
+        if not len(scores):
+            return []
+        if rows is not None:
+            masked = np.full_like(scores, -1.0)
+            masked[rows] = scores[rows]
+            scores = masked
+        return [(int(r), float(scores[r])) for r in top_n(scores, n) if scores[r] > 0]

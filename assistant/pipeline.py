@@ -38,7 +38,8 @@ from assistant.refusal import decide, focal_share, missing_notice, missing_words
 from assistant.rerank import rerank
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.sources import Source
-from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
+from assistant.store import DocumentRecord
+from assistant.stores import IndexView, Store, open_store
 
 TYPED_CANDIDATES = 5
 OPEN_K = 8  # passages an open question reads (its points are spread over more of them)
@@ -75,9 +76,13 @@ class Pipeline:
                                                self.settings.embedding_backend)
 
     @cached_property
-    def snapshot(self) -> IndexSnapshot:
-        return IndexStore(self.settings.index).load(expect_model=self.embedder.name,
-                                                      expect_backend=self.embedder.backend)
+    def store(self) -> Store:
+        return open_store(self.settings)
+
+    @cached_property
+    def snapshot(self) -> IndexView:
+        return self.store.load(expect_model=self.embedder.name,
+                               expect_backend=self.embedder.backend)
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -93,6 +98,12 @@ class Pipeline:
         for name in ("snapshot", "retriever", "scorer"):
             self.__dict__.pop(name, None)
 
+    def refresh(self) -> None:
+        """Reload when another process (an ingest, another app replica) has changed the
+        index since it was loaded: a stat on disk, one query in PostgreSQL."""
+        if "snapshot" in self.__dict__ and self.store.generation() != self.snapshot.generation:
+            self.reload()
+
     @property
     def documents(self) -> dict[str, DocumentRecord]:
         """The indexed documents by source name."""
@@ -100,15 +111,15 @@ class Pipeline:
 
     def document_hits(self, source: str) -> list[Hit]:
         """Every passage of one document in reading order, as hits ranked by position."""
-        chunks = self.snapshot.chunks
-        return [Hit(chunks[row], row, rank, 1.0)
-                for rank, row in enumerate(self.snapshot.rows_of({source}).tolist(), start=1)]
+        rows = self.snapshot.rows_of({source}).tolist()
+        return [Hit(chunk, row, rank, 1.0) for rank, (row, chunk)
+                in enumerate(zip(rows, self.snapshot.chunks_at(rows), strict=True), start=1)]
 
     def surroundings(self, hit: Hit) -> tuple[str, str] | None:
         """The passages just before and after a hit in its document; None when the index
         changed since the hit was found (its row now holds another passage)."""
-        chunks = self.snapshot.chunks
-        if hit.row >= len(chunks) or chunks[hit.row].id != hit.chunk.id:
+        chunk = self.snapshot.chunk(hit.row)
+        if chunk is None or chunk.id != hit.chunk.id:
             return None
         before, after = self.snapshot.neighbours(hit.row)
         return before.text if before else "", after.text if after else ""
@@ -133,6 +144,7 @@ class Pipeline:
                  mode: Mode = "hybrid", expand: bool = True, reranked: bool = True) -> list[Hit]:
         """First-stage retrieval of a pool, then (unless `reranked` is off) the best `k` by
         their best sentence."""
+        self.refresh()
         k = k or self.settings.k
         pool = self.settings.rerank_pool
         if pool == 0 or not reranked:
@@ -220,21 +232,20 @@ class Pipeline:
         retrieved ones, so the rank prior still favours those."""
         rows = {hit.row for hit in hits}
         extra: list[Hit] = []
-        chunks = self.snapshot.chunks
         for hit in hits[:SECTION_HITS]:
             key = hit.chunk.section_key
+            around = dict(self.snapshot.run(hit.row, SECTION_CHUNKS - 1))
             span = [hit.row]
             for step in (1, -1):
                 row = hit.row + step
-                while (len(span) < SECTION_CHUNKS and 0 <= row < len(chunks)
-                       and chunks[row].source == hit.chunk.source
-                       and chunks[row].section_key == key):
+                while len(span) < SECTION_CHUNKS and row in around and \
+                        around[row].section_key == key:
                     span.append(row)
                     row += step
             for row in sorted(span):
                 if row not in rows:
                     rows.add(row)
-                    extra.append(Hit(chunks[row], row, len(hits) + len(extra) + 1, 0.0))
+                    extra.append(Hit(around[row], row, len(hits) + len(extra) + 1, 0.0))
         return hits + extra
 
     def _speakers(self, hit: Hit) -> list[str]:

@@ -8,8 +8,8 @@ dense for the question as asked, and, when it names an acronym or its full form,
 for the query with the other form added, at a lower weight. Weights were chosen on the three
 evaluation sets (`eval --compare`): MiniLM alone ranks worse than BM25 on these documents,
 and an expanded query on its own pulls in passages that only share the acronym. Restricting
-to chosen documents uses a FAISS ID selector (exact, no over-fetch) and a mask on the BM25
-scores.
+to chosen documents is the store's (a FAISS ID selector and a mask on the BM25 scores on disk,
+a `WHERE` in PostgreSQL).
 
 Deliberately leaves out answer composition (`answer/`) and index building (`ingest.py`).
 """
@@ -27,10 +27,8 @@ from assistant.chunking import Chunk
 from assistant.config import Settings
 from assistant.embeddings import Embedder
 from assistant.glossary import expand_query
-from assistant.lexical import LexicalIndex
-from assistant.store import IndexSnapshot
-from assistant.vector_index import search as vector_search
-from assistant.vector_index import top_n
+from assistant.lexical import Terms
+from assistant.stores import IndexView
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the top ranks
@@ -65,7 +63,7 @@ class Hit:
 class Retriever:
     """Hybrid retrieval over one loaded index."""
 
-    def __init__(self, snapshot: IndexSnapshot, embedder: Embedder,
+    def __init__(self, snapshot: IndexView, embedder: Embedder,
                  dense_weight: float = Settings.dense_weight,
                  expanded_weight: float = Settings.expanded_weight) -> None:
         self.snapshot = snapshot
@@ -74,10 +72,11 @@ class Retriever:
         self.expanded_weight = expanded_weight
 
     @property
-    def lexical(self) -> LexicalIndex:
-        return self.snapshot.lexical_index()
+    def lexical(self) -> Terms:
+        return self.snapshot.lexical
 
-    def rows_for(self, sources: list[str] | None) -> np.ndarray | None:
+    def sources_for(self, sources: list[str] | None) -> set[str] | None:
+        """The document filter, checked against the index (None: every document)."""
         if not sources:
             return None
         wanted = set(sources)
@@ -86,46 +85,36 @@ class Retriever:
 
             raise ConfigError(f"not in the index: {', '.join(unknown)} (use the source names "
                               "that `ingest --json` reports, e.g. corpus/file.pdf)")
-        return self.snapshot.rows_of(wanted)
+        return wanted
 
     def expand(self, query: str) -> str:
         return expand_query(query, self.snapshot.glossary)
 
-    def dense(self, query: str, n: int, rows: np.ndarray | None = None,
+    def dense(self, query: str, n: int, sources: set[str] | None = None,
               vector: np.ndarray | None = None) -> list[tuple[int, float]]:
         if vector is None:
             vector = self.embedder.embed_batch([query])
-        if not len(self.snapshot.chunks) or (rows is not None and not len(rows)):
-            return []
-        return vector_search(self.snapshot.faiss_index(), self.snapshot.embeddings, vector, n,
-                             rows)
+        return self.snapshot.dense_search(vector, n, sources)
 
     def lexical_ranked(self, query: str, n: int,
-                       rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        scores = self.lexical.scores(query)
-        if not len(scores):
-            return []
-        if rows is not None:
-            masked = np.full_like(scores, -1.0)
-            masked[rows] = scores[rows]
-            scores = masked
-        return [(int(r), float(scores[r])) for r in top_n(scores, n) if scores[r] > 0]
+                       sources: set[str] | None = None) -> list[tuple[int, float]]:
+        return self.snapshot.lexical_search(query, n, sources)
 
     def search(self, query: str, k: int, *, sources: list[str] | None = None,
                mode: Mode = "hybrid", expand: bool = True) -> list[Hit]:
         """The `k` best passages for `query`, optionally only from `sources`."""
-        if not query.strip() or not self.snapshot.chunks:
+        if not query.strip() or not self.snapshot.count:
             return []
-        rows = self.rows_for(sources)
+        chosen = self.sources_for(sources)
         queries = [(query, 1.0)]
         if expand and (expanded := self.expand(query)) != query:
             queries.append((expanded, self.expanded_weight))
         dense: list[tuple[list[tuple[int, float]], float]] = []
         if mode != "lexical" and self.dense_weight > 0:
             vectors = self.embedder.embed_batch([text for text, _ in queries])
-            dense = [(self.dense(text, CANDIDATES, rows, vectors[i:i + 1]),
+            dense = [(self.dense(text, CANDIDATES, chosen, vectors[i:i + 1]),
                       weight * self.dense_weight) for i, (text, weight) in enumerate(queries)]
-        lexical = [(self.lexical_ranked(text, CANDIDATES, rows), weight)
+        lexical = [(self.lexical_ranked(text, CANDIDATES, chosen), weight)
                    for text, weight in queries] if mode != "dense" else []
         rankings = [(ranking, weight) for ranking, weight in dense + lexical if weight > 0]
         if not rankings:
@@ -136,23 +125,31 @@ class Retriever:
         lexical_scores = dict(lexical[0][0]) if lexical else {}
         ordered = sorted(fused, key=lambda row: (-fused[row], row))
         scale = (RRF_K + 1) / sum(weight for _, weight in rankings)  # 1.0 = first everywhere
-        return [Hit(self.snapshot.chunks[row], row, rank, round(fused[row] * scale, 6),
-                    dense_scores.get(row), lexical_scores.get(row))
-                for rank, row in enumerate(self._collapse_duplicates(ordered, k), start=1)]
+        return [Hit(chunk, row, rank, round(fused[row] * scale, 6), dense_scores.get(row),
+                    lexical_scores.get(row))
+                for rank, (row, chunk) in enumerate(self._collapse_duplicates(ordered, k),
+                                                    start=1)]
 
-    def _collapse_duplicates(self, rows: list[int], k: int) -> list[int]:
-        """The first `k` rows, skipping any that nearly repeats a passage ranked above it."""
-        kept: list[int] = []
+    def _collapse_duplicates(self, rows: list[int], k: int) -> list[tuple[int, Chunk]]:
+        """The first `k` rows with their chunks, skipping any that nearly repeats a passage
+        ranked above it. Reads chunks and vectors a batch at a time (one query each in
+        PostgreSQL), enough for `k` when few are duplicates."""
+        kept: list[tuple[int, Chunk]] = []
+        kept_vectors: list[np.ndarray] = []
         seen_text: set[str] = set()
-        vectors = self.snapshot.embeddings
-        for row in rows:
-            key = re.sub(r"\W+", " ", self.snapshot.chunks[row].text.lower()).strip()
-            if key in seen_text:
-                continue
-            if kept and float(np.max(vectors[kept] @ vectors[row])) >= DUPLICATE_COSINE:
-                continue
-            seen_text.add(key)
-            kept.append(row)
-            if len(kept) == k:
-                break
+        for start in range(0, len(rows), 2 * k):
+            batch = rows[start:start + 2 * k]
+            for row, chunk, vector in zip(batch, self.snapshot.chunks_at(batch),
+                                          self.snapshot.vectors(batch), strict=True):
+                key = re.sub(r"\W+", " ", chunk.text.lower()).strip()
+                if key in seen_text:
+                    continue
+                if kept_vectors and float(np.max(np.stack(kept_vectors) @ vector)) \
+                        >= DUPLICATE_COSINE:
+                    continue
+                seen_text.add(key)
+                kept.append((row, chunk))
+                kept_vectors.append(vector)
+                if len(kept) == k:
+                    return kept
         return kept

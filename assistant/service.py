@@ -17,6 +17,7 @@ from assistant.ingest import IngestReport, ingest, remove
 from assistant.library import MAX_UPLOAD_BYTES, is_upload, store_upload
 from assistant.pipeline import Pipeline, SearchResponse
 from assistant.sources import Source
+from assistant.stores import migrate
 from assistant.summarize import Brief, Summarizer, write_docx
 
 __all__ = ["Answer", "Assistant", "Brief", "EvalRequest", "IngestReport", "SearchResponse",
@@ -65,6 +66,13 @@ class Assistant(Pipeline):
                 path.unlink(missing_ok=True)
         self.reload()
         return report
+
+    def copy_index(self, directory: Path, *, replace: bool = False) -> tuple[int, int, int]:
+        """Copy the on-disk index at `directory` into this assistant's store (PostgreSQL),
+        vectors and all; (documents, pages, chunks) copied."""
+        copied = migrate(directory, self.store, replace=replace)
+        self.reload()
+        return copied
 
     def summarize(self, topic: str, length: str = "page", audience: str = "staff",
                   sources: list[str] | None = None) -> Brief:

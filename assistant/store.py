@@ -54,6 +54,8 @@ from assistant.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
+from assistant.glossary import build_glossary
+from assistant.records import DocumentRecord, Update
 
 FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
@@ -66,21 +68,6 @@ CHUNKS = "chunks.sqlite"
 LEXICAL = "lexical"
 GLOSSARY = "glossary.json"
 V1_CHUNKS = "chunks.jsonl"
-
-
-@dataclass
-class DocumentRecord:
-    """What the index knows about one ingested file."""
-
-    source: str
-    sha256: str
-    title: str
-    kind: str
-    pages: int
-    chunks: int
-    ingested_at: str
-    warnings: list[dict] = field(default_factory=list)
-    extractor: int = 0  # documents.EXTRACTOR_VERSION that produced the chunks
 
 
 @dataclass
@@ -101,12 +88,30 @@ class IndexSnapshot:
     glossary: dict[str, str] = field(default_factory=dict)
     index_kind: str = "auto"  # requested at save; the kind actually built is in the manifest
     backend: str = "custom"  # what ran `model` (an `embeddings.BACKENDS` name)
+    generation: str = ""  # the store's change mark when this was loaded (`Store.generation`)
 
     @classmethod
     def empty(cls, model: str, backend: str, dimension: int, chunk_size: int,
               chunk_overlap: int) -> IndexSnapshot:
         return cls(model, dimension, chunk_size, chunk_overlap, {}, [],
                    np.zeros((0, dimension), dtype=np.float32), backend=backend)
+
+    # The read side every store offers (`stores.IndexView`): chunks by row, the document
+    # filter, dense and lexical search. Rows are FAISS ids here: 0..count-1, one document's
+    # chunks consecutive.
+
+    @property
+    def count(self) -> int:
+        return len(self.chunks)
+
+    def chunk(self, row: int) -> Chunk | None:
+        return self.chunks[row] if 0 <= row < len(self.chunks) else None
+
+    def chunks_at(self, rows: Sequence[int]) -> list[Chunk]:
+        return [self.chunks[row] for row in rows]
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        return iter(self.chunks)
 
     def neighbours(self, row: int) -> tuple[Chunk | None, Chunk | None]:
         """The chunks just before and after `row` in the same document, for context."""
@@ -116,12 +121,44 @@ class IndexSnapshot:
         return (before if before and before.source == source else None,
                 after if after and after.source == source else None)
 
+    def run(self, row: int, reach: int) -> list[tuple[int, Chunk]]:
+        """The chunks of `row`'s document from `reach` rows before it to `reach` after."""
+        source = self.chunks[row].source
+        window = range(max(0, row - reach), min(len(self.chunks), row + reach + 1))
+        return [(r, chunk) for r in window if (chunk := self.chunks[r]).source == source]
+
     def rows_of(self, sources: set[str]) -> np.ndarray:
         """Rows of every chunk from `sources`, ascending."""
         if isinstance(self.chunks, ChunkTable):
             return self.chunks.rows_of(sources)
         return np.array([i for i, c in enumerate(self.chunks) if c.source in sources],
                         dtype=np.int64)
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """The exact unit vectors of `rows`, in that order."""
+        return np.asarray(self.embeddings[list(rows)], dtype=np.float32)
+
+    def dense_search(self, vector: np.ndarray, n: int,
+                     sources: set[str] | None = None) -> list[tuple[int, float]]:
+        """The `n` rows nearest `vector` (inner product), only from `sources` when given."""
+        rows = self.rows_of(sources) if sources else None
+        if not self.count or (rows is not None and not len(rows)):
+            return []
+        return vector_index.search(self.faiss_index(), self.embeddings, vector, n, rows)
+
+    def lexical_search(self, query: str, n: int,
+                       sources: set[str] | None = None) -> list[tuple[int, float]]:
+        """The `n` best rows by BM25, only from `sources` when given."""
+        return self.lexical.search(query, n, self.rows_of(sources) if sources else None)
+
+    @property
+    def lexical(self):
+        """The BM25 index (the one read from disk, when loaded)."""
+        if getattr(self, "_lexical", None) is None:
+            from assistant.lexical import LexicalIndex
+
+            self._lexical = LexicalIndex.build(self.chunks)
+        return self._lexical
 
     @property
     def pages(self) -> int:
@@ -133,14 +170,6 @@ class IndexSnapshot:
             kind = vector_index.choose_kind(len(self.embeddings), self.index_kind)
             self._faiss = vector_index.build(self.embeddings, kind)
         return self._faiss
-
-    def lexical_index(self):
-        """The BM25 index (the one read from disk, when loaded)."""
-        if getattr(self, "_lexical", None) is None:
-            from assistant.lexical import LexicalIndex
-
-            self._lexical = LexicalIndex.build(self.chunks)
-        return self._lexical
 
 
 def built_with(model: dict) -> tuple[str, str]:
@@ -177,6 +206,19 @@ class IndexStore:
     def exists(self) -> bool:
         return self.manifest_path.is_file()
 
+    @property
+    def location(self) -> str:
+        return str(self.directory)
+
+    def generation(self) -> str:
+        """A mark that changes whenever a save lands: the manifest file's identity (every save
+        replaces it), so checking costs one stat, not a read of the manifest."""
+        try:
+            stat = self.manifest_path.stat()
+        except OSError:
+            return ""
+        return f"{stat.st_ino}:{stat.st_mtime_ns}"
+
     def read_manifest(self) -> dict:
         if not self.exists():
             raise IndexMissingError(
@@ -208,6 +250,7 @@ class IndexStore:
              expect_backend: str | None = None) -> IndexSnapshot:
         """Load and verify the current generation; check it was embedded by `expect_model`
         run by `expect_backend` (either unchecked when None)."""
+        generation = self.generation()
         manifest = self.read_manifest()
         self._check_model(manifest, expect_model, expect_backend)
         data_dir = self.directory / manifest["generation"]
@@ -220,6 +263,7 @@ class IndexStore:
                 f"index at {self.directory} cannot be read ({type(exc).__name__}: {exc}): "
                 "rebuild with `plan-assistant ingest --rebuild`"
             ) from exc
+        snapshot.generation = generation
         return snapshot
 
     def _check_model(self, manifest: dict, expect_model: str | None,
@@ -307,6 +351,25 @@ class IndexStore:
         finally:
             handle.close()
 
+    def commit(self, old: IndexSnapshot, update: Update) -> IndexSnapshot:
+        """Save the updated index: kept documents' rows and vectors reused, the new chunks
+        appended (one document's rows stay consecutive). The caller holds `write_lock()`."""
+        rows = old.rows_of(set(update.kept)) if update.kept else np.zeros(0, dtype=np.int64)
+        chunks = [old.chunks[i] for i in rows] + update.new_chunks
+        documents = {**update.kept, **{s: record for s, (record, _) in update.added.items()}}
+        snapshot = IndexSnapshot(
+            model=update.model, backend=update.backend, dimension=update.dimension,
+            chunk_size=update.chunk_size, chunk_overlap=update.chunk_overlap,
+            documents=dict(sorted(documents.items())), chunks=chunks,
+            embeddings=np.concatenate([old.vectors(rows.tolist()).reshape(-1, update.dimension),
+                                       update.vectors]).astype(np.float32),
+            glossary=build_glossary(chunk.text for chunk in chunks),
+            index_kind=update.index_kind,
+        )
+        self.save(snapshot)
+        snapshot.generation = self.generation()
+        return snapshot
+
     def save(self, snapshot: IndexSnapshot) -> None:
         """Write a new generation beside the current one and switch to it atomically.
 
@@ -322,7 +385,7 @@ class IndexStore:
         index = snapshot.faiss_index()
         faiss.write_index(index, str(staging / FAISS_INDEX))
         write_chunks(staging / CHUNKS, snapshot.chunks)
-        snapshot.lexical_index().save(staging / LEXICAL)
+        snapshot.lexical.save(staging / LEXICAL)
         (staging / GLOSSARY).write_text(json.dumps(snapshot.glossary, indent=2,
                                                    ensure_ascii=False), encoding="utf-8")
         files = {}

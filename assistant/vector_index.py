@@ -89,7 +89,8 @@ def kind_of(index) -> Kind:
 
 def search(index, vectors: np.ndarray, query: np.ndarray, n: int,
            rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-    """The `n` best (row, inner product) for one query vector, best first.
+    """The `n` best (row, inner product) for one query vector, best first, equal scores by
+    row (as the PostgreSQL store orders them).
 
     `vectors` are the exact stored vectors (row i of the index); `rows`, when given,
     restricts the search to those rows.
@@ -102,7 +103,8 @@ def search(index, vectors: np.ndarray, query: np.ndarray, n: int,
     params = _params(index, rows, fetch)
     if kind_of(index) == "flat":
         scores, found = index.search(query, min(n, index.ntotal), params=params)
-        return [(int(r), float(s)) for s, r in zip(scores[0], found[0], strict=True) if r >= 0]
+        return sorted(((int(r), float(s)) for s, r in zip(scores[0], found[0], strict=True)
+                       if r >= 0), key=lambda pair: (-pair[1], pair[0]))
     _, found = index.search(query, min(fetch, index.ntotal), params=params)
     candidates = np.sort(found[0][found[0] >= 0])  # ascending rows read the map in order
     scores = np.asarray(vectors[candidates] @ query[0], dtype=np.float32)

@@ -6,9 +6,11 @@ corpus's questions of eval/open.jsonl (definitions, lists, steps, overviews, rea
 passages and their sections read, points selected); each is asked `--repeat` times after a
 warm-up pass, and the figures are p50/p95 over all of them. Runs on a fresh index of the
 sample corpus. The default (30 candidates reranked by best sentence) and first-stage
-retrieval alone (`rerank_pool=0`) are measured side by side.
+retrieval alone (`rerank_pool=0`) are measured side by side. With `--postgres`, the same
+questions also go to the same corpus in the PostgreSQL store (a local PostgreSQL 18 with
+pgvector started for the run), in the same process, after the on-disk rows.
 
-    .venv/bin/python benchmarks/query.py [--repeat 3]
+    .venv/bin/python benchmarks/query.py [--repeat 3] [--postgres]
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--postgres", action="store_true",
+                        help="also measure the PostgreSQL store (needs the dev extra)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "query.json")
     args = parser.parse_args()
     from assistant.evaluation.open import load_open
@@ -94,6 +98,8 @@ def main() -> None:
                                                                   args.repeat))
                 results["ask open, sentence cache cleared"] = percentiles(
                     timed(ask_uncached, open_questions, args.repeat))
+        if args.postgres:
+            results |= postgres_rows(settings, assistant, questions, args.repeat, Path(tmp))
         cold = []
         for _ in range(args.repeat):
             started = time.perf_counter()
@@ -113,6 +119,37 @@ def main() -> None:
         print(f"{name:<36} {figures['p50']:>9.1f} {figures['p95']:>9.1f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
+
+
+def postgres_rows(settings, assistant, questions: list[str], repeat: int,
+                  work: Path) -> dict[str, dict[str, float]]:
+    """search and ask over the sample corpus in a local PostgreSQL, the same embedder."""
+    from assistant import devdb
+    from assistant.ingest import ingest
+    from assistant.service import Assistant
+
+    server = devdb.start(work / "pgdata", keep_running=False)
+    try:
+        in_pg = Assistant(settings.with_overrides(store=server.get_uri()),
+                          embedder=assistant.embedder)
+        ingest([ROOT / "corpus"], in_pg.settings, assistant.embedder, show_progress=False)
+        for question in questions:
+            in_pg.ask(question)
+
+        def ask_uncached(question: str) -> None:
+            in_pg.scorer._cache.clear()
+            in_pg.ask(question)
+
+        rows = {"search (hybrid), PostgreSQL": percentiles(timed(in_pg.search, questions,
+                                                                 repeat)),
+                "ask (extractive), PostgreSQL": percentiles(timed(in_pg.ask, questions,
+                                                                  repeat)),
+                "ask, sentence cache cleared, PostgreSQL": percentiles(
+                    timed(ask_uncached, questions, repeat))}
+        in_pg.store.close()
+        return rows
+    finally:
+        server.cleanup()
 
 
 def embed_one(embed):

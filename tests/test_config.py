@@ -38,3 +38,13 @@ def test_malformed_values_are_errors(tmp_path):
 def test_out_of_range_settings_are_refused(tmp_path, overrides):
     with pytest.raises(ConfigError):
         Settings(root=tmp_path, **overrides)
+
+
+def test_a_store_must_be_a_postgresql_url_and_its_password_stays_out_of_the_error(tmp_path):
+    with pytest.raises(ConfigError, match="postgresql://") as raised:
+        Settings(root=tmp_path, store="mysql://admin:hunter2@db/plans")
+    assert "hunter2" not in str(raised.value)
+    assert Settings(root=tmp_path, store="postgresql://u:p@db/plans").store
+    assert load_settings(environ={"PLAN_ASSISTANT_STORE": "postgresql://u@db/x",
+                                  "PLAN_ASSISTANT_ROOT": str(tmp_path)}).store == \
+        "postgresql://u@db/x"

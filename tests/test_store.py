@@ -171,7 +171,7 @@ def test_loaded_index_answers_lexical_and_filter_queries(tmp_path):
         store.save(snapshot)
     loaded = store.load()
     assert loaded.rows_of({"a.md"}).tolist() == list(range(6))
-    scores = loaded.lexical_index().scores("text")
+    scores = loaded.lexical.scores("text")
     assert scores.shape == (6,) and (scores > 0).all()
     manifest = json.loads(store.manifest_path.read_text())
     assert manifest["vector_index"] == {"requested": "auto", "kind": "flat"}

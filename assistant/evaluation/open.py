@@ -205,7 +205,7 @@ def evaluate_open(pipeline: Pipeline, items: list[OpenItem], workdir: Path, *,
         if not all(p.exists() for p in paths):
             raise ConfigError(f"{paths[0]}: not found; the open set's {name} questions need "
                               "../shared beside the project")
-        settings = pipeline.settings.with_overrides(index=workdir / f"open-{name}")
+        settings = pipeline.settings.with_overrides(index=workdir / f"open-{name}", store="")
         ingest(paths, settings, pipeline.embedder, rebuild=True, show_progress=show_progress)
         other = Pipeline(settings, embedder=pipeline.embedder)
         records += run_open(other, chosen, show_progress=show_progress)

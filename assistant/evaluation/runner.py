@@ -20,7 +20,7 @@ from assistant.evaluation import metrics
 from assistant.evaluation.qa import QAItem
 from assistant.pipeline import Pipeline
 from assistant.question import analyse
-from assistant.store import IndexSnapshot
+from assistant.stores import IndexView
 
 RETRIEVE_K = 10
 
@@ -46,10 +46,10 @@ class Record:
         return bool(self.answer["citations"]) and self.strength >= bar
 
 
-def gold_ids(item: QAItem, snapshot: IndexSnapshot, root: Path) -> list[str]:
+def gold_ids(item: QAItem, snapshot: IndexView, root: Path) -> list[str]:
     """Chunks that contain an evidence quote, found by text on the quoted source and page."""
     found = []
-    for chunk in snapshot.chunks:
+    for chunk in snapshot.iter_chunks():
         for evidence in item.evidence:
             if (evidence.page in (None, chunk.page)
                     and metrics.same_source(evidence.source, chunk.source, root)
@@ -204,7 +204,7 @@ def chunk_size_runs(pipeline: Pipeline, items: list[QAItem], sizes: list[int],
     rows = []
     for size in sizes:
         settings = pipeline.settings.with_overrides(
-            index=workdir / f"chunk-{size}", chunk_size=size,
+            index=workdir / f"chunk-{size}", store="", chunk_size=size,
             chunk_overlap=max(8, size * 15 // 100))
         report = ingest(paths, settings, pipeline.embedder, show_progress=False)
         other = Pipeline(settings, embedder=pipeline.embedder)

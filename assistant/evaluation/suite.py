@@ -99,7 +99,7 @@ def run_suite(pipeline: Pipeline, request: EvalRequest) -> tuple[dict, Path]:
 def _indexed(pipeline: Pipeline, index: Path, paths: list[Path],
              show_progress: bool) -> Pipeline:
     """A pipeline over `paths` indexed afresh at `index`, same settings and model."""
-    settings = pipeline.settings.with_overrides(index=index)
+    settings = pipeline.settings.with_overrides(index=index, store="")
     ingest(paths, settings, pipeline.embedder, rebuild=True, show_progress=show_progress)
     return Pipeline(settings, embedder=pipeline.embedder)
 
