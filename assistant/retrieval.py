@@ -17,8 +17,10 @@ Deliberately leaves out answer composition (`answer/`) and index building (`inge
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -34,6 +36,9 @@ Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the top ranks
 CANDIDATES = 50  # passages taken from each retriever before fusion
 DUPLICATE_COSINE = 0.97
+# A question's dense and lexical searches, side by side when the store is a server
+# (`IndexView.parallel_search`): their waits overlap. Shared by every retriever.
+_SEARCHES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search")
 
 
 def reciprocal_rank_fusion(rankings: Sequence[tuple[Sequence[int], float]],
@@ -109,13 +114,22 @@ class Retriever:
         queries = [(query, 1.0)]
         if expand and (expanded := self.expand(query)) != query:
             queries.append((expanded, self.expanded_weight))
-        dense: list[tuple[list[tuple[int, float]], float]] = []
+        searches: list[Callable[[], list[tuple[int, float]]]] = []
+        weights: list[float] = []
         if mode != "lexical" and self.dense_weight > 0:
             vectors = self.embedder.embed_batch([text for text, _ in queries])
-            dense = [(self.dense(text, CANDIDATES, chosen, vectors[i:i + 1]),
-                      weight * self.dense_weight) for i, (text, weight) in enumerate(queries)]
-        lexical = [(self.lexical_ranked(text, CANDIDATES, chosen), weight)
-                   for text, weight in queries] if mode != "dense" else []
+            searches += [partial(self.dense, text, CANDIDATES, chosen, vectors[i:i + 1])
+                         for i, (text, _) in enumerate(queries)]
+            weights += [weight * self.dense_weight for _, weight in queries]
+        dense_count = len(searches)
+        if mode != "dense":
+            searches += [partial(self.lexical_ranked, text, CANDIDATES, chosen)
+                         for text, _ in queries]
+            weights += [weight for _, weight in queries]
+        found = list(_SEARCHES.map(lambda search: search(), searches)) \
+            if self.snapshot.parallel_search else [search() for search in searches]
+        dense = list(zip(found[:dense_count], weights[:dense_count], strict=True))
+        lexical = list(zip(found[dense_count:], weights[dense_count:], strict=True))
         rankings = [(ranking, weight) for ranking, weight in dense + lexical if weight > 0]
         if not rankings:
             return []

@@ -42,6 +42,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -89,6 +90,7 @@ class IndexSnapshot:
     index_kind: str = "auto"  # requested at save; the kind actually built is in the manifest
     backend: str = "custom"  # what ran `model` (an `embeddings.BACKENDS` name)
     generation: str = ""  # the store's change mark when this was loaded (`Store.generation`)
+    parallel_search: ClassVar[bool] = False  # searches run here, on this process's cores
 
     @classmethod
     def empty(cls, model: str, backend: str, dimension: int, chunk_size: int,

@@ -37,6 +37,7 @@ class IndexView(Protocol):
     documents: dict[str, DocumentRecord]
     glossary: dict[str, str]
     generation: str
+    parallel_search: bool  # whether a question's searches may run side by side (a server's)
 
     @property
     def count(self) -> int: ...

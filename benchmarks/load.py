@@ -90,7 +90,7 @@ def store(kind: str, folder: Path) -> Iterator[list[str]]:
     from assistant import devdb
 
     pgdata = folder / "pgdata"
-    server = devdb.start(pgdata, keep_running=False)
+    server = devdb.start(pgdata)
     try:
         yield ["--store", server.get_uri()]
     finally:

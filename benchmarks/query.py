@@ -128,7 +128,7 @@ def postgres_rows(settings, assistant, questions: list[str], repeat: int,
     from assistant.ingest import ingest
     from assistant.service import Assistant
 
-    server = devdb.start(work / "pgdata", keep_running=False)
+    server = devdb.start(work / "pgdata")
     try:
         in_pg = Assistant(settings.with_overrides(store=server.get_uri()),
                           embedder=assistant.embedder)
@@ -149,7 +149,7 @@ def postgres_rows(settings, assistant, questions: list[str], repeat: int,
         in_pg.store.close()
         return rows
     finally:
-        server.cleanup()
+        devdb.stop(work / "pgdata")
 
 
 def embed_one(embed):

@@ -18,9 +18,11 @@ With `--store pg` the same chunks go to the PostgreSQL store instead. A local se
 load time) and dropped once measured. For each `--ef` (pgvector's `hnsw.ef_search`) a fresh
 process opens the store and times dense search, a warm-up pass then a timed one, for latency
 and recall@10; the one at the app's default (`pg_store.EF_SEARCH`) also times hybrid search.
-That process's peak RSS is the app's memory, which should not grow with the corpus since the
-vectors stay in the server (whose own memory is not measured). Rows go to
-results/scale-pg.json, the plot to scale-pg.png.
+That process's peak RSS is search's memory (`search_peak_rss_mb`). Another fresh process runs
+the real app over the database: the bundled model and `Assistant.ask` for every question
+(a warm-up pass, then a timed one), for `app_ask_*` latency and `app_peak_rss_mb`, the
+figure that should not grow with the corpus, since the vectors stay in the server (whose own
+memory is not measured). Rows go to results/scale-pg.json, the plot to scale-pg.png.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--kinds flat hnsw ivfpq]
     .venv/bin/python benchmarks/scale.py --store pg [--sizes ...] [--ef 40 100 200 400]
@@ -112,6 +114,24 @@ if sys.argv[5] == "hybrid":
     timed(hybrid, pairs)
     hybrid_ms = timed(hybrid, pairs)[1]
 print(json.dumps({"dense_ms": dense_ms, "hybrid_ms": hybrid_ms, "found": found,
+                  "peak_rss_mb": int(re.search(r"VmHWM:\s+(\d+)",
+                                               open("/proc/self/status").read())[1]) / 1024}))
+"""
+APP_PROBE = r"""
+import json, re, sys, time
+from pathlib import Path
+from assistant.config import Settings
+from assistant.service import Assistant
+assistant = Assistant(Settings(store=sys.argv[1], feedback_log=Path("")))
+texts = [line.strip() for line in open(sys.argv[2])]
+for text in texts:
+    assistant.ask(text)
+ask_ms = []
+for text in texts:
+    t = time.perf_counter()
+    assistant.ask(text)
+    ask_ms.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"ask_ms": ask_ms,
                   "peak_rss_mb": int(re.search(r"VmHWM:\s+(\d+)",
                                                open("/proc/self/status").read())[1]) / 1024}))
 """
@@ -246,7 +266,7 @@ def local_postgres(folder: Path) -> Iterator:
     """A PostgreSQL server with its data in `folder`, stopped on the way out."""
     from assistant import devdb
 
-    server = devdb.start(folder, keep_running=False)
+    server = devdb.start(folder)
     try:
         yield server
     finally:
@@ -274,7 +294,11 @@ def rebuild_update(vectors: np.ndarray, chunks: Iterable, documents: dict):
 
     added = {source: (documents[source], list(group))
              for source, group in itertools.groupby(chunks, key=lambda chunk: chunk.source)}
-    return Update("bench", "custom", vectors.shape[1], 200, 30, "hnsw", {}, added, vectors,
+    from assistant.config import Settings
+
+    defaults = Settings()  # recorded as the app's model, so the real app can open the index
+    return Update(defaults.model, defaults.embedding_backend, vectors.shape[1],
+                  defaults.chunk_size, defaults.chunk_overlap, "hnsw", {}, added, vectors,
                   rebuild=True)
 
 
@@ -309,6 +333,7 @@ def run_pg(size: int, efs: list[int], base, sentences, queries, questions, work:
     with fresh_database(server, f"scale_{size}") as url:
         load_s, db_mb = load_pg(url, update)
         del update
+        app = probe(APP_PROBE, url, text_file)  # the real app: model, store, ask
         for ef in efs:
             measured = probe(PG_PROBE, url, ef, query_file, text_file,
                              "hybrid" if ef == EF_SEARCH else "dense")
@@ -317,7 +342,9 @@ def run_pg(size: int, efs: list[int], base, sentences, queries, questions, work:
                    "recall@10": round(recall_at_10(measured["found"], exact), 3),
                    **percentiles("dense", measured["dense_ms"]),
                    **percentiles("hybrid", measured["hybrid_ms"]),
-                   "app_peak_rss_mb": round(measured["peak_rss_mb"])}
+                   "search_peak_rss_mb": round(measured["peak_rss_mb"]),
+                   **percentiles("app_ask", app["ask_ms"]),
+                   "app_peak_rss_mb": round(app["peak_rss_mb"])}
 
 
 def measure_disk(args: argparse.Namespace, material: tuple) -> Iterator[dict]:

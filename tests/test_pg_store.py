@@ -39,12 +39,9 @@ def server(tmp_path_factory):
     from assistant import devdb
 
     folder = tmp_path_factory.mktemp("pg") / "data"
-    handle = devdb.start(folder, keep_running=False)
+    handle = devdb.start(folder, keep_running=True)  # stopped here, restarts included
     yield folder, handle
-    try:  # a restart (below) leaves a server the handle no longer knows by its process
-        devdb.stop(folder)
-    except Exception:
-        handle.cleanup()
+    devdb.stop(folder)
 
 
 def _url(folder: Path, database: str, user: str = "postgres", password: str = "") -> str:
@@ -374,3 +371,18 @@ def test_migrate_and_ingest_from_the_command_line(tmp_path, small_corpus, databa
     assert found[0]["source"].endswith("overview.md")
     assert _cli("migrate", "--index", str(index)) == 1
     assert "give --store URL" in capsys.readouterr().err
+
+
+def test_chunks_read_past_the_row_cache_are_all_returned(tmp_path, small_corpus, database,
+                                                        monkeypatch):
+    import assistant.pg_store as pg_store
+
+    ingest([small_corpus], _settings(tmp_path, database), FakeEmbedder(), show_progress=False)
+    monkeypatch.setattr(pg_store, "ROW_CACHE", 2)
+    index = PostgresStore(database).load()
+    rows = index.rows_of(set(index.documents)).tolist()
+    assert len(rows) > 4
+    first = index.chunks_at(rows[:2])
+    everything = index.chunks_at(rows)  # the cached two are the oldest when the rest arrive
+    assert everything[:2] == first and None not in everything
+    assert [c.id for c in everything] == [c.id for c in index.iter_chunks()]
