@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -35,13 +37,16 @@ _numbers = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server():
+    """Not under pytest's temporary folder: the server runs as its own user, which must
+    traverse the path, and pytest makes its folder private again whenever a session starts."""
     from assistant import devdb
 
-    folder = tmp_path_factory.mktemp("pg") / "data"
+    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-pg-")) / "data"
     handle = devdb.start(folder, keep_running=True)  # stopped here, restarts included
     yield folder, handle
     devdb.stop(folder)
+    shutil.rmtree(folder.parent, ignore_errors=True)
 
 
 def _url(folder: Path, database: str, user: str = "postgres", password: str = "") -> str:
