@@ -98,9 +98,9 @@ class Settings:
 
         choose_kind(0, self.vector_index)  # rejects an unknown kind with the choices
         if self.store and not self.store.startswith(("postgresql://", "postgres://")):
-            raise ConfigError(f"store={self.store.split('@')[-1]!r}: give a "
-                              "postgresql://user:password@host:port/database URL, or leave it "
-                              "empty to keep the index in the --index folder")
+            raise ConfigError("store: give a postgresql://user:password@host:port/database URL "
+                              "(the value given is not one), or leave it empty to keep the "
+                              "index in the --index folder")
         if self.k < 1:
             raise ConfigError(f"k={self.k}: must be at least 1")
         if self.dense_weight < 0 or self.expanded_weight < 0:

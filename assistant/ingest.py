@@ -234,7 +234,7 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
     started = time.perf_counter()
     store = open_store(settings)
     report = IngestReport(index=store.location)
-    with store.write_lock():
+    with contextlib.closing(store), store.write_lock():
         old = (store.load(embedder.name, embedder.backend) if store.exists() and not rebuild
                else IndexSnapshot.empty(embedder.name, embedder.backend, embedder.dimension,
                                         settings.chunk_size, settings.chunk_overlap))
@@ -336,7 +336,7 @@ def remove(sources: list[str], settings: Settings, embedder: Embedder) -> Ingest
     started = time.perf_counter()
     store = open_store(settings)
     report = IngestReport(index=store.location)
-    with store.write_lock():
+    with contextlib.closing(store), store.write_lock():
         old = store.load(embedder.name, embedder.backend)
         gone = set(sources) & set(old.documents)
         kept = {s: r for s, r in old.documents.items() if s not in gone}

@@ -82,7 +82,7 @@ MIGRATIONS = (
         next_row bigint NOT NULL DEFAULT 0);
     CREATE TABLE pa_documents (
         source text PRIMARY KEY, record jsonb NOT NULL, first_row bigint NOT NULL,
-        definitions jsonb NOT NULL);
+        definitions json NOT NULL);
     CREATE TABLE pa_chunks (
         row bigint PRIMARY KEY, id text NOT NULL, source text NOT NULL, title text NOT NULL,
         page integer, section text, text text NOT NULL, length integer NOT NULL,
@@ -115,22 +115,35 @@ def redacted(url: str) -> str:
 
 
 def _explain(url: str, exc: Exception) -> StoreError:
-    """One line naming the fix for a failed connection."""
+    """One line naming the fix for a failed connection or statement. libpq's own text is
+    never shown for a URL it cannot parse: it quotes the offending part, password included."""
+    import psycopg
+
     where = redacted(url)
     text = str(exc).strip()
     lower = text.lower()
-    if "password authentication failed" in lower or "no password supplied" in lower:
+    if isinstance(exc, psycopg.ProgrammingError) and "invalid" in lower and \
+            ("uri" in lower or "token" in lower or "connection option" in lower):
+        fix = "the URL cannot be parsed: check its form, postgresql://user:password@host:" \
+              "port/database (percent-encode special characters in the password)"
+    elif "password authentication failed" in lower or "no password supplied" in lower:
         fix = "the server refused the user or password: fix them in --store / " \
               "$PLAN_ASSISTANT_STORE"
     elif "does not exist" in lower and "database" in lower:
         fix = "that database does not exist: create it (createdb) or fix the name in --store"
-    elif any(s in lower for s in ("connection refused", "no such file", "timeout",
-                                  "could not translate host", "timed out")):
+    elif any(s in lower for s in ("connection refused", "no such file", "timeout expired",
+                                  "could not translate host", "could not connect")):
         fix = "cannot reach the server: start it (a local one: scripts/postgres.sh start) or " \
               "fix the host and port in --store"
     else:
         fix = text.splitlines()[0] if text else type(exc).__name__
     return StoreError(f"{where}: {fix}")
+
+
+def _text(value: str | None) -> str | None:
+    """`value` without NUL characters, which PostgreSQL text and JSON cannot hold (a PDF
+    title may carry one; the on-disk store keeps it)."""
+    return value.replace("\x00", "").replace("\\u0000", "") if value else value
 
 
 class PostgresTerms(Terms):
@@ -268,6 +281,8 @@ class PostgresIndex:
 class PostgresStore:
     """Reads and writes the index in one PostgreSQL database (`stores.Store`)."""
 
+    shared = True  # other processes (replicas, ingest jobs) change it while this one reads
+
     def __init__(self, url: str, ef_search: int = EF_SEARCH) -> None:
         self.url = url
         self.ef_search = ef_search
@@ -328,7 +343,9 @@ class PostgresStore:
                     for name, value in planner.items():
                         connection.execute("SELECT set_config(%s, %s, true)", (name, value))
                     return connection.execute(sql, parameters).fetchall()
-        except psycopg.OperationalError as exc:
+        except psycopg.errors.UndefinedTable:
+            raise  # callers that probe for an index before one exists handle this
+        except psycopg.Error as exc:
             raise _explain(self.url, exc) from exc
 
     def close(self) -> None:
@@ -464,7 +481,7 @@ class PostgresStore:
                    "grant this role CREATE on the database's public schema")
             raise StoreError(f"{self.location}: {first}: {fix}, then run the command again"
                              ) from exc
-        except psycopg.OperationalError as exc:
+        except psycopg.Error as exc:
             raise _explain(self.url, exc) from exc
         return self.load()
 
@@ -472,7 +489,10 @@ class PostgresStore:
         from pgvector.psycopg import register_vector
 
         version = self._version_on(connection)
+        carried = 0  # a rebuild keeps counting rows: replicas' caches key chunks by row
         if update.rebuild and version:
+            found = connection.execute("SELECT next_row FROM pa_manifest").fetchone()
+            carried = found[0] if found else 0
             connection.execute("DROP TABLE IF EXISTS " + ", ".join(TABLES))
             version = 0
         connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
@@ -482,7 +502,7 @@ class PostgresStore:
             connection.execute("UPDATE pa_schema SET version = %s", (number,))
         row = connection.execute("SELECT next_row, chunk_count FROM pa_manifest FOR UPDATE"
                                  ).fetchone()
-        next_row, count = row if row else (0, 0)
+        next_row, count = row if row else (carried, 0)
         gone = [source for (source,) in connection.execute(
             "SELECT source FROM pa_documents WHERE NOT (source = ANY(%s))",
             (sorted(update.kept),))]
@@ -546,8 +566,9 @@ class PostgresStore:
                     copy.set_types(["int8", "text", "text", "text", "int4", "text", "text",
                                     "int4", "vector"])
                     for offset, (chunk, words) in enumerate(zip(chunks, tokens, strict=True)):
-                        copy.write_row([first + offset, chunk.id, chunk.source, chunk.title,
-                                        chunk.page, chunk.section, chunk.text, len(words),
+                        copy.write_row([first + offset, chunk.id, _text(chunk.source),
+                                        _text(chunk.title), chunk.page, _text(chunk.section),
+                                        _text(chunk.text), len(words),
                                         np.asarray(next(vectors), dtype=np.float32)])
                 with cursor.copy("COPY pa_postings (term, row, tf, length) FROM STDIN WITH "
                                  "(FORMAT BINARY)") as copy:
@@ -561,7 +582,8 @@ class PostgresStore:
                 cursor.execute(
                     "INSERT INTO pa_documents (source, record, first_row, definitions) "
                     "VALUES (%s, %s, %s, %s)",
-                    (source, json.dumps(asdict(record)), first, json.dumps(definitions)))
+                    (_text(source), _text(json.dumps(asdict(record))), first,
+                     _text(json.dumps(definitions))))
                 next_row += len(chunks)
             if frequencies:
                 cursor.execute(

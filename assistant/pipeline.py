@@ -99,9 +99,13 @@ class Pipeline:
             self.__dict__.pop(name, None)
 
     def refresh(self) -> None:
-        """Reload when another process (an ingest, another app replica) has changed the
-        index since it was loaded: a stat on disk, one query in PostgreSQL."""
-        if "snapshot" in self.__dict__ and self.store.generation() != self.snapshot.generation:
+        """Reload when another process (an app replica, an ingest job) has changed a shared
+        store since it was loaded: one query. Only the PostgreSQL store: its rows are never
+        reused, so a question still running on the old view reads the same chunks; the
+        on-disk store renumbers rows on every save, so it reloads only after this process's
+        own library changes (`reload`)."""
+        if self.store.shared and "snapshot" in self.__dict__ and \
+                self.store.generation() != self.snapshot.generation:
             self.reload()
 
     @property

@@ -212,6 +212,11 @@ class IndexStore:
     def location(self) -> str:
         return str(self.directory)
 
+    shared = False  # only this process writes here, and it reloads after it does
+
+    def close(self) -> None:
+        """Nothing to release: files are opened per load."""
+
     def generation(self) -> str:
         """A mark that changes whenever a save lands: the manifest file's identity (every save
         replaces it), so checking costs one stat, not a read of the manifest."""

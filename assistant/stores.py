@@ -61,8 +61,11 @@ class IndexView(Protocol):
 class Store(Protocol):
     """Where an index lives: load it, lock it for writing, commit an update atomically."""
 
+    shared: bool  # whether other processes change the index while this one reads it
+
     @property
     def location(self) -> str: ...
+    def close(self) -> None: ...
     def exists(self) -> bool: ...
     def generation(self) -> str: ...
     def load(self, expect_model: str | None = None,
@@ -84,7 +87,7 @@ def migrate(directory, target: Store, *, replace: bool = False) -> tuple[int, in
     """Copy the on-disk index at `directory` into `target` with its vectors (no
     re-embedding); (documents, pages, chunks) copied. Refuses to overwrite an index
     `target` already holds unless `replace`."""
-    from assistant.errors import ConfigError
+    from assistant.errors import ConfigError, IndexCorruptError
 
     source = IndexStore(directory).load()
     added: dict[str, tuple[DocumentRecord, list[Chunk]]] = {
@@ -92,6 +95,10 @@ def migrate(directory, target: Store, *, replace: bool = False) -> tuple[int, in
     order: list[str] = []
     for chunk in source.iter_chunks():  # row order: each document's chunks consecutive
         if not order or order[-1] != chunk.source:
+            if chunk.source in order:  # vectors would be paired with the wrong chunks
+                raise IndexCorruptError(
+                    f"index at {directory} interleaves the chunks of {chunk.source}: rebuild "
+                    "it with `plan-assistant ingest --rebuild` before migrating")
             order.append(chunk.source)
         added[chunk.source][1].append(chunk)
     with target.write_lock():

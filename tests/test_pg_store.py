@@ -391,3 +391,33 @@ def test_chunks_read_past_the_row_cache_are_all_returned(tmp_path, small_corpus,
     everything = index.chunks_at(rows)  # the cached two are the oldest when the rest arrive
     assert everything[:2] == first and None not in everything
     assert [c.id for c in everything] == [c.id for c in index.iter_chunks()]
+
+
+def test_a_rebuild_never_reuses_rows_a_replica_has_cached(tmp_path, small_corpus, database):
+    embedder = FakeEmbedder()
+    settings = _settings(tmp_path, database)
+    ingest([small_corpus], settings, embedder, show_progress=False)
+    replica = Pipeline(settings, embedder)
+    before = list(replica.snapshot.iter_chunks())
+    replica.snapshot.chunks_at(replica.snapshot.rows_of(set(replica.documents)).tolist())
+    (small_corpus / "notes.txt").write_text("Explainer notes\n\nPharmacies will open late.\n")
+    ingest([small_corpus], settings, embedder, rebuild=True, show_progress=False)
+    replica.refresh()
+    rows = replica.snapshot.rows_of(set(replica.documents)).tolist()
+    assert min(rows) >= len(before)  # counting went on
+    assert [c.id for c in replica.snapshot.chunks_at(rows)] == \
+        [c.id for c in PostgresStore(database).load().iter_chunks()]
+
+
+def test_nul_characters_and_unparseable_urls(tmp_path, database, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "nul.md").write_text("# Title with a \x00 NUL\n\nText with a \x00 NUL will be "
+                                   "kept readable.\n", encoding="utf-8")
+    report = ingest([corpus], _settings(tmp_path, database), FakeEmbedder(),
+                    show_progress=False)
+    assert report.failed == [] and report.documents == 1
+    leaky = "postgresql://bob:s3cr%zzet@localhost/x"
+    assert _cli("search", "plan", "--store", leaky) == 1
+    err = capsys.readouterr().err
+    assert "s3cr" not in err and "cannot be parsed" in err and len(err.splitlines()) == 1
