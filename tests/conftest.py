@@ -44,6 +44,18 @@ class FakeEmbedder(Embedder):
         return out / np.where(norms == 0, 1, norms)
 
 
+def write_versioned_corpus(folder: Path, version: int, documents: int) -> None:
+    """`documents` Markdown files of 120 sentences; version 2 drops the first and adds one,
+    so an update replaces every document, removes one and adds one (crash-safety tests)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(documents):
+        text = " ".join(f"Topic {number} sentence {i} of version {version}." for i in range(120))
+        (folder / f"doc{number:02d}.md").write_text(f"# Document {number}\n\n{text}\n")
+    if version == 2:
+        (folder / "doc00.md").unlink()
+        (folder / "new.md").write_text("# New\n\nA document added in version two.")
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()

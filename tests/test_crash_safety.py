@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, write_versioned_corpus
 
 from assistant.store import IndexStore
 
@@ -29,16 +29,6 @@ from assistant.ingest import ingest
 settings = Settings(root=Path({root!r}), index=Path({index!r}))
 ingest([Path({corpus!r})], settings, FakeEmbedder(), show_progress=False)
 """
-
-
-def _write_corpus(folder: Path, version: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(40):
-        text = " ".join(f"Topic {number} sentence {i} of version {version}." for i in range(120))
-        (folder / f"doc{number:02d}.md").write_text(f"# Document {number}\n\n{text}\n")
-    if version == 2:
-        (folder / "doc00.md").unlink()
-        (folder / "new.md").write_text("# New\n\nA document added in version two.")
 
 
 def _state(index: Path) -> tuple:
@@ -55,11 +45,11 @@ def _run(root: Path, index: Path, corpus: Path) -> subprocess.Popen:
 
 def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path):
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, 1)
+    write_versioned_corpus(corpus, 1, 40)
     before_dir = tmp_path / "before"
     assert _run(tmp_path, before_dir, corpus).wait(timeout=300) == 0
     before = _state(before_dir)
-    _write_corpus(corpus, 2)
+    write_versioned_corpus(corpus, 2, 40)
     after_dir = tmp_path / "after"
     shutil.copytree(before_dir, after_dir)
     started = time.perf_counter()

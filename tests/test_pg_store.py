@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import psycopg
 import pytest
-from conftest import ROOT, FakeEmbedder
+from conftest import ROOT, FakeEmbedder, write_versioned_corpus
 
 from assistant.cli import main
 from assistant.config import Settings
@@ -157,16 +157,6 @@ def _run(root: Path, url: str, *corpora: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(script)])
 
 
-def _write_corpus(folder: Path, version: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(30):
-        text = " ".join(f"Topic {number} sentence {i} of version {version}." for i in range(120))
-        (folder / f"doc{number:02d}.md").write_text(f"# Document {number}\n\n{text}\n")
-    if version == 2:
-        (folder / "doc00.md").unlink()
-        (folder / "new.md").write_text("# New\n\nA document added in version two.")
-
-
 def _copy_database(folder: Path, source: str, target: str) -> str:
     with _admin(folder) as connection:
         connection.execute(f"CREATE DATABASE {target} TEMPLATE {source}")
@@ -177,14 +167,14 @@ def _copy_database(folder: Path, source: str, target: str) -> str:
 def test_sigkill_during_an_ingest_leaves_the_before_or_after_state(tmp_path, server):
     folder, _ = server
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, 1)
+    write_versioned_corpus(corpus, 1, 30)
     tag = f"k{next(_numbers)}"
     with _admin(folder) as connection:
         connection.execute(f"CREATE DATABASE {tag}_before")
     before_url = _url(folder, f"{tag}_before")
     assert _run(tmp_path, before_url, corpus).wait(timeout=300) == 0
     before = _state(before_url)
-    _write_corpus(corpus, 2)
+    write_versioned_corpus(corpus, 2, 30)
     after_url = _copy_database(folder, f"{tag}_before", f"{tag}_after")
     started = time.perf_counter()
     assert _run(tmp_path, after_url, corpus).wait(timeout=300) == 0
