@@ -15,11 +15,14 @@ from pathlib import Path
 
 from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
 from assistant.errors import DocumentError
+from assistant.pdf_layout import Line, line_sections, read_page
+from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 SECTION_SEPARATOR = " › "
+MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",
@@ -125,7 +128,7 @@ def _load_pdf(path: Path, data: bytes) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("encrypted PDF: no password (save an unprotected copy first)")
-        raw_pages = [_extract_page(page) for page in reader.pages]
+        read = [_read_page(page) for page in reader.pages]
         meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
     except DocumentError:
         raise
@@ -134,24 +137,87 @@ def _load_pdf(path: Path, data: bytes) -> Document:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError, NotImplementedError) as exc:
         raise DocumentError(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from exc
-    if not raw_pages:
+    if not read:
         raise DocumentError("PDF has no pages")
-    cleaned = strip_running_lines([clean_text(text) for text in raw_pages])
+    cleaned = strip_running_lines([clean_text(text) for text, _ in read])
+    sections = line_sections([lines for _, lines in read])
+    title = _pdf_title(meta_title) or title_from_filename(path)
     warnings: list[PageWarning] = []
     blocks = [
-        Block(kept, page=number)
-        for number, text in enumerate(cleaned, start=1)
+        block
+        for number, (text, (_, lines), page_sections) in enumerate(
+            zip(cleaned, read, sections, strict=True), start=1)
         if (kept := _keep_page(number, text, warnings))
+        for block in _page_blocks(kept, number, lines, page_sections, title)
     ]
-    title = _pdf_title(meta_title) or title_from_filename(path)
-    return Document(path, title, "pdf", len(raw_pages), blocks, warnings)
+    return Document(path, title, "pdf", len(read), blocks, warnings)
 
 
-def _extract_page(page: object) -> str:
+def _read_page(page: object) -> tuple[str, list[Line]]:
     try:
-        return page.extract_text() or ""  # type: ignore[attr-defined]
+        return read_page(page)
     except Exception:  # one bad page must not sink the document
-        return ""
+        return "", []
+
+
+def _page_blocks(text: str, page: int, lines: list[Line],
+                 paths: list[tuple[str, ...]], title: str) -> list[Block]:
+    """A cleaned page cut where the section changes. Cleaned lines are matched back to the
+    extracted ones in order (cleaning may join or drop lines: an unmatched line stays in the
+    block before it), and joining the blocks with newlines gives the page text back. The
+    document's title set as a heading is left out of section paths (passages carry it)."""
+    sections = [SECTION_SEPARATOR.join(p for p in path if p.casefold() != title.casefold())
+                or None for path in paths]
+    blocks: list[tuple[str | None, list[str]]] = []
+    position = 0
+    for row in text.split("\n"):
+        section = blocks[-1][0] if blocks else (sections[0] if sections else None)
+        if row:
+            match = next((k for k in range(position, min(position + 8, len(lines)))
+                          if lines[k].text == row), None)
+            if match is not None:
+                section, position = sections[match], match + 1
+        if blocks and (section == blocks[-1][0] or not row):
+            blocks[-1][1].append(row)
+        else:
+            blocks.append((section, [row]))
+    return [Block("\n".join(rows), page=page, section=section)
+            for section, rows in _merge_small(blocks)]
+
+
+def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
+    """Blocks of fewer than `MIN_BLOCK_WORDS` words joined to a neighbour (a heading on its
+    own to the text after it, a scrap of text to the text before it): a chunk of a caption
+    or a lone figure finds nothing, and infographic pages set many labels as headings. The
+    joined block keeps the section of its larger part."""
+    merged: list[tuple[str | None, list[str]]] = []
+    for section, rows in blocks:  # a caption is read with the table or figure after it
+        last = next((row for row in reversed(merged[-1][1]) if row), "") if merged else ""
+        if CAPTION.match(last):
+            merged[-1][1].extend(rows)
+        else:
+            merged.append((section, list(rows)))
+
+    def words(index: int) -> int:
+        return sum(len(row.split()) for row in merged[index][1])
+
+    while len(merged) > 1:
+        small = min(range(len(merged)), key=words)
+        if words(small) >= MIN_BLOCK_WORDS:
+            break
+        rows = [row for row in merged[small][1] if row]
+        forward = small + 1 < len(merged) and (small == 0 or len(rows) <= 2)
+        other = small + 1 if forward else small - 1
+        first, second = sorted((small, other))
+        section = merged[first][0] if words(first) >= words(second) else merged[second][0]
+        merged[first:second + 1] = [(section, merged[first][1] + merged[second][1])]
+    joined: list[tuple[str | None, list[str]]] = []
+    for section, rows in merged:
+        if joined and joined[-1][0] == section:
+            joined[-1][1].extend(rows)
+        else:
+            joined.append((section, rows))
+    return joined
 
 
 def _pdf_title(raw: object) -> str | None:
@@ -338,4 +404,10 @@ def page_text(document: Document, page: int | None) -> str:
 
     This is the text that evaluation quotes must be exact substrings of.
     """
-    return "\n\n".join(b.text for b in document.blocks if page is None or b.page == page)
+    text, last = "", None
+    for block in document.blocks:
+        if page is None or block.page == page:
+            joint = "\n" if block.page is not None and block.page == last else "\n\n"
+            text = f"{text}{joint}{block.text}" if text else block.text
+            last = block.page
+    return text

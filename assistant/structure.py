@@ -28,7 +28,7 @@ _SENTENCE_END = re.compile(
 )
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 CONTENTS_LINE = re.compile(r"(?:…|\.\s?\.\s?\.)\s*\d{1,3}\b")
-_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|diagram|image|photo|map|source|"
+CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|diagram|image|photo|map|source|"
                       r"sources|note|notes)\s*\d*[a-z]?\s*[:.–-]", re.IGNORECASE)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+|\bwww\.\S+|"
                       r"\b(?:tel|telephone|phone|email|e-mail)\s*:", re.IGNORECASE)
@@ -79,7 +79,7 @@ def _blocks(text: str) -> list[tuple[str, bool]]:
 
 def _role(text: str, bullet: bool) -> Role:
     words = len(text.split())
-    if (CONTENTS_LINE.search(text) or _CAPTION.match(text) or _PAGE_MARK.match(text)
+    if (CONTENTS_LINE.search(text) or CAPTION.match(text) or _PAGE_MARK.match(text)
             or (_CONTACT.search(text) and words <= 25)):
         return "noise"
     if "|" in text:

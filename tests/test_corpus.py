@@ -28,7 +28,9 @@ def test_every_document_says_it_is_unofficial_and_names_sources():
 
 def test_pdf_pages_keep_numbers_and_lose_running_lines():
     doc = load_document(PDF)
-    assert doc.pages >= 8 and [b.page for b in doc.blocks] == list(range(1, doc.pages + 1))
+    assert doc.pages >= 8 and sorted({b.page for b in doc.blocks}) == list(range(1, doc.pages + 1))
+    assert [b.page for b in doc.blocks] == sorted(b.page for b in doc.blocks)
+    assert [b.section for b in doc.blocks if b.page == 9] == ["8. Children and young people"]
     assert doc.warnings == []
     for block in doc.blocks:
         assert "unofficial sections digest" not in block.text

@@ -1,0 +1,229 @@
+"""PDF pages -> lines with their type size, weight and position -> the headings of each line.
+
+pypdf's plain extraction gives the words of a page in content-stream order but says nothing
+about which lines are headings, and design tools often write a heading after the paragraphs
+it stands above. This module reads the same extraction through pypdf's text visitor (the
+pieces it hands the visitor concatenate to exactly the extracted text), so every line keeps
+its text unchanged and gains the size, weight and place it is printed at. Headings are the
+short lines set larger than the document's body text, or bold at body size on a line of
+their own; each line belongs under the nearest heading printed above it in the same column.
+
+Leaves out cleaning (`cleaning.py`) and turning lines into blocks (`documents.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.cleaning import clean_text
+from assistant.stopwords import FUNCTION_WORDS
+from assistant.structure import CONTENTS_LINE
+
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_CONTENTS = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one page
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")  # "6. ", "II. "
+_SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")
+HEADING_SCALE = 1.15  # a line this much larger than body text is a heading
+CHAPTER_SCALE = 1.5  # and this much larger, a chapter heading
+COLUMN_SLACK = 72.0  # points: a heading's left edge within an inch of its text's
+
+
+@dataclass(frozen=True)
+class Line:
+    """One extracted line: its cleaned text, type size (points, as printed), whether all of
+    it is bold, and where it starts on the page (PDF user space, y grows upwards)."""
+
+    text: str
+    size: float
+    bold: bool
+    x: float
+    y: float
+
+
+def _is_bold(font: object) -> bool:
+    if not isinstance(font, dict):
+        return False
+    if _BOLD_NAME.search(str(font.get("/BaseFont", ""))):
+        return True
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if hasattr(descriptor, "get_object") else descriptor
+    if isinstance(descriptor, dict):
+        weight = descriptor.get("/FontWeight")
+        return bool((isinstance(weight, (int, float)) and weight >= 600)
+                    or int(descriptor.get("/Flags", 0) or 0) & (1 << 18))
+    return False
+
+
+def read_page(page: object) -> tuple[str, list[Line]]:
+    """A page's extracted text (what `extract_text` returns) and its lines."""
+    runs: list[tuple[str, float, bool, float, float]] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+                      tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        del a, b
+        runs.append((text, round(abs(size) * (c * c + d * d) ** 0.5, 1), _is_bold(font), x, y))
+
+    text = page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return text or "", _lines(runs)
+
+
+def _lines(runs: list[tuple[str, float, bool, float, float]]) -> list[Line]:
+    """Cut the runs at newlines; a line takes the size of the run holding most of its
+    letters, starts where its first run does, and is bold when every letter is."""
+    lines: list[Line] = []
+    parts: list[tuple[str, float, bool, float, float]] = []
+
+    def close() -> None:
+        text = clean_text("".join(part[0] for part in parts))
+        if text:
+            weights = Counter()
+            for part in parts:
+                weights[part[1:]] += sum(ch.isalnum() for ch in part[0])
+            size, _, _, y = max(weights, key=weights.__getitem__)
+            x = parts[0][3]
+            bold = all(part[2] for part in parts if any(ch.isalnum() for ch in part[0]))
+            lines.append(Line(text, size, bold, x, y))
+        parts.clear()
+
+    for text, size, bold, x, y in runs:
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                close()
+            if piece:
+                parts.append((piece, size, bold, x, y))
+    close()
+    return lines
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    """The type size most letters of the document are set in."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[round(line.size * 2) / 2] += sum(ch.isalpha() for ch in line.text)
+    return max(sizes, key=sizes.__getitem__) if sizes else 0.0
+
+
+def heading_style(line: Line, body: float) -> tuple[float, bool] | None:
+    """The (size, bold) style of a heading line, or None for any other line."""
+    words = line.text.split()
+    letters = sum(ch.isalpha() for ch in line.text)
+    if (not body or not 1 <= len(words) <= 14 or not _WORD.search(line.text)
+            or letters < 0.5 * sum(not ch.isspace() for ch in line.text)
+            or line.text[-1:] in ",;" or re.search(r"[.!?]\s+\S", _NUMBERING.sub("", line.text))):
+        return None
+    if line.size >= body * HEADING_SCALE:
+        return round(line.size * 2) / 2, line.bold
+    if line.bold and line.size >= body * 0.95 and len(words) <= 10 and line.text[-1:] != ".":
+        return round(line.size * 2) / 2, True
+    return None
+
+
+def line_sections(pages: list[list[Line]]) -> list[list[tuple[str, ...]]]:
+    """The heading path of every line, (chapter, heading), from the headings printed above.
+
+    A chapter heading is set at least `CHAPTER_SCALE` times the body size and holds until
+    the next one; other text belongs under the heading printed nearest above it in its
+    column (under the heading before it in the text when none is). A heading of several
+    lines is one name. The path changes only at a heading or after a line that ends a
+    sentence, so no sentence is ever cut in two: a paragraph goes where most of it points.
+    """
+    body = body_size(pages)
+    sections: list[list[tuple[str, ...]]] = []
+    chapter: str | None = None
+    current: tuple[str, ...] = ()
+    for lines in pages:
+        names = _heading_names(lines, body)
+        headings = [(i, line) for i, line in enumerate(lines) if i in names]
+        page_chapter = next((names[i] for i, line in headings
+                             if line.size >= body * CHAPTER_SCALE
+                             and not _CONTENTS.match(names[i])), None)
+        pointed: list[tuple[str, ...]] = []
+        for i, line in enumerate(lines):
+            if i in names and line.size >= body * CHAPTER_SCALE:
+                chapter = None if _CONTENTS.match(names[i]) else names[i]
+                current = (names[i],)
+            elif i in names:
+                current = _join(chapter, names[i])
+            elif (above := heading_above(line, [h for _, h in headings])) is not None:
+                index, heading = headings[above]
+                current = ((names[index],) if heading.size >= body * CHAPTER_SCALE
+                           else _join(page_chapter or chapter, names[index]))
+            pointed.append(current)
+        sections.append(_by_paragraph(lines, pointed, set(names)))
+    return sections
+
+
+def _by_paragraph(lines: list[Line], pointed: list[tuple[str, ...]],
+                  headings: set[int]) -> list[tuple[str, ...]]:
+    """Each run of text lines between headings and sentence ends takes the path most of its
+    letters point to."""
+    paths = list(pointed)
+    start = 0
+    for i in range(len(lines) + 1):
+        ends = (i == len(lines) or i in headings or (i - 1) in headings
+                or _SENTENCE_END.search(lines[i - 1].text))
+        if not ends or i == start:
+            continue
+        votes: Counter[tuple[str, ...]] = Counter()
+        for j in range(start, i):
+            votes[pointed[j]] += sum(ch.isalpha() for ch in lines[j].text) + 1
+        if start not in headings:
+            paths[start:i] = [max(votes, key=votes.__getitem__)] * (i - start)
+        start = i
+    return paths
+
+
+def _join(chapter: str | None, heading: str) -> tuple[str, ...]:
+    return (heading,) if not chapter or chapter == heading else (chapter, heading)
+
+
+def _heading_names(lines: list[Line], body: float) -> dict[int, str]:
+    """Heading lines of a page by index, each named by its whole heading: a line set in
+    the same style just below a heading line continues it."""
+    names: dict[int, str] = {}
+    start: int | None = None
+    for i, line in enumerate(lines):
+        style = heading_style(line, body)
+        last = lines[i - 1] if i else None
+        if style is None:
+            start = None
+        elif (start is not None and last is not None and heading_style(last, body) == style
+              and 0 < last.y - line.y <= 1.6 * line.size
+              and abs(last.x - line.x) <= COLUMN_SLACK):
+            merged = f"{names[start]} {line.text}"
+            names.update(dict.fromkeys(range(start, i + 1), merged))
+        else:
+            names[i], start = line.text, i
+    continued = {i for i in names if i + 1 < len(lines) and i + 1 not in names
+                 and lines[i + 1].text[:1].islower()}
+    dropped = {name for i, name in names.items() if i in continued or not _plausible(name)}
+    return {i: name for i, name in names.items() if name not in dropped}
+
+
+def _plausible(name: str) -> bool:
+    """A heading does not run on: no final function word or colon (that is a list's lead-in),
+    no sentence stop after several words, no contents leaders or table bars, at most 16
+    words."""
+    words = name.split()
+    return (len(words) <= 16 and words[-1].lower() not in FUNCTION_WORDS
+            and not (len(words) > 3 and name.endswith(".")) and not name.endswith(":")
+            and name[-1] not in "-–—&,/(" and " | " not in name
+            and not CONTENTS_LINE.search(name))
+
+
+def heading_above(line: Line, headings: list[Line]) -> int | None:
+    """Index of the heading printed nearest above `line` in its column, if any."""
+    best, best_gap = None, float("inf")
+    for index, heading in enumerate(headings):
+        gap = heading.y - line.y
+        if 0 < gap < best_gap and abs(heading.x - line.x) <= COLUMN_SLACK:
+            best, best_gap = index, gap
+    return best

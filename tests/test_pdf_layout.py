@@ -1,0 +1,152 @@
+from pathlib import Path
+
+import pytest
+from conftest import REALDOCS
+
+from assistant.documents import SECTION_SEPARATOR, load_document, page_text
+from assistant.pdf_layout import body_size, heading_style, read_page
+
+PARAGRAPH = ("The board will publish a yearly report on progress. Each partner will name a lead "
+             "for the work. Residents will be asked what matters to them before any change. ")
+
+
+def _pdf(path: Path, draw) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    draw(pdf)
+    pdf.output(str(path))
+    return path
+
+
+def _heading(pdf, text: str, size: float = 16, y: float | None = None, x: float = 10) -> None:
+    pdf.set_font("Helvetica", "B", size)
+    if y is not None:
+        pdf.set_xy(x, y)
+    pdf.multi_cell(90 if x > 10 else 0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _body(pdf, text: str, y: float | None = None, x: float = 10, width: float = 0) -> None:
+    pdf.set_font("Helvetica", size=11)
+    if y is not None:
+        pdf.set_xy(x, y)
+    pdf.multi_cell(width, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _sections(path: Path) -> list[tuple[int | None, str | None, str]]:
+    return [(b.page, b.section, b.text) for b in load_document(path).blocks]
+
+
+def test_headings_set_larger_name_the_sections_under_a_chapter(tmp_path):
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "OUR PRIORITIES", 24)
+        _heading(pdf, "Mental health", 15)
+        _body(pdf, PARAGRAPH * 2)
+        _heading(pdf, "Workforce", 15)
+        _body(pdf, "We will grow our own workforce and use fewer agency staff. " * 6)
+        pdf.add_page()
+        _body(pdf, "Training places will double by 2027 across every partner. " * 6)
+
+    blocks = _sections(_pdf(tmp_path / "p.pdf", draw))
+    assert [(page, section) for page, section, _ in blocks] == [
+        (1, f"OUR PRIORITIES{SECTION_SEPARATOR}Mental health"),
+        (1, f"OUR PRIORITIES{SECTION_SEPARATOR}Workforce"),
+        (2, f"OUR PRIORITIES{SECTION_SEPARATOR}Workforce"),  # a section runs over the page
+    ]
+    assert blocks[0][2].startswith("OUR PRIORITIES\nMental health\nThe board will publish")
+
+
+def test_a_heading_written_after_its_text_still_heads_it(tmp_path):
+    """Design tools often write a page's headings last; the heading printed above a
+    paragraph in its column is its heading, whatever the order in the file."""
+    def draw(pdf):
+        pdf.add_page()
+        _body(pdf, PARAGRAPH * 2, y=40, x=10, width=90)
+        _body(pdf, "Waiting lists will be shorter by March 2026 for every clinic. " * 6,
+              y=50, x=110, width=90)
+        _heading(pdf, "Community care", 15, y=25, x=10)
+        _heading(pdf, "Hospital care", 15, y=38, x=110)
+
+    blocks = _sections(_pdf(tmp_path / "late.pdf", draw))
+    by_text = {text.split("\n")[0][:20]: section for _, section, text in blocks}
+    assert by_text["The board will publi"] == "Community care"
+    assert any(section == "Hospital care" and "Waiting lists" in text
+               for _, section, text in blocks)
+
+
+def test_the_page_text_is_unchanged_by_cutting_it_into_sections(tmp_path):
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "Prevention", 18)
+        _body(pdf, PARAGRAPH * 2)
+        _heading(pdf, "Access", 18)
+        _body(pdf, PARAGRAPH * 2)
+
+    path = _pdf(tmp_path / "same.pdf", draw)
+    from pypdf import PdfReader
+
+    from assistant.cleaning import clean_text
+
+    extracted = clean_text(PdfReader(str(path)).pages[0].extract_text())
+    document = load_document(path)
+    assert len(document.blocks) == 2
+    assert page_text(document, 1) == extracted
+
+
+def test_bold_words_opening_a_sentence_are_not_a_heading(tmp_path):
+    """A bold run that fills a line and goes on in lower case on the next is an item's
+    bold opening, not a heading: the sentence stays in one piece."""
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "Our commitments", 18)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 6, "Embed research into our local", new_x="LMARGIN", new_y="NEXT")
+        _body(pdf, "communities by supporting more public involvement in studies. " * 3)
+        _body(pdf, PARAGRAPH)
+
+    blocks = _sections(_pdf(tmp_path / "bold.pdf", draw))
+    assert [section for _, section, _ in blocks] == ["Our commitments"]
+    assert "Embed research into our local\ncommunities by" in blocks[0][2]
+
+
+def test_short_sections_are_read_with_their_neighbours(tmp_path):
+    """A heading over a line or two (an infographic label) makes no chunk of its own."""
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "Starting well", 15)
+        _body(pdf, PARAGRAPH * 2)
+        _heading(pdf, "A label", 15)
+        _body(pdf, "Two words.")
+        _heading(pdf, "Ageing well", 15)
+        _body(pdf, PARAGRAPH * 2)
+
+    blocks = _sections(_pdf(tmp_path / "short.pdf", draw))
+    assert len(blocks) == 2
+    assert all(len(text.split()) >= 50 for _, _, text in blocks)
+
+
+def test_body_size_and_heading_styles_come_from_the_type(tmp_path):
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "6. Approach and principles", 14)
+        _body(pdf, PARAGRAPH * 3)
+
+    from pypdf import PdfReader
+
+    page = PdfReader(str(_pdf(tmp_path / "type.pdf", draw))).pages[0]
+    _, lines = read_page(page)
+    body = body_size([lines])
+    assert body == 11
+    assert heading_style(lines[0], body) is not None  # a numbered heading
+    assert all(heading_style(line, body) is None for line in lines[1:])
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="needs ../shared/data/realdocs")
+def test_real_strategy_pages_get_their_numbered_sections():
+    document = load_document(
+        REALDOCS / "pdf" / "westsussex__JHWB-strategy-cost-of-living-addendum.pdf")
+    sections = {block.page: block.section for block in document.blocks}
+    assert sections[6].endswith("6. Approach and principles")
+    assert sections[8].endswith("References")
