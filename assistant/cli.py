@@ -183,6 +183,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_commitments(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    if args.compare:
+        old, new = (Path(p) for p in args.compare)
+        comparison = assistant.compare_commitments(old, new)
+        if args.json:
+            _print_json(comparison.to_json())
+        else:
+            for label, items in (("added", comparison.added), ("removed", comparison.removed)):
+                for item in items:
+                    print(f"{label}: {item.what} ({item.citation.source}, page "
+                          f"{item.citation.page or '-'})")
+            for change in comparison.changed:
+                print(f"changed ({', '.join(change.what_changed)}): {change.old.what} -> "
+                      f"{change.new.what}")
+        return EXIT_OK
+    found = assistant.commitments(due=args.due, source=args.source, topic=args.topic)
+    if args.out:
+        assistant.write_register(found, Path(args.out))
+    if args.json:
+        _print_json({"count": len(found), "commitments": [c.to_json() for c in found]})
+    elif not args.out:
+        for item in found:
+            deadline = f" [{item.when.text}]" if item.when.text else ""
+            print(f"- {item.what}{deadline} ({item.citation.source}"
+                  f"{', page ' + str(item.citation.page) if item.citation.page else ''})")
+        print(f"{len(found)} commitments")
+    else:
+        print(f"{len(found)} commitments written to {args.out}")
+    return EXIT_OK
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.document:
@@ -233,6 +265,16 @@ def _library_commands(sub, common: argparse.ArgumentParser) -> None:
     ingest.add_argument("--rebuild", action="store_true", help="start from an empty index")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
     ingest.set_defaults(handler=cmd_ingest)
+
+    register = sub.add_parser("commitments", parents=[common],
+                              help="the register of the documents' commitments")
+    register.add_argument("--due", type=int, metavar="YEAR", help="only those due that year")
+    register.add_argument("--source", metavar="SOURCE", help="only one document")
+    register.add_argument("--topic", metavar="TEXT", help="only those about a topic")
+    register.add_argument("--out", metavar="FILE", help="write .csv, .xlsx or .md")
+    register.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"),
+                          help="what two versions of a document add, remove and change")
+    register.set_defaults(handler=cmd_commitments)
 
     migrate = sub.add_parser("migrate", parents=[common],
                              help="copy an on-disk index (--index) into PostgreSQL (--store), "

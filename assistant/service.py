@@ -7,10 +7,13 @@ reach the stages behind it. Its result types are exported here for the faces' ty
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Answer
-from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.commitments import Commitment, extract
+from assistant.commitments.register import Comparison, compare, filtered, write
+from assistant.documents import SUPPORTED_SUFFIXES, load_document
 from assistant.errors import DocumentError
 from assistant.evaluation.suite import EvalRequest, run_suite
 from assistant.ingest import IngestReport, ingest, remove
@@ -20,8 +23,8 @@ from assistant.sources import Source
 from assistant.stores import migrate
 from assistant.summarize import Brief, Summarizer, write_docx
 
-__all__ = ["Answer", "Assistant", "Brief", "EvalRequest", "IngestReport", "SearchResponse",
-           "Source"]
+__all__ = ["Answer", "Assistant", "Brief", "Commitment", "Comparison", "EvalRequest",
+           "IngestReport", "SearchResponse", "Source"]
 
 
 class Assistant(Pipeline):
@@ -29,6 +32,10 @@ class Assistant(Pipeline):
 
     document_types = tuple(sorted(SUPPORTED_SUFFIXES))
     max_upload_bytes = MAX_UPLOAD_BYTES
+
+    @cached_property
+    def _registers(self) -> dict[tuple[str, str], list[Commitment]]:
+        return {}
 
     def open_index(self) -> None:
         """Load the index now, so a missing or mismatched one fails before serving starts."""
@@ -73,6 +80,32 @@ class Assistant(Pipeline):
         copied = migrate(directory, self.store, replace=replace)
         self.reload()
         return copied
+
+    def commitments(self, *, due: int | None = None, source: str | None = None,
+                    topic: str | None = None) -> list[Commitment]:
+        """The register of the indexed documents' commitments, filtered; each document is
+        read once per content hash (a changed file is read again)."""
+        found: list[Commitment] = []
+        for name, record in self.documents.items():
+            if source is not None and name != source:
+                continue
+            key = (name, record.sha256)
+            if key not in self._registers:
+                document = load_document(self.settings.root / name)
+                self._registers[key] = extract(document, name)
+            found += self._registers[key]
+        return filtered(found, due=due, source=source, topic=topic)
+
+    @staticmethod
+    def compare_commitments(old: Path, new: Path) -> Comparison:
+        """What two versions of a document commit to: added, removed and changed."""
+        return compare(extract(load_document(old), str(old)),
+                       extract(load_document(new), str(new)))
+
+    @staticmethod
+    def write_register(commitments: list[Commitment], path: Path) -> Path:
+        """The register as .csv, .xlsx or .md, by the file's suffix."""
+        return write(commitments, path)
 
     def summarize(self, topic: str, length: str = "page", audience: str = "staff",
                   sources: list[str] | None = None) -> Brief:

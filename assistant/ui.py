@@ -20,7 +20,7 @@ import gradio as gr
 
 from assistant import render
 from assistant.errors import PlanAssistantError
-from assistant.service import Answer, Assistant
+from assistant.service import Answer, Assistant, Commitment, Source
 
 ANSWER_CONCURRENCY = 2
 STARTERS = [
@@ -31,6 +31,8 @@ STARTERS = [
     "What are the plan's pledges on GP access?",
 ]
 ADMINS_ONLY = "Only administrators can change the library."
+ANY = "All"
+REGISTER_HEADERS = ["#", "What", "Who", "When", "Deadline", "Strength", "Document", "Page"]
 
 
 class AppState:
@@ -210,6 +212,95 @@ def make_brief(state: AppState, topic: str, document: str | None, length: str,
     return brief.to_markdown(), str(markdown), str(docx)
 
 
+def register_view(state: AppState, year: str, organisation: str, topic: str,
+                  document: str | None):
+    """The register for the chosen filters: table rows, the commitments per deadline year
+    (the timeline), the three downloads and the commitments shown (for the source cards)."""
+    import pandas as pd
+
+    try:
+        shown = state.assistant.commitments(
+            due=int(year) if year and year != ANY else None, source=document or None,
+            topic=(topic or "").strip() or None)
+    except PlanAssistantError as exc:
+        gr.Warning(str(exc))
+        shown = []
+    if organisation and organisation != ANY:
+        shown = [c for c in shown if c.who == organisation]
+    rows = [[n, c.what, c.who or "", c.when.text or "",
+             c.when.end.isoformat() if c.when.end else "", c.strength, c.citation.title,
+             c.citation.page or ""] for n, c in enumerate(shown, start=1)]
+    years = sorted({c.when.end.year for c in shown if c.when.end})
+    timeline = pd.DataFrame({"year": [str(y) for y in years],
+                             "commitments": [sum(1 for c in shown if c.when.end and
+                                                 c.when.end.year == y) for y in years]})
+    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-register-"))
+    files = [str(state.assistant.write_register(shown, folder / f"commitments.{suffix}"))
+             for suffix in ("csv", "xlsx", "md")]
+    return rows, timeline, *files, shown
+
+
+def commitment_card(state: AppState, shown: list[Commitment],
+                    event: gr.SelectData) -> str:
+    """The source card of the selected row's commitment, as answers show theirs."""
+    row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+    if not shown or row is None or not 0 <= row < len(shown):
+        return render.sources_html([])
+    chosen = shown[row]
+    card = Source(row + 1, chosen.citation.source, chosen.citation.title, chosen.citation.page,
+                  chosen.citation.section, chosen.citation.text, 1.0, chosen.what)
+    return render.sources_html([card], state.links())
+
+
+def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
+    """The register: filters, a timeline of deadlines, the table, source cards, downloads.
+    Returns the view function with its inputs and outputs, which the app runs on load."""
+    everything = state.assistant.commitments()
+    years = sorted({str(c.when.end.year) for c in everything if c.when.end})
+    organisations = sorted({c.who for c in everything if c.who})
+    with gr.Tab("Commitments"):
+        gr.Markdown("What the documents commit to, each with its deadline and the sentence "
+                    "it comes from. Pick a year (or a bar of the timeline) to see what is "
+                    "due; select a row to see its source.")
+        with gr.Row():
+            year = gr.Dropdown([ANY, *years], value=ANY, label="Due in", elem_id="due-year")
+            organisation = gr.Dropdown([ANY, *organisations], value=ANY, label="Who")
+            topic = gr.Textbox(label="Topic", placeholder="e.g. workforce")
+            document = gr.Dropdown(state.document_choices(), value=None,
+                                   label="Document (empty: all)")
+        timeline = gr.BarPlot(x="year", y="commitments", label="Commitments by deadline year",
+                              elem_id="timeline")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                table = gr.Dataframe(headers=REGISTER_HEADERS, interactive=False, wrap=True,
+                                     elem_id="register")
+            with gr.Column(scale=2):
+                card = gr.HTML(render.sources_html([]), elem_id="register-source")
+        with gr.Row():
+            csv_file = gr.DownloadButton("Download CSV", elem_id="register-csv")
+            excel_file = gr.DownloadButton("Download Excel", elem_id="register-xlsx")
+            markdown_file = gr.DownloadButton("Download Markdown", elem_id="register-md")
+        shown = gr.State([])
+    filters = [year, organisation, topic, document]
+    outputs = [table, timeline, csv_file, excel_file, markdown_file, shown]
+    view = functools.partial(register_view, state)
+    for control in (year, organisation, document):
+        control.change(view, filters, outputs, api_visibility="private")
+    topic.submit(view, filters, outputs, api_visibility="private")
+
+    def on_bar(event: gr.SelectData) -> str:
+        picked = str(event.value if not isinstance(event.value, list | tuple)
+                     else event.value[0])[:4]
+        return picked if picked in years else ANY
+
+    timeline.select(on_bar, None, year, api_visibility="private")
+    def on_row(commitments: list[Commitment], event: gr.SelectData) -> str:
+        return commitment_card(state, commitments, event)
+
+    table.select(on_row, shown, card, api_visibility="private")
+    return view, filters, outputs
+
+
 def _ask_tab(state: AppState) -> gr.CheckboxGroup:
     """The chat: question box, starters, search settings, feedback and the sources panel.
     Returns the document filter, which the library tab keeps up to date."""
@@ -330,7 +421,9 @@ def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks
                     "passages it comes from; when the documents don't say, it tells you.")
         document_filter = _ask_tab(state)
         _brief_tab(state)
+        view, filters, outputs = _commitments_tab(state)
         _library_tab(state, document_filter)
+        app.load(view, filters, outputs, api_visibility="private")
 
         def ask(question: str) -> dict:
             """The `ask --json` object for one question over this app's index."""

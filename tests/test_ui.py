@@ -158,3 +158,36 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "chat.png"), full_page=True)
     page.close()
+
+
+def test_the_commitments_tab_in_a_real_browser(server, browser, tmp_path):
+    """Filter the register by year, open a row's source card, download the Excel file."""
+    from openpyxl import load_workbook
+
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(url)
+    page.get_by_role("tab", name="Commitments").click()
+    rows = page.locator("#register .virtual-row")  # the Dataframe renders rows as divs
+    rows.first.wait_for(timeout=60_000)
+    everything = rows.count()
+    page.locator("#due-year input").click()
+    page.get_by_role("option", name="2028").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#register .virtual-row').length < n", arg=everything,
+        timeout=30_000)
+    due = page.locator("#register .virtual-row")
+    assert 0 < due.count() < everything
+    assert all("2028" in due.nth(i).inner_text() for i in range(due.count()))
+    due.first.locator("[role=gridcell]").nth(1).click()
+    card = page.locator("#register-source .pa-source")
+    card.wait_for(timeout=30_000)
+    what = due.first.locator("[role=gridcell]").nth(1).inner_text().strip()
+    assert what[:30] in card.locator(".pa-passage").inner_text().replace("\n", " ")
+    with page.expect_download(timeout=30_000) as download:
+        page.locator("#register-xlsx").click()
+    saved = tmp_path / "register.xlsx"
+    download.value.save_as(saved)
+    sheet = load_workbook(saved).active
+    assert sheet.max_row == 1 + due.count()
+    page.close()

@@ -1,0 +1,134 @@
+"""Which list context each unit of a document sits in: the structure half of the rules.
+
+A plan presents most of its actions as lists, and a list item is a commitment by its place, not
+its grammar ("Adopt a value-based healthcare approach"). These places give a `Scope`:
+- a lead-in that commits ("We will:", "our organisations commit to work together to:"): its
+  items, up to the next heading or lead-in of the block, even with explanatory sentences
+  between them (a PDF's numbered aims, each followed by its "We will ..." text);
+- the same lead-in set after its list, as PDF layouts sometimes do ("... We will:" at the foot
+  of the page): the imperative sentences of its block before it;
+- a heading, or a section path, that names actions, commitments, aims, principles or pledges:
+  its items (for pledges, only those that say what will change);
+- a sentence announcing the actions below ("The delivery actions below are ..."): every item
+  and verbless sentence of that section and its subsections;
+- a sentence whose head before a colon commits ("The plan has four big aims: ..."): the items
+  it lists itself.
+A "Background" or "Context" heading gives the opposite: nothing under it counts.
+
+Leaves out reading a unit for commitments (`rules.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from assistant.commitments.grammar import AUXILIARIES, is_verb
+from assistant.commitments.rules import Scope, Strength
+from assistant.commitments.units import PlacedUnit, document_units
+from assistant.documents import SECTION_SEPARATOR, Document
+from assistant.stopwords import FUNCTION_WORDS
+
+_ACTION_WORDS = re.compile(
+    r"\b(?P<firm>what we will do|we will|our commitments?|commitments|pledges?|"
+    r"(?:key |delivery )*actions|deliverables|next steps|principles)\b|"
+    r"\b(?P<aim>priorities|aims|objectives|goals|purposes)\b|"
+    r"\b(?P<aspiration>ambitions?|vision)\b", re.I)
+_ANNOUNCES = re.compile(
+    r"\b(?:actions|commitments|pledges|priorities)\b[^.]{0,40}\b(?:below|following)\b|"
+    r"\b(?:below|following)\b[^.]{0,40}\b(?:actions|commitments|pledges|priorities)\b", re.I)
+_LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b|"
+                        r"\b(?:pledge|promise)s? to\b", re.I)
+_BACKGROUND = re.compile(r"\b(?:background|context)\b", re.I)
+_NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|national|NHS England|government)\b",
+                       re.I)
+
+
+def _strength(text: str) -> Strength | None:
+    """What a lead-in or heading commits its list to, if anything: a committing verb, or an
+    action noun in its last clause ("The ICB gives four broad purposes for the plan:", not
+    "Apart from the pledges, the plan is split into nine areas of work:")."""
+    if _NOT_OURS.search(text):
+        return None
+    if _LEAD_FIRM.search(text):
+        return "firm"
+    m = _ACTION_WORDS.search(text, text.rfind(", ") + 1)
+    if not m:
+        return None
+    return "firm" if m["firm"] else "aim" if m["aim"] else "aspiration"
+
+
+def _heading_scope(text: str) -> Scope | None:
+    if _BACKGROUND.search(text):
+        return Scope("firm", f"background under '{text}': context, not the plan's actions",
+                     background=True)
+    strength = _strength(text) if _ACTION_WORDS.search(text) else None
+    if strength is None:
+        return None
+    pledges = re.search(r"\bpledges?\b", text, re.I) is not None
+    return Scope(strength, f"listed under the heading '{text}'", needs_change=pledges)
+
+
+def _imperative(unit: PlacedUnit) -> bool:
+    """A sentence that opens with a base-form verb and its object: "Embed research into our
+    local communities ..."; not "Support for carers is ..."."""
+    words = unit.flat.split()
+    return (len(words) > 2 and is_verb(words[0]) and words[0][:1].isupper()
+            and words[1].lower() not in FUNCTION_WORDS | AUXILIARIES)
+
+
+def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scope | None]:
+    """The scope of each unit of one block."""
+    section = _heading_scope(units[0].section or "") if units else None
+    scopes: list[Scope | None] = [inherited if u.role in {"item", "sentence"} else None
+                                  for u in units]
+    if section and section.background:
+        return [section] * len(units)
+    lead: Scope | None = None
+    since_break = 0
+    for i, unit in enumerate(units):
+        if unit.role == "heading":
+            lead, since_break = _heading_scope(unit.flat), i + 1
+        elif unit.role == "lead":
+            strength = _strength(unit.flat)
+            lead = Scope(strength, f"an item of the list '{unit.flat}'", strict=True) \
+                if strength else None
+            if lead and not any(u.role == "item" for u in units[i + 1:i + 2]):
+                for j in range(since_break, i):
+                    if units[j].role == "sentence" and _imperative(units[j]):
+                        scopes[j] = lead
+            since_break = i + 1
+        elif lead and lead.background:
+            scopes[i] = lead
+        elif unit.role == "item" and unit.starts and scopes[i] is None:
+            scopes[i] = lead or section
+        if scopes[i] is None and unit.role in {"item", "sentence"}:
+            scopes[i] = _inline_list(unit.flat)
+    return scopes
+
+
+def _inline_list(text: str) -> Scope | None:
+    """A sentence that lists its own items after a committing head: "The plan has four big
+    aims: better care ...; smaller gaps ...; and ..."."""
+    colon = text.find(": ")
+    if colon < 0 or not (strength := _strength(text[:colon])):
+        return None
+    return Scope(strength, f"listed after '{text[:colon]}:'", strict=True, after_colon=True)
+
+
+def scoped_units(document: Document) -> Iterator[tuple[PlacedUnit, Scope | None]]:
+    """Every unit of the document with the list context it sits in (None outside lists)."""
+    by_block: dict[int, list[PlacedUnit]] = {}
+    for unit in document_units(document):
+        by_block.setdefault(unit.block, []).append(unit)
+    announced: dict[str, Scope] = {}
+    for units in by_block.values():
+        section = units[0].section or ""
+        inherited = next((scope for name, scope in announced.items()
+                          if section == name or section.startswith(name + SECTION_SEPARATOR)),
+                         None)
+        scopes = _block_scopes(units, inherited)
+        for unit, scope in zip(units, scopes, strict=True):
+            yield unit, scope
+            if unit.role == "sentence" and _ANNOUNCES.search(unit.flat):
+                announced[section] = Scope("firm", f"announced by '{unit.flat}'")

@@ -1,0 +1,354 @@
+"""The triggers of an undertaking in a sentence, each with where its committed span starts.
+
+A unit is read for the grammar of an undertaking: a future modal with the authors or a named
+body as its subject ("we will", "the ICB would" in reported speech) or with a passive verb
+("will be made more visible"); a commitment, aim or hope verb with an infinitive ("commit to",
+"aim to", "is planned to", "want to"); an aim, vision or pledge noun with one ("our vision is
+to"); a target of the plan's own with a date. Around those triggers it refuses, with a reason,
+what the annotation rules exclude: predictions with an inanimate subject ("developments will
+continue to drive"), ability and necessity ("will be better able", "will need to"),
+consequences of a condition, beliefs, relative clauses ("commitments which will close the
+gap"), clauses about the document ("it outlines how we will"), other bodies' undertakings.
+
+Leaves out list context (`scope.py`), turning triggers into records (`rules.py`) and
+splitting spans into actions (`actions.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+from typing import Literal
+
+from assistant.commitments.actions import Form
+from assistant.commitments.grammar import DETERMINERS, is_gerund, is_participle, is_verb
+from assistant.commitments.when import find_times
+
+Strength = Literal["firm", "aim", "aspiration"]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Words that make a clause an undertaking, and where its `what` starts (and ends)."""
+
+    phrase_start: int  # where the trigger's words begin: the next trigger's span ends there
+    what_start: int
+    strength: Strength
+    form: Form
+    reason: str
+    subject: str | None = None
+    what_end: int | None = None  # set when the trigger bounds its own span
+
+
+# Every trigger below contains one of these stems: most sentences are let go at once.
+_ANY_TRIGGER = re.compile(r"\b(?:will|shall|would|commit|pledg|promis|undertak|agree|aim|intend|"
+                          r"plan|propos|endeavour|striv|seek|looking|target|hop|want|wish|"
+                          r"aspir|meant|scheduled|goal|purpose|objective|intention|"
+                          r"ambition|vision|mission|deadline|milestone|trajectory)", re.I)
+_WORD = re.compile(r"[A-Za-z0-9£](?:[\w'’£%-]|\.(?=\w))*")
+_MODAL = re.compile(r"\b(will|shall|would)\b", re.I)
+_REPORTING = re.compile(r"\b(said|says|told|promised|pledged|stated|announced|confirmed|"
+                        r"added|explained)\b", re.I)
+_CLAUSE_OPENERS = re.compile(r",\s|;\s|\s[–—]\s|:\s|\(|\b(?:and|but|so|that)\s", re.I)
+_PREPOSITION = re.compile(r"\s(?:in|of|for|from|at|on|across|with|within|who|which|that)\s",
+                          re.I)
+_CONDITION = re.compile(r"\b(?:if|unless|otherwise)\b", re.I)
+_BELIEF = re.compile(r"\b(?:anticipate|expect|believe|predict|think|know|forecast|estimate|"
+                     r"assume)s?\b", re.I)
+_DOCUMENT = re.compile(r"\b(?:plan|strategy)\b", re.I)
+_SUBORDINATE = re.compile(r"\b(how|whether|if|where|what|why|because|once|until|whereas|"
+                          r"although|though|whilst|while)\b", re.I)
+_RELATIVE = frozenset({"which", "that", "who", "whom"})
+_ADVERBS = frozenset("""also together then further now jointly actively all both still
+increasingly not never collectively""".split())
+_NEGATIONS = frozenset({"not", "never"})
+_FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours|W e)\b", re.I)
+_AGENT_NOUNS = frozenset("""organisation organisations partner partners partnership
+partnerships trust trusts board boards council councils team teams icb icbs system providers
+commissioners practices network networks alliance collaborative""".split())
+_OTHER_BODY = re.compile(r"\b(?:national|NHS England|government|Department of Health|DHSC|"
+                         r"guidance|(?-i:NICE))\b", re.I)
+_DESCRIBES = re.compile(r"\b(?:sets? out|setting out|outlines?|describes?|details?|explains?|"
+                        r"summari[sz]es?|contains|presents)\b", re.I)
+# Verbs of a scheduled event: "trials will begin in late 2020" is planned, not forecast.
+_SCHEDULED = frozenset("begin start open launch commence close finish complete end".split())
+_NECESSITY = frozenset({"need", "needs", "must", "should"})
+_COMMIT = re.compile(r"\b(?:commit|commits|committed|pledge|pledges|pledged|promise|promises|"
+                     r"promised|undertake|undertakes|agreed|agree|agrees)\s+to\s+", re.I)
+_COMMITMENT_NOUN = re.compile(r"\bcommitments?\s+to\s+", re.I)
+_AIM_VERB = re.compile(r"\b(?P<verb>aims?|aiming|intends?|intended|intending|plans?|proposes?|"
+                       r"endeavours?|strives?|seeks?|looking|targets?|hopes?|hoping|wants?|"
+                       r"wishes|aspires?)\s+to\s+", re.I)
+_AIM_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|also\s+|now\s+)?"
+                          r"(?P<verb>aimed|intended|planned|proposed|designed|meant|scheduled)"
+                          r"\s+to\s+", re.I)
+_WANT_FOR = re.compile(r"\b(?P<verb>want|wants|wish|wishes)\s+(?=(?:\w+\s+){1,3}?to\s)", re.I)
+_AIMED_AT = re.compile(r"\baimed\s+at\s+", re.I)
+_AIM_NOUN = re.compile(r"\b(?P<noun>aim|aims|goal|goals|purpose|objective|objectives|"
+                       r"intention|ambition|ambitions|vision|mission|commitments?|pledges?|"
+                       r"promises?|targets?)\b[^.;:]{0,40}?\b"
+                       r"(?:is|are|was|were)\s+(?:to|for|that)\s+", re.I)
+_AIM_OF = re.compile(r"\b(?P<noun>aim|goal|ambition)s?\s+of\s+", re.I)
+_EARLIER = re.compile(r"\b(?:at the time|previous|previously|formerly|original|earlier|"
+                      r"last year)\b", re.I)
+_PAST = re.compile(r"\b(?:was|were|had been|at the time)\b", re.I)
+_FIRM_NOUNS = {"commitment", "commitments", "pledge", "pledges", "promise", "promises"}
+_TARGET = re.compile(r"\b(?:targets?|deadlines?|milestones?|trajectory)\b", re.I)
+_DASHED = re.compile(r"\s[–—-]\s(?P<inner>[^–—]+?)\s[–—-]\s")
+_ASPIRATION = {"hope", "hopes", "hoping", "want", "wants", "wishes", "aspire", "aspires",
+               "vision", "ambition", "ambitions", "mission"}
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, numbers and "£650m" included, without trailing stops."""
+    return _WORD.findall(text)
+
+
+def next_words(text: str, at: int, count: int = 4) -> list[tuple[int, str]]:
+    """The first `count` words from offset `at`, with their offsets."""
+    return [(m.start(), m.group()) for m in islice(_WORD.finditer(text, at), count)]
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause that ends at `at` begins: after the last comma, dash, colon or
+    conjunction before it."""
+    starts = [m.end() for m in _CLAUSE_OPENERS.finditer(text, 0, at)]
+    reporting = [m.end() for m in _REPORTING.finditer(text, 0, at)]
+    return max([0, *starts, *reporting])
+
+
+def _is_agent(subject: str) -> bool:
+    """A subject headed by a name or a body noun: "the ICB", "Leeds Teaching Hospitals NHS
+    Trust", "the organisations"; not "COVID-19 vaccine research trials"."""
+    head_words = words(_PREPOSITION.split(subject, maxsplit=1)[0])
+    if not head_words:
+        return False
+    head = head_words[-1]
+    named = head[:1].isupper() and (len(head_words) > 1 or (head.isupper() and len(head) > 1))
+    return named or head.lower() in _AGENT_NOUNS
+
+
+def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str) -> str | None:
+    """Why the clause around a modal is not an undertaking of the authors, if it is not."""
+    if m.group(1).lower() == "would" and not _REPORTING.search(text, 0, m.start()):
+        return "'would' outside reported speech"
+    if _after_relative(text, m.start()):
+        return "relative clause"
+    if _SUBORDINATE.search(subject) or _DESCRIBES.search(text, 0, m.start()):
+        return "a clause about the document or a question"
+    if _CONDITION.search(text, 0, m.start()):
+        return "the consequence of a condition: a forecast"
+    if _BELIEF.search(text, _clause_start(text, max(clause - 1, 0)), m.start()):
+        return "a belief or expectation"
+    if _OTHER_BODY.search(subject):
+        return "another body's undertaking"
+    return None
+
+
+@dataclass(frozen=True)
+class _VerbPhrase:
+    """What follows a modal: where `what` starts, the verb, the words after it."""
+
+    what_at: int
+    verb: str
+    following: list[tuple[int, str]]
+    passive: bool
+
+
+def _verb_phrase(text: str, m: re.Match[str]) -> _VerbPhrase | str:
+    """The verb after a modal, or why it is no undertaking (need, ability, a forecast)."""
+    after = [(at, w) for at, w in next_words(text, m.end(), 8) if w.lower() not in _ADVERBS]
+    if not after:
+        return "no verb"
+    (verb_at, verb), *rest = after
+    verb = verb.lower()
+    following = [w.lower() for _, w in rest]
+    negated = [at for at, w in next_words(text, m.end(), 3) if w.lower() in _NEGATIONS]
+    what_at = min([verb_at, *negated])  # "will not tolerate": the negation is part of it
+    if verb in _NECESSITY or (verb == "have" and following[:1] == ["to"]):
+        return "necessity"
+    if verb != "be":
+        return _VerbPhrase(what_at, verb, rest, passive=False)
+    complement = [w for w in following if not w.endswith("ly") and w != "further"][:1]
+    if not complement or complement[0] in {"able", "better", "more", "less"}:
+        return "ability or comparison"
+    if complement[0].endswith("ing"):
+        return "progressive: a forecast"
+    if not is_participle(complement[0]) or complement[0] in {"needed", "required"}:
+        return "copula"
+    return _VerbPhrase(what_at, verb, rest, passive=True)
+
+
+def _modal(text: str, m: re.Match[str]) -> Trigger | str:
+    """A "will" clause as a trigger, or the reason it is not one."""
+    clause = _clause_start(text, m.start())
+    subject = text[clause:m.start()].strip()
+    if refusal := _clause_refusal(text, m, clause, subject):
+        return refusal
+    phrase = _verb_phrase(text, m)
+    if isinstance(phrase, str):
+        return phrase
+    following = [w.lower() for _, w in phrase.following]
+    if _FIRST_PERSON.search(subject) and not phrase.passive:
+        return Trigger(m.start(), phrase.what_at, "firm", "verb",
+                       "future modal with 'we' or 'our'")
+    if phrase.passive:  # the subject of a passive is not its doer: no `who`
+        return Trigger(clause, clause, "firm", "passive", "future passive")
+    if phrase.verb == "see" and any(is_participle(w) for w in following[1:6]):
+        return Trigger(m.start(), phrase.following[0][0], "firm", "passive",
+                       "'will see' a change done")
+    if _is_agent(subject):
+        return Trigger(clause, clause, "firm", "verb", "future modal with a named body",
+                       subject)
+    if (reporter := _reporter(text, clause, subject)) is not None:
+        return Trigger(m.start(), phrase.what_at, "firm", "verb", "reported undertaking",
+                       reporter)
+    if phrase.verb in _SCHEDULED and find_times(text[m.end():]):
+        return Trigger(clause, clause, "firm", "verb", "a dated start or finish", subject)
+    return "prediction: the subject is not the authors or a body"
+
+
+def _after_relative(text: str, at: int) -> bool:
+    before = words(text[:at])
+    return bool(before) and before[-1].lower() in _RELATIVE
+
+
+def _reporter(text: str, clause: int, subject: str) -> str | None:
+    """Who "it" or "they" is in reported speech: "The plan says it will judge success ..."
+    reports the plan's own undertaking; "the ICB said they would ..." the ICB's."""
+    said = _REPORTING.search(text, max(0, clause - 12), clause)
+    if subject.lower() not in {"it", "they"} or not said:
+        return None
+    reporter = text[_clause_start(text, said.start()):said.start()].strip()
+    return reporter if _is_agent(reporter) or _DOCUMENT.search(reporter) else None
+
+
+def _infinitive_ok(text: str, at: int) -> bool:
+    """An infinitive follows: a lowercase word that is not an article ("aim to improve")."""
+    nxt = next_words(text, at, 1)
+    return bool(nxt) and nxt[0][1][:1].islower() and nxt[0][1] not in DETERMINERS
+
+
+def _verb_follows(text: str, at: int) -> bool:
+    nxt = next_words(text, at, 1)
+    return bool(nxt) and (is_verb(nxt[0][1]) or nxt[0][1] in {"be", "have"})
+
+
+def _subject_before(text: str, at: int) -> str:
+    return text[_clause_start(text, at):at].strip()
+
+
+def _named_doer(text: str, at: int) -> str | None:
+    """The subject of the clause a trigger at `at` stands in, when it names a body."""
+    subject = _subject_before(text, at)
+    return subject if _is_agent(subject) else None
+
+
+def _by_another_body(text: str, at: int) -> bool:
+    """"The Government has committed to ...": another body's undertaking, quoted as context."""
+    return _OTHER_BODY.search(_subject_before(text, at)) is not None
+
+
+def _commit_triggers(text: str) -> list[Trigger | str]:
+    found: list[Trigger | str] = []
+    for m in _COMMIT.finditer(text):
+        nxt = next_words(text, m.end(), 1)
+        if nxt and (is_verb(nxt[0][1]) or is_gerund(nxt[0][1])):
+            if _by_another_body(text, m.start()):
+                found.append("another body's undertaking")
+                continue
+            form: Form = "gerund" if is_gerund(nxt[0][1]) else "verb"
+            found.append(Trigger(m.start(), m.end(), "firm", form, "commit, pledge or agree to",
+                                 _named_doer(text, m.start())))
+    for m in _COMMITMENT_NOUN.finditer(text):
+        nxt = next_words(text, m.end(), 1)
+        if nxt and is_gerund(nxt[0][1]):
+            found.append(Trigger(m.start(), m.end(), "firm", "gerund", "commitment to doing"))
+    return found
+
+
+def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str | None:
+    """An "aim to" / "is planned to" / "want everyone to" trigger, or why not (None: no
+    infinitive follows)."""
+    passive = pattern is _AIM_PASSIVE
+    follows = (_verb_follows(text, m.end()) if passive else pattern is _WANT_FOR
+               or _infinitive_ok(text, m.end()))
+    if not follows:
+        return None
+    if _after_relative(text, m.start()):
+        return "relative clause: someone else's aim"
+    clause = _clause_start(text, m.start())
+    if _SUBORDINATE.search(text, clause, m.start()):
+        return "a clause about what or how: a description"
+    if m.start() == 0 and re.search(r"\b(?:is|are)\b", text[m.end():]):
+        return "plans named as a sentence's subject: a description"
+    if _by_another_body(text, m.start()):
+        return "another body's aim"
+    strength: Strength = "aspiration" if m["verb"].lower() in _ASPIRATION else "aim"
+    if passive:  # "Ongoing outreach is also planned to help ...": the subject is the aim
+        return Trigger(clause, clause, strength, "passive", "planned or meant to")
+    return Trigger(m.start(), m.end(), strength, "verb", "aim, plan or hope to",
+                   _named_doer(text, m.start()))
+
+
+def _verb_triggers(text: str) -> list[Trigger | str]:
+    found = _commit_triggers(text)
+    for pattern in (_AIM_VERB, _AIM_PASSIVE, _WANT_FOR):
+        for m in pattern.finditer(text):
+            if (aim := _aim(text, m, pattern)) is not None:
+                found.append(aim)
+    for m in _AIMED_AT.finditer(text):
+        found.append(Trigger(m.start(), m.end(), "aim", "list", "aimed at"))
+    for m in _AIM_NOUN.finditer(text):
+        head = text[_clause_start(text, m.start()):m.end()]
+        if _OTHER_BODY.search(head) or _EARLIER.search(head):
+            found.append("another body's or an earlier aim")
+            continue
+        if _infinitive_ok(text, m.end()) or not m.group().rstrip().endswith("to"):
+            noun = m["noun"].lower()
+            strength = ("aspiration" if noun in _ASPIRATION else "firm" if noun in _FIRM_NOUNS
+                        else "aim")
+            found.append(Trigger(m.start(), m.end(), strength, "verb", "aim or vision is to"))
+    for m in _AIM_OF.finditer(text):
+        nxt = next_words(text, m.end(), 1)
+        if nxt and nxt[0][1].lower() not in DETERMINERS:
+            form = "gerund" if is_gerund(nxt[0][1]) else "list"
+            found.append(Trigger(m.start(), m.end(), "aim", form, "an aim of"))
+    return found
+
+
+def _target(text: str) -> Trigger | None:
+    """A target or deadline of the plan's own with a date: "delivery targets - X - set for 2028"."""
+    m = _TARGET.search(text)
+    if (not m or _OTHER_BODY.search(text) or _PAST.search(text)
+            or not any(t.when.end for t in find_times(text))):
+        return None
+    dashed = _DASHED.search(text, m.end())
+    if dashed:
+        return Trigger(m.start(), dashed.start("inner"), "aim", "list", "a target with a date",
+                        what_end=dashed.end("inner"))
+    return Trigger(m.start(), m.start(), "aim", "list", "a target with a date")
+
+
+def find_triggers(text: str) -> tuple[list[Trigger], list[str]]:
+    """The commitment triggers of a unit, in order, and the reasons others were refused."""
+    if not _ANY_TRIGGER.search(text):
+        return [], []
+    refused: list[str] = []
+    found: list[Trigger] = []
+    candidates: list[Trigger | str] = [_modal(text, m) for m in _MODAL.finditer(text)]
+    candidates += _verb_triggers(text)
+    for candidate in candidates:
+        if isinstance(candidate, str):
+            refused.append(candidate)
+        elif (_DESCRIBES.search(text, 0, candidate.phrase_start)
+              or _DESCRIBES.match(text, candidate.what_start)):
+            refused.append("a description of the document")
+        else:
+            found.append(candidate)
+    if not found and (target := _target(text)):
+        found.append(target)
+    found.sort(key=lambda t: t.phrase_start)
+    unique = [t for i, t in enumerate(found) if i == 0 or t.what_start > found[i - 1].what_start]
+    return unique, refused

@@ -1,0 +1,303 @@
+"""The commitments register: extraction on small texts, the JSON shape of the contract, the
+rules' reasons, and a gate on the dev half of eval/commitments.jsonl."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import REALDOCS, ROOT, make_pdf
+
+from assistant.commitments import Commitment, extract
+from assistant.commitments.rules import judge
+from assistant.commitments.units import with_layout_breaks
+from assistant.documents import Block, Document, load_document, page_text
+from assistant.evaluation.commitments import evaluate_commitments, load_gold, what_overlap
+
+
+def _markdown(tmp_path: Path, text: str) -> list[Commitment]:
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8")
+    return extract(load_document(path), "plan.md")
+
+
+def _sentences(tmp_path: Path, *sentences: str) -> list[Commitment]:
+    return _markdown(tmp_path, "# Plan\n\n## Section\n\n" + "\n\n".join(sentences) + "\n")
+
+
+def _pdf_page(text: str, page: int = 3) -> Document:
+    return Document(Path("plan.pdf"), "Plan", "pdf", page, [Block(text, page=page)])
+
+
+def test_items_under_a_what_we_will_do_heading_are_firm_commitments(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## What we will do
+
+- Open two new community diagnostic centres by March 2026.
+- Recruit 50 more mental health practitioners in 2024/25.
+- Review access to GP services across Rutland.
+""")
+    assert [c.what for c in found] == [
+        "Open two new community diagnostic centres by March 2026",
+        "Recruit 50 more mental health practitioners in 2024/25",
+        "Review access to GP services across Rutland"]
+    assert {c.strength for c in found} == {"firm"}
+    assert found[0].when.end == date(2026, 3, 31) and found[0].when.start is None
+    assert (found[1].when.start, found[1].when.end) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert found[1].target == "50 more mental health practitioners"
+    assert found[2].where == "across Rutland"
+    assert found[0].topic == "What we will do"
+
+
+def test_we_will_with_a_deadline(tmp_path):
+    (found,) = _sentences(tmp_path, "We will reduce waiting times for planned care by March 2026.")
+    assert found.what == "reduce waiting times for planned care by March 2026"
+    assert found.strength == "firm"
+    assert found.when.text == "by March 2026"
+    assert found.when.end == date(2026, 3, 31)
+    assert found.who is None  # a bare "we" names no body
+
+
+def test_a_sentence_with_two_actions_gives_two_records_citing_it(tmp_path):
+    found = _sentences(tmp_path, "We will invest in research, forge closer links with "
+                                 "universities and recruit 20 new researchers.")
+    assert [c.what for c in found] == ["invest in research", "forge closer links with "
+                                       "universities", "recruit 20 new researchers"]
+    assert len({c.citation.text for c in found}) == 1
+    assert len({c.id for c in found}) == 3
+
+
+@pytest.mark.parametrize("sentence", [
+    "Last year we opened three new hubs and reduced waiting lists by a quarter.",
+    "Since 2019 the partnership has recruited 300 nurses.",
+    "NHS England has set a national target that 92% of patients should wait no longer than "
+    "18 weeks by March 2026.",
+    "The national target is for 75% of patients to be diagnosed within 28 days by March 2026.",
+    "Providers must reduce agency spend by 2025.",
+    "We need to recruit more staff and we should listen to patients.",
+    "Our clinical staff will need new digital skills.",
+    "This programme will help reduce admissions to hospital.",
+    "By 2030, more than 150,000 people aged over 65 will be living in the city.",
+    "This strategy sets out how we will improve care.",
+    "We have made five commitments which will close the gap on health inequalities.",
+    "Partners can share data where it helps patients.",
+    "If we fail to act, waiting lists will grow.",
+    "The Government has committed to delivering 40 new hospitals by 2030.",
+    "NHS England will publish new guidance in 2025.",
+    "We expect demand to rise by 20% by 2030.",
+    "We would like to thank our partners.",
+    "The targets at the time were to have nobody waiting more than 104 weeks by March 2023.",
+])
+def test_statements_that_are_not_commitments_give_nothing(tmp_path, sentence):
+    assert _sentences(tmp_path, sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "strength", "what"), [
+    ("We aim to halve smoking rates by 2030.", "aim", "halve smoking rates by 2030"),
+    ("Our vision is to make Leeds the best city for health.", "aspiration",
+     "make Leeds the best city for health"),
+    ("The ICB has agreed to publish its waiting times every month.", "firm",
+     "publish its waiting times every month"),
+    ("Progress on these priorities will be reviewed and published annually.", "firm",
+     "Progress on these priorities will be reviewed and published annually"),
+    ("The Board will monitor the plan through a set of indicators.", "firm",
+     "The Board will monitor the plan through a set of indicators"),
+    ("We want every child to have the best start in life.", "aspiration",
+     "every child to have the best start in life"),
+    ("Our ambition is for every resident to see a GP within two weeks.", "aspiration",
+     "every resident to see a GP within two weeks"),
+    ("All the hubs are meant to be in place by 2028.", "aim",
+     "All the hubs are meant to be in place by 2028"),
+    ("COVID-19 vaccine trials will begin in late 2020.", "firm",
+     "COVID-19 vaccine trials will begin in late 2020"),
+])
+def test_strength_follows_the_wording(tmp_path, sentence, strength, what):
+    (found,) = _sentences(tmp_path, sentence)
+    assert (found.strength, found.what) == (strength, what)
+
+
+def test_items_of_a_committing_lead_in_count_whatever_their_grammar(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+We commit to:
+
+- expanding diagnostic capacity;
+- a single front door for urgent care;
+- reduce agency spend.
+
+The pressures we face are:
+
+- rising demand;
+- long waits.
+""")
+    assert [c.what for c in found] == ["expanding diagnostic capacity",
+                                       "a single front door for urgent care",
+                                       "reduce agency spend"]
+
+
+def test_a_pledge_counts_only_when_it_says_what_will_change(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## Our pledges
+
+- Pledge 1 is about access to GP services.
+- Pledge 2 is about the workforce: keeping more staff and growing our own.
+""")
+    assert [c.what for c in found] == ["keeping more staff", "growing our own"]
+
+
+def test_a_time_outside_the_actions_dates_them_all(tmp_path):
+    found = _sentences(tmp_path, "By March 2027, the partnership will roll out virtual wards "
+                                 "across Rutland and increase capacity to 400 beds.")
+    assert [c.what for c in found] == ["the partnership will roll out virtual wards across "
+                                       "Rutland", "increase capacity to 400 beds"]
+    assert {c.when.end for c in found} == {date(2027, 3, 31)}
+    assert found[1].target == "400 beds"
+
+
+def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):
+    found = _sentences(tmp_path, "The plan has four big aims: better care; smaller gaps in "
+                                 "health; support for staff; and a more secure financial "
+                                 "footing.")
+    assert [c.what for c in found] == ["better care", "smaller gaps in health",
+                                       "support for staff", "a more secure financial footing"]
+    assert {c.strength for c in found} == {"aim"}
+
+
+def test_background_sections_give_nothing(tmp_path):
+    assert _markdown(tmp_path, "# Plan\n\n## Background\n\nThe ICB will open three hubs "
+                               "by 2022.\n") == []
+
+
+def test_named_body_is_who(tmp_path):
+    (found,) = _sentences(tmp_path, "The ICB will open a women's health hub in Hinckley in 2025.")
+    assert found.who == "ICB"
+    assert found.where == "in Hinckley"
+    assert found.when.end == date(2025, 12, 31)
+
+
+def test_a_pdf_item_and_its_explanation_are_cut_apart_and_cited_verbatim():
+    text = ("our organisations commit to work together to:\n"
+            "1. Support research which brings about\n"
+            "transformative change and invest in\n"
+            "research that has impact\n"
+            "We will support research which has the greatest\n"
+            "ability to address the causes of inequalities.")
+    found = extract(_pdf_page(text), "plan.pdf")
+    assert [c.what for c in found] == [
+        "Support research which brings about\ntransformative change",
+        "invest in\nresearch that has impact",
+        "support research which has the greatest\nability to address the causes of inequalities"]
+    for commitment in found:
+        assert commitment.what in commitment.citation.text
+        assert commitment.citation.text in text
+        assert commitment.citation.page == 3
+
+
+def test_a_real_pdf_with_an_action_list_and_a_background_section(tmp_path):
+    path = make_pdf(tmp_path / "plan.pdf", [
+        "Key delivery actions\n"
+        "- Open a second diagnostic centre at Hinckley during 2024/25.\n"
+        "- Recruit 20 new district nurses by March 2026.",
+        "Background\n"
+        "The previous plan said the ICB will open three hubs by 2022.",
+    ], title="Plan")
+    found = extract(load_document(path), "plan.pdf")
+    assert [(c.what, c.citation.page, c.when.end) for c in found] == [
+        ("Open a second diagnostic centre at Hinckley during 2024/25", 1, date(2025, 3, 31)),
+        ("Recruit 20 new district nurses by March 2026", 1, date(2026, 3, 31))]
+    assert found[1].target == "20 new district nurses"
+
+
+def test_layout_breaks_end_a_short_line_before_a_capital():
+    text = "Adopt an approach that brings about real\nchange for people\nWe will act."
+    assert with_layout_breaks(text) == ("Adopt an approach that brings about real\n"
+                                        "change for people\n\nWe will act.")
+
+
+def test_a_lead_set_after_its_list_reaches_back_to_imperatives():
+    text = ("Champion research that closes the gap on\nhealth inequalities by investing in it.\n"
+            "Embed research into our local\ncommunities by supporting involvement.\n"
+            "We will:")
+    found = extract(_pdf_page(text), "plan.pdf")
+    assert [c.what.split("\n")[0] for c in found] == ["Champion research that closes the gap on",
+                                                     "Embed research into our local"]
+
+
+def test_the_rules_say_why_not():
+    assert "necessity" in judge("Our staff will need new skills.", "sentence", None).reasons
+    assert "relative clause" in judge("We made pledges which will close gaps.", "sentence",
+                                      None).reasons
+    assert judge("Case study:", "lead", None).actions == ()
+
+
+def test_empty_and_non_ascii_documents(tmp_path):
+    assert _markdown(tmp_path, "# Plan\n\nNothing is promised here.\n") == []
+    (found,) = _sentences(tmp_path, "We will open the café at St Gemma’s Hospice by 2027.")
+    assert found.what == "open the café at St Gemma’s Hospice by 2027"
+
+
+# --- the JSON shape of CONTRACT.md ----------------------------------------------------------
+
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def test_json_is_the_contract_object(tmp_path):
+    (found,) = _sentences(tmp_path, "We will reduce waiting times by March 2026.")
+    record = found.to_json()
+    assert list(record) == ["id", "what", "who", "when", "where", "target", "strength", "topic",
+                            "citation"]
+    assert list(record["when"]) == ["text", "start", "end"]
+    assert list(record["citation"]) == ["source", "title", "page", "section", "text"]
+    assert record["when"] == {"text": "by March 2026", "start": None, "end": "2026-03-31"}
+    assert record["citation"]["source"] == "plan.md"
+    assert record["citation"]["title"] == "Plan"
+    assert record["citation"]["page"] is None
+    assert record["citation"]["section"] == "Section"
+    assert record["what"] in record["citation"]["text"]
+    assert record["strength"] in {"firm", "aim", "aspiration"}
+
+
+def test_ids_are_stable_and_distinct(tmp_path):
+    first = _sentences(tmp_path, "We will invest in research and recruit more staff by 2027.")
+    again = _sentences(tmp_path, "We will invest in research and recruit more staff by 2027.")
+    assert [c.id for c in first] == [c.id for c in again]
+
+
+# --- the gold set ---------------------------------------------------------------------------
+
+def _dev_sources() -> list[str]:
+    return [g.source for g in load_gold(ROOT / "eval" / "commitments.jsonl") if g.split == "dev"]
+
+
+@pytest.mark.parametrize("source", _dev_sources())
+def test_every_record_quotes_its_page(source):
+    path = ROOT / source
+    if not path.exists():
+        pytest.skip(f"{source} is not here")
+    document = load_document(path)
+    for commitment in extract(document, source):
+        json = commitment.to_json()
+        assert json["what"] in json["citation"]["text"]
+        assert json["citation"]["text"] in page_text(document, commitment.citation.page)
+        assert json["when"]["text"] is None or json["when"]["text"] in json["citation"]["text"]
+        for key in ("start", "end"):
+            assert json["when"][key] is None or ISO.match(json["when"][key])
+
+
+def test_what_overlap_counts_shared_words_over_the_longer_span():
+    assert what_overlap("invest in research", "invest in research") == 1.0
+    assert what_overlap("invest in research", "invest in research and people") == 0.6
+    assert what_overlap("", "") == 0.0
+
+
+@pytest.mark.realdocs
+@pytest.mark.skipif(not REALDOCS.exists(), reason="needs ../shared/data/realdocs")
+def test_dev_figures_meet_the_issue_targets():
+    figures = evaluate_commitments(ROOT, splits=("dev",))["splits"]["dev"]
+    assert figures["precision"] >= 0.85
+    assert figures["recall"] >= 0.80
+    assert figures["deadline_accuracy"] is None or figures["deadline_accuracy"] >= 0.90
