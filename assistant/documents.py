@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
 from assistant.errors import DocumentError
-from assistant.pdf_layout import Line, line_sections, read_page
+from assistant.pdf_layout import Line, PageLayout, page_layouts, read_page
 from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
@@ -43,6 +43,8 @@ class Block:
     text: str
     page: int | None = None
     section: str | None = None
+    breaks: tuple[int, ...] = ()  # PDF: lines of `text` where the layout starts a paragraph
+    headings: tuple[int, ...] = ()  # PDF: lines of `text` set as headings
 
 
 @dataclass(frozen=True)
@@ -140,15 +142,15 @@ def _load_pdf(path: Path, data: bytes) -> Document:
     if not read:
         raise DocumentError("PDF has no pages")
     cleaned = strip_running_lines([clean_text(text) for text, _ in read])
-    sections = line_sections([lines for _, lines in read])
+    layouts = page_layouts([lines for _, lines in read])
     title = _pdf_title(meta_title) or title_from_filename(path)
     warnings: list[PageWarning] = []
     blocks = [
         block
-        for number, (text, (_, lines), page_sections) in enumerate(
-            zip(cleaned, read, sections, strict=True), start=1)
+        for number, (text, (_, lines), layout) in enumerate(
+            zip(cleaned, read, layouts, strict=True), start=1)
         if (kept := _keep_page(number, text, warnings))
-        for block in _page_blocks(kept, number, lines, page_sections, title)
+        for block in _page_blocks(kept, number, lines, layout, title)
     ]
     return Document(path, title, "pdf", len(read), blocks, warnings)
 
@@ -160,29 +162,42 @@ def _read_page(page: object) -> tuple[str, list[Line]]:
         return "", []
 
 
-def _page_blocks(text: str, page: int, lines: list[Line],
-                 paths: list[tuple[str, ...]], title: str) -> list[Block]:
+def _page_blocks(text: str, page: int, lines: list[Line], layout: PageLayout,
+                 title: str) -> list[Block]:
     """A cleaned page cut where the section changes. Cleaned lines are matched back to the
     extracted ones in order (cleaning may join or drop lines: an unmatched line stays in the
     block before it), and joining the blocks with newlines gives the page text back. The
     document's title set as a heading is left out of section paths (passages carry it)."""
     sections = [SECTION_SEPARATOR.join(p for p in path if p.casefold() != title.casefold())
-                or None for path in paths]
+                or None for path in layout.paths]
     blocks: list[tuple[str | None, list[str]]] = []
+    breaks: set[int] = set()
+    headings: set[int] = set()
     position = 0
-    for row in text.split("\n"):
+    for number, row in enumerate(text.split("\n")):
         section = blocks[-1][0] if blocks else (sections[0] if sections else None)
         if row:
             match = next((k for k in range(position, min(position + 8, len(lines)))
                           if lines[k].text == row), None)
             if match is not None:
                 section, position = sections[match], match + 1
+                if layout.starts[match]:
+                    breaks.add(number)
+                if match in layout.headings:
+                    headings.add(number)
         if blocks and (section == blocks[-1][0] or not row):
             blocks[-1][1].append(row)
         else:
             blocks.append((section, [row]))
-    return [Block("\n".join(rows), page=page, section=section)
-            for section, rows in _merge_small(blocks)]
+    out, first = [], 0
+    for section, rows in _merge_small(blocks):
+        def inside(numbers: set[int], first: int = first, count: int = len(rows)) -> tuple:
+            return tuple(n - first for n in sorted(numbers) if first <= n < first + count)
+
+        out.append(Block("\n".join(rows), page=page, section=section,
+                         breaks=tuple(n for n in inside(breaks) if n), headings=inside(headings)))
+        first += len(rows)
+    return out
 
 
 def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:

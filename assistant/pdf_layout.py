@@ -29,6 +29,8 @@ _SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")
 HEADING_SCALE = 1.15  # a line this much larger than body text is a heading
 CHAPTER_SCALE = 1.5  # and this much larger, a chapter heading
 COLUMN_SLACK = 72.0  # points: a heading's left edge within an inch of its text's
+PARAGRAPH_GAP = 1.6  # a drop between lines beyond this many type sizes is a paragraph break
+INDENT_SLACK = 3.0  # and so is a sideways move beyond this many (a bullet's hanging indent is less)
 
 
 @dataclass(frozen=True)
@@ -126,17 +128,30 @@ def heading_style(line: Line, body: float) -> tuple[float, bool] | None:
     return None
 
 
-def line_sections(pages: list[list[Line]]) -> list[list[tuple[str, ...]]]:
-    """The heading path of every line, (chapter, heading), from the headings printed above.
+@dataclass(frozen=True)
+class PageLayout:
+    """What the type and places of a page's lines say, line by line: the heading path each
+    sits under, which lines are headings, and where paragraphs (or boxes) start."""
+
+    paths: list[tuple[str, ...]]
+    headings: frozenset[int]
+    starts: list[bool]
+
+
+def page_layouts(pages: list[list[Line]]) -> list[PageLayout]:
+    """Each page's layout. A line's heading path is (chapter, parent, heading), from the
+    headings printed above it.
 
     A chapter heading is set at least `CHAPTER_SCALE` times the body size and holds until
-    the next one; other text belongs under the heading printed nearest above it in its
-    column (under the heading before it in the text when none is). A heading of several
-    lines is one name. The path changes only at a heading or after a line that ends a
-    sentence, so no sentence is ever cut in two: a paragraph goes where most of it points.
+    the next one; a heading's parent is the nearest heading above it in its column that is
+    set more prominently ("Our priorities" over "Starting Well"); other text belongs under
+    the heading printed nearest above it in its column (under the heading before it in the
+    text when none is). A heading of several lines is one name. The path changes only at a
+    heading or after a line that ends a sentence, so no sentence is ever cut in two: a
+    paragraph goes where most of it points.
     """
     body = body_size(pages)
-    sections: list[list[tuple[str, ...]]] = []
+    layouts: list[PageLayout] = []
     chapter: str | None = None
     current: tuple[str, ...] = ()
     for lines in pages:
@@ -145,20 +160,37 @@ def line_sections(pages: list[list[Line]]) -> list[list[tuple[str, ...]]]:
         page_chapter = next((names[i] for i, line in headings
                              if line.size >= body * CHAPTER_SCALE
                              and not _CONTENTS.match(names[i])), None)
+        paths = {}
+        for i, line in headings:
+            if line.size >= body * CHAPTER_SCALE:
+                paths[i] = (names[i],)
+                continue
+            above = [(j, h) for j, h in headings
+                     if _prominence(h, body) > _prominence(line, body)]
+            parent = heading_above(line, [h for _, h in above])
+            parent_name = names[above[parent][0]] if parent is not None else None
+            paths[i] = _path(page_chapter or chapter, parent_name, names[i])
         pointed: list[tuple[str, ...]] = []
         for i, line in enumerate(lines):
-            if i in names and line.size >= body * CHAPTER_SCALE:
-                chapter = None if _CONTENTS.match(names[i]) else names[i]
-                current = (names[i],)
-            elif i in names:
-                current = _join(chapter, names[i])
+            if i in names:
+                if line.size >= body * CHAPTER_SCALE:
+                    chapter = None if _CONTENTS.match(names[i]) else names[i]
+                current = paths[i]
             elif (above := heading_above(line, [h for _, h in headings])) is not None:
-                index, heading = headings[above]
-                current = ((names[index],) if heading.size >= body * CHAPTER_SCALE
-                           else _join(page_chapter or chapter, names[index]))
+                current = paths[headings[above][0]]
             pointed.append(current)
-        sections.append(_by_paragraph(lines, pointed, set(names)))
-    return sections
+        layouts.append(PageLayout(_by_paragraph(lines, pointed, set(names)),
+                                  frozenset(names), paragraph_starts(lines)))
+    return layouts
+
+
+def _prominence(line: Line, body: float) -> tuple[float, bool]:
+    """How prominent a heading's type is: its size (to a tenth of the body size), then bold."""
+    return round(line.size / body, 1), line.bold
+
+
+def _path(*names: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _by_paragraph(lines: list[Line], pointed: list[tuple[str, ...]],
@@ -179,10 +211,6 @@ def _by_paragraph(lines: list[Line], pointed: list[tuple[str, ...]],
             paths[start:i] = [max(votes, key=votes.__getitem__)] * (i - start)
         start = i
     return paths
-
-
-def _join(chapter: str | None, heading: str) -> tuple[str, ...]:
-    return (heading,) if not chapter or chapter == heading else (chapter, heading)
 
 
 def _heading_names(lines: list[Line], body: float) -> dict[int, str]:
@@ -227,3 +255,26 @@ def heading_above(line: Line, headings: list[Line]) -> int | None:
         if 0 < gap < best_gap and abs(heading.x - line.x) <= COLUMN_SLACK:
             best, best_gap = index, gap
     return best
+
+
+def paragraph_starts(lines: list[Line]) -> list[bool]:
+    """For each line, whether the layout starts a new paragraph or box there: a change of
+    type size or weight, a gap wider than the leading, a move up the page or across it
+    (another column or box), unless the line goes on with the sentence before it (a bold
+    opening run, then plain text). Text extraction keeps only the line breaks; this gives
+    back the paragraph breaks, without which an infographic's labels run into one
+    sentence."""
+    starts = []
+    for i, line in enumerate(lines):
+        if i == 0:
+            starts.append(True)
+            continue
+        last = lines[i - 1]
+        size = max(line.size, last.size) or 1.0
+        drop = last.y - line.y
+        continues = line.text[:1].islower() and not _SENTENCE_END.search(last.text)
+        starts.append(not continues and (
+            abs(line.size - last.size) > 0.1 * size or line.bold != last.bold
+            or not 0 < drop <= PARAGRAPH_GAP * size
+            or abs(line.x - last.x) > INDENT_SLACK * size))
+    return starts

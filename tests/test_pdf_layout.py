@@ -150,3 +150,18 @@ def test_real_strategy_pages_get_their_numbered_sections():
     sections = {block.page: block.section for block in document.blocks}
     assert sections[6].endswith("6. Approach and principles")
     assert sections[8].endswith("References")
+
+
+def test_paragraphs_start_at_gaps_moves_and_type_changes_not_at_continued_sentences():
+    from assistant.pdf_layout import Line, paragraph_starts
+
+    lines = [
+        Line("A first paragraph runs over", 11, False, 50, 700),
+        Line("two lines.", 11, False, 50, 687),
+        Line("A second after a gap.", 11, False, 50, 650),    # gap wider than the leading
+        Line("A box to the right", 11, False, 300, 700),       # moved up and across
+        Line("Bold opening words of an item", 11, True, 50, 600),
+        Line("go on in plain type.", 11, False, 50, 587),     # continues the sentence
+        Line("Small print under it", 8, False, 50, 576),      # another type size
+    ]
+    assert paragraph_starts(lines) == [True, False, True, True, True, False, True]

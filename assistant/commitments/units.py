@@ -18,17 +18,18 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from assistant.documents import Document
 from assistant.stopwords import FUNCTION_WORDS
-from assistant.structure import Role, passage_units
+from assistant.structure import Role, Unit, passage_units
 
 # Lines this much shorter than the lines around them stop short of their column.
 SHORT_LINE = 0.8
 # A run of lines whose width differs from the run before by this much is a new region.
 REGION_CHANGE = 0.7
 _WINDOW = 3
+BOX_WORDS = 25  # a box of its own this short is a list item (longer ones are paragraphs)
 _SENTENCE_STOP = ".!?:;,"
 # "We" opens a sentence wherever it stands: the line before it ended a paragraph.
 _RUN = re.compile(r"\S+")
@@ -71,13 +72,15 @@ def _breaks_after(lines: list[str], i: int) -> bool:
             and last[:1].islower() and last.lower() not in FUNCTION_WORDS)
 
 
-def with_layout_breaks(text: str) -> str:
-    """A PDF page's text with a blank line wherever its layout ends a paragraph."""
+def with_layout_breaks(text: str, starts: tuple[int, ...] = ()) -> str:
+    """A PDF page's text with a blank line wherever its layout ends a paragraph: where the
+    type, the spacing or the place on the page says so (`starts`, from the PDF itself), or
+    where the lines' lengths do."""
     lines = text.split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
         out.append(line)
-        if i + 1 < len(lines) and _breaks_after(lines, i):
+        if i + 1 < len(lines) and (i + 1 in starts or _breaks_after(lines, i)):
             out.append("")
     return "\n".join(out)
 
@@ -108,13 +111,41 @@ class _Locator:
         return self.text[self._original(at): self._original(at + len(needle) - 1) + 1]
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _layout_role(unit: Unit, paragraphs: set[str], headings: set[str]) -> tuple[Role, bool]:
+    """A PDF unit's role as the layout sets it: a line set as a heading is a heading; a
+    short paragraph or box of its own (set apart by the type, spacing or place on the page,
+    not only by line lengths) without a closing stop ("Good mental health for all
+    children" in a row of boxes under "Our priorities") is an item of the list the boxes
+    make, though no bullet marks it."""
+    squeezed = _squeezed(unit.text)
+    if squeezed in headings:
+        return "heading", False
+    if (unit.role in ("sentence", "heading") and squeezed in paragraphs
+            and 3 <= len(unit.text.split()) <= BOX_WORDS and unit.text.rstrip()[-1:] != "."):
+        return "item", True
+    return unit.role, unit.starts
+
+
 def document_units(document: Document) -> Iterator[PlacedUnit]:
     """Every unit of the document, in reading order."""
     for number, block in enumerate(document.blocks):
-        prepared = with_layout_breaks(block.text) if document.kind == "pdf" else block.text
+        pdf = document.kind == "pdf"
+        prepared = with_layout_breaks(block.text, block.breaks) if pdf else block.text
+        rows = block.text.split("\n")
+        cuts = [0, *block.breaks, len(rows)]
+        paragraphs = {_squeezed("".join(rows[a:b])) for a, b in pairwise(cuts)}
+        headings = {_squeezed(rows[i]) for i in block.headings}
+        headings |= {_squeezed(rows[i] + rows[i + 1]) for i in block.headings
+                     if i + 1 in block.headings}
         locator = _Locator(block.text)
         for unit in passage_units(prepared):
-            yield PlacedUnit(unit.text, locator.verbatim(unit.text), unit.role, unit.starts,
+            role, starts = _layout_role(unit, paragraphs, headings) if pdf \
+                else (unit.role, unit.starts)
+            yield PlacedUnit(unit.text, locator.verbatim(unit.text), role, starts,
                              block.page, block.section, number)
 
 
