@@ -62,6 +62,31 @@ def test_captions_and_contacts_never_reach_an_answer(assistant):
     assert len(re.sub(r"\[\d+\]", "", answer["answer"]).split()) <= WORD_BUDGET + 60
 
 
+def test_a_numbered_section_heading_is_never_a_point(settings, tmp_path, fake_embedder):
+    """A PDF section heading "3. Ensuring access to the right care" reads as a numbered
+    item once its number is taken for a marker; it is the passage's heading, not a point."""
+    from fpdf import FPDF
+
+    corpus = tmp_path / "digest"
+    corpus.mkdir()
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, "3. Ensuring access to the right care", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "The third section is about getting care quickly. The plan will "
+                   "simplify the ways people reach general practice. It will improve triage "
+                   "so that people go to the service that suits them. It will review the "
+                   "buildings used by primary care networks to see what is needed.")
+    pdf.output(str(corpus / "digest.pdf"))
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
+                       embedder=fake_embedder).ask(
+        "What does the plan say about access to the right care?").to_json()
+    assert answer["answered"] and answer["citations"]
+    assert "Ensuring access to the right care" not in answer["answer"]
+
+
 def test_every_answer_line_is_document_text(assistant):
     answer = assistant.ask("How will the strategy help people stay well?").to_json()
     passages = " ".join(c["text"] for c in answer["citations"])

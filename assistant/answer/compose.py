@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Evidence, neutralise_markers, with_marker
+from assistant.documents import SECTION_SEPARATOR
 from assistant.evidence import Sentence
 from assistant.question import Question
 from assistant.structure import Unit, passage_units
@@ -155,9 +156,18 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     for i, unit in enumerate(units):
         words = len(unit.text.split())
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
-                or not 4 <= words <= MAX_SENTENCE_WORDS):
+                or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)):
             scores[i] = -np.inf
     return scores
+
+
+def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
+    """The unit is its passage's section heading ("3. Ensuring access to the right care",
+    which reads as a numbered item once its number is taken for a list marker)."""
+    section = evidence.hits[evidence.sentences[index].hit].chunk.section or ""
+    return bool(section) and unit.text.strip(" .").casefold() in {
+        re.sub(r"^\S{1,4}[.)]\s+", "", part).strip(" .").casefold()
+        for part in section.split(SECTION_SEPARATOR)}
 
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],
