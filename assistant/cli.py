@@ -173,7 +173,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     request = EvalRequest(qa=path(args.qa), out=path(args.out), compare=args.compare,
                           realdocs=path(args.realdocs), seeds=path(args.seeds),
                           open_set=path(args.open), judge=args.judge,
-                          validator=args.validator, show_progress=not args.quiet)
+                          validator=args.validator, commitments=args.commitments,
+                          show_progress=not args.quiet)
     summary, report = _assistant(args).evaluate(request)
     if args.json:
         _print_json(summary)
@@ -347,6 +348,10 @@ def _eval_command(sub, common: argparse.ArgumentParser) -> None:
                           help="also score answers RAGAS-style with a language model: openai "
                                "(default: the OpenAI-compatible endpoint in llm_base_url, "
                                "llm_model) or llamacpp (gguf_path)")
+    evaluate.add_argument("--commitments", action="store_true",
+                          help="also score the commitments register against "
+                               "eval/commitments.jsonl (precision, recall, deadline year per "
+                               "half and document), in commitments.md")
     evaluate.add_argument("--validator", action="store_true",
                           help="also check the LLM answer validator on faithful and corrupted "
                                "sentences built from the sets' evidence (by kind and half)")

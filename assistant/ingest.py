@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunking import Chunk, chunk_document
+from assistant.commitments import REGISTER_VERSION, extract
 from assistant.config import Settings
 from assistant.documents import (
     EXTRACTOR_VERSION,
@@ -323,7 +324,8 @@ def _update(kept: dict[str, DocumentRecord], loaded: dict[str, tuple[Document, l
         source=source, sha256=digest, title=document.title, kind=document.kind,
         pages=document.pages, chunks=len(chunks), ingested_at=now,
         warnings=[{"page": w.page, "warning": w.warning} for w in document.warnings],
-        extractor=EXTRACTOR_VERSION), chunks)
+        extractor=EXTRACTOR_VERSION, register=REGISTER_VERSION,
+        commitments=[c.to_json() for c in extract(document, source)]), chunks)
         for source, (document, chunks, digest) in loaded.items()}
     return Update(embedder.name, embedder.backend, embedder.dimension, settings.chunk_size,
                   settings.chunk_overlap, settings.vector_index, kept, added,

@@ -26,6 +26,8 @@ class DocumentRecord:
     ingested_at: str
     warnings: list[dict] = field(default_factory=list)
     extractor: int = 0  # documents.EXTRACTOR_VERSION that produced the chunks
+    register: int = 0  # commitments.REGISTER_VERSION that produced `commitments` (0: none)
+    commitments: list[dict] = field(default_factory=list)  # the register, as Commitment JSON
 
 
 @dataclass

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Answer
-from assistant.commitments import Commitment, extract
+from assistant.commitments import REGISTER_VERSION, Commitment, extract
 from assistant.commitments.register import Comparison, compare, filtered, write
 from assistant.documents import SUPPORTED_SUFFIXES, load_document
 from assistant.errors import DocumentError
@@ -83,16 +83,19 @@ class Assistant(Pipeline):
 
     def commitments(self, *, due: int | None = None, source: str | None = None,
                     topic: str | None = None) -> list[Commitment]:
-        """The register of the indexed documents' commitments, filtered; each document is
-        read once per content hash (a changed file is read again)."""
+        """The register of the indexed documents' commitments, filtered. Ingest extracts each
+        document's register and the index keeps it with the document; a document indexed
+        before that (or by an older extractor) is read once per content hash."""
         found: list[Commitment] = []
         for name, record in self.documents.items():
             if source is not None and name != source:
                 continue
             key = (name, record.sha256)
             if key not in self._registers:
-                document = load_document(self.settings.root / name)
-                self._registers[key] = extract(document, name)
+                self._registers[key] = (
+                    [Commitment.from_json(c) for c in record.commitments]
+                    if record.register == REGISTER_VERSION
+                    else extract(load_document(self.settings.root / name), name))
             found += self._registers[key]
         return filtered(found, due=due, source=source, topic=topic)
 

@@ -117,3 +117,25 @@ def test_the_commitments_command(versions, tmp_path, capsys, monkeypatch):
     comparison = json.loads(capsys.readouterr().out)
     assert set(comparison) == {"added", "removed", "changed"}
     assert comparison["changed"][0]["what_changed"][0] == "deadline"
+
+
+def test_ingest_keeps_each_document_register_with_it(versions, settings, fake_embedder,
+                                                      monkeypatch):
+    """The register is extracted once, at ingest, and read back from the index: asking for
+    it reads no file, and the records are the ones extraction gives."""
+    from assistant import service
+    from assistant.commitments import REGISTER_VERSION
+    from assistant.ingest import ingest
+
+    ingest([versions[0]], settings, fake_embedder, show_progress=False)
+    assistant = service.Assistant(settings, embedder=fake_embedder)
+    (record,) = assistant.documents.values()
+    assert record.register == REGISTER_VERSION and len(record.commitments) == 3
+
+    def no_reading(path):
+        raise AssertionError(f"read {path} again")
+
+    monkeypatch.setattr(service, "load_document", no_reading)
+    source = next(iter(assistant.documents))
+    assert [c.to_json() for c in assistant.commitments()] == \
+        [c.to_json() for c in extract(load_document(versions[0]), source)]

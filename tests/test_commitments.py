@@ -333,3 +333,16 @@ def test_boxes_under_a_priorities_heading_are_its_items(tmp_path):
         ("Good mental health for all children", "aim", "Our priorities"),
         ("Fewer older people feel lonely", "aim", "Our priorities"),
         ("Homes that promote good health", "aim", "Our priorities")]
+
+
+@pytest.mark.realdocs
+@pytest.mark.skipif(not REALDOCS.exists(), reason="needs ../shared/data/realdocs")
+def test_the_report_gives_each_half_and_document_with_its_misses():
+    from assistant.evaluation.commitments import commitments_report
+
+    figures = evaluate_commitments(ROOT, splits=("dev",))
+    report = commitments_report(figures)
+    assert "| dev | 219 |" in report
+    for source, scores in figures["documents"].items():
+        assert f"dev: {Path(source).name}" in report
+        assert all(missed in report for missed in scores["missed"])

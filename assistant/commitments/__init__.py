@@ -8,7 +8,7 @@ classes they share, `when.py` normalises time expressions and `fields.py` reads 
 and the target. Scoring against the gold set is `assistant/evaluation/commitments.py`.
 """
 
-from assistant.commitments.extract import Citation, Commitment, extract
+from assistant.commitments.extract import REGISTER_VERSION, Citation, Commitment, extract
 from assistant.commitments.when import When, parse_when
 
-__all__ = ["Citation", "Commitment", "When", "extract", "parse_when"]
+__all__ = ["REGISTER_VERSION", "Citation", "Commitment", "When", "extract", "parse_when"]

@@ -23,6 +23,10 @@ from assistant.commitments.units import PlacedUnit, verbatim_span
 from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 from assistant.documents import Document
 
+# Bumped whenever extraction changes what a document yields, so that registers an index
+# keeps from before are read again.
+REGISTER_VERSION = 1
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -57,6 +61,13 @@ class Commitment:
                 "citation": {"source": self.citation.source, "title": self.citation.title,
                              "page": self.citation.page, "section": self.citation.section,
                              "text": self.citation.text}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Commitment:
+        """The record back from `to_json` (as the index keeps it)."""
+        return cls(data["id"], data["what"], data["who"], When.from_json(data["when"]),
+                   data["where"], data["target"], data["strength"], data["topic"],
+                   Citation(**data["citation"]))
 
 
 def commitment_id(source: str, text: str, what: str) -> str:

@@ -78,6 +78,12 @@ class When:
                 "start": self.start.isoformat() if self.start else None,
                 "end": self.end.isoformat() if self.end else None}
 
+    @classmethod
+    def from_json(cls, data: dict[str, str | None]) -> When:
+        start, end = data.get("start"), data.get("end")
+        return cls(data.get("text"), date.fromisoformat(start) if start else None,
+                   date.fromisoformat(end) if end else None)
+
 
 @dataclass(frozen=True)
 class TimeMatch:

@@ -15,8 +15,8 @@ sentence with three gold actions extracted as one record counts one found and tw
 Deadline accuracy is the share of matched gold records that carry an `end` date whose extracted
 `end` has the same year: a missing extracted date counts as wrong.
 
-Leaves out the CLI, the report and thresholds (`plan-assistant eval --commitments` can call
-`evaluate_commitments`).
+Leaves out the CLI and the thresholds (`plan-assistant eval --commitments` calls
+`evaluate_commitments`; the gate is in tests/test_commitments.py).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Any
 
 from assistant.commitments import Commitment, extract
 from assistant.documents import load_document
+from assistant.errors import ConfigError
 
 GOLD_PATH = Path("eval") / "commitments.jsonl"
 WHAT_OVERLAP = 0.5
@@ -148,6 +149,9 @@ def evaluate_commitments(root: Path, splits: Collection[str] = ("dev", "test")) 
     for gold in load_gold(root / GOLD_PATH):
         if gold.split not in splits:
             continue
+        if not (root / gold.source).is_file():
+            raise ConfigError(f"{gold.source}: annotated in {GOLD_PATH} but not found (the "
+                              "real documents live in ../shared/data/realdocs)")
         document = load_document(root / gold.source)
         found = extract(document, gold.source, gold.document_date)
         score = {"split": gold.split, **score_document(gold.commitments, found)}
@@ -155,3 +159,27 @@ def evaluate_commitments(root: Path, splits: Collection[str] = ("dev", "test")) 
         by_split.setdefault(gold.split, []).append(score)
     return {"splits": {split: _total(scores) for split, scores in by_split.items()},
             "documents": documents}
+
+
+def commitments_report(figures: dict[str, Any]) -> str:
+    """The register's figures as Markdown: each half, then each document with its misses
+    and extra records."""
+    def row(name: str, f: dict[str, Any]) -> str:
+        deadline = f"{f['deadline_right']} of {f['dated']}" if f["dated"] else "-"
+        return (f"| {name} | {f['gold']} | {f['extracted']} | {f['matched']} | "
+                f"{f['precision']:.2f} | {f['recall']:.2f} | {deadline} |")
+
+    header = ["| | gold | extracted | matched | precision | recall | deadline year right |",
+              "|---|---|---|---|---|---|---|"]
+    lines = ["# Commitments register", "", f"Scored against `{GOLD_PATH}` (dev: tuned on; "
+             "test: reported only).", "", *header]
+    lines += [row(split, f) for split, f in figures["splits"].items()]
+    lines += ["", "## By document", "", *header]
+    lines += [row(f"{f['split']}: {Path(source).name}", f)
+              for source, f in figures["documents"].items()]
+    for source, f in figures["documents"].items():
+        lines += ["", f"### {Path(source).name} ({f['split']})", "",
+                  f"Missed: {', '.join(f['missed']) or 'none'}", "",
+                  "Extracted but not annotated:", ""]
+        lines += [f"- {' '.join(what.split())[:160]}" for what in f["extra"]] or ["- none"]
+    return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import ConfigError
+from assistant.evaluation.commitments import commitments_report, evaluate_commitments
 from assistant.evaluation.judge import LLMJudge
 from assistant.evaluation.open import evaluate_open, load_open, open_report
 from assistant.evaluation.qa import load_qa
@@ -44,6 +45,7 @@ class EvalRequest:
     open_set: Path | None = None  # also the open questions
     judge: str | None = None  # an LLM backend that scores answers RAGAS-style
     validator: bool = False  # the answer validator on faithful and corrupted sentences
+    commitments: bool = False  # the commitments register against eval/commitments.jsonl
     show_progress: bool = True
 
 
@@ -86,6 +88,14 @@ def run_suite(pipeline: Pipeline, request: EvalRequest) -> tuple[dict, Path]:
                                                       show_progress=progress)
         out.mkdir(parents=True, exist_ok=True)
         (out / "open.md").write_text(open_report(summary["open"], open_records))
+    if request.commitments:
+        figures = evaluate_commitments(root)
+        summary["commitments"] = {"splits": figures["splits"], "documents": {
+            source: {key: value for key, value in f.items()
+                     if key not in ("missed", "extra", "wrong_deadline")}
+            for source, f in figures["documents"].items()}}
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "commitments.md").write_text(commitments_report(figures))
     if request.validator:
         summary["validator"] = score_validator(build_cases(gather(root)))
     if judge is not None:
