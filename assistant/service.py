@@ -7,11 +7,14 @@ reach the stages behind it. Its result types are exported here for the faces' ty
 
 from __future__ import annotations
 
+import time
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Draft, finalise, with_marker
 from assistant.commitments import REGISTER_VERSION, Commitment, extract
+from assistant.commitments.questions import RegisterQuery, matching, register_query
 from assistant.commitments.register import Comparison, compare, filtered, write
 from assistant.documents import SUPPORTED_SUFFIXES, load_document
 from assistant.errors import DocumentError
@@ -19,9 +22,12 @@ from assistant.evaluation.suite import EvalRequest, run_suite
 from assistant.ingest import IngestReport, ingest, remove
 from assistant.library import MAX_UPLOAD_BYTES, is_upload, store_upload
 from assistant.pipeline import Pipeline, SearchResponse
+from assistant.retrieval import Hit
 from assistant.sources import Source
 from assistant.stores import migrate
 from assistant.summarize import Brief, Summarizer, write_docx
+
+MAX_REGISTER_ITEMS = 8  # records an answer lists before "…and N more"
 
 __all__ = ["Answer", "Assistant", "Brief", "Commitment", "Comparison", "EvalRequest",
            "IngestReport", "SearchResponse", "Source"]
@@ -98,6 +104,56 @@ class Assistant(Pipeline):
                     else extract(load_document(self.settings.root / name), name))
             found += self._registers[key]
         return filtered(found, due=due, source=source, topic=topic)
+
+    def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
+            backend: str | None = None, history: list[str] | None = None,
+            refusal_threshold: float | None = None) -> Answer:
+        """A cited answer; a question the register answers ("What is due in 2025?", "When
+        will the hubs be in place?") is answered from it as a list, when it holds records
+        that answer it."""
+        query = None if history else register_query(question)
+        if query is not None and (answer := self._from_register(question, query, sources)):
+            return answer
+        return super().ask(question, k, sources=sources, backend=backend, history=history,
+                           refusal_threshold=refusal_threshold)
+
+    def _from_register(self, question: str, query: RegisterQuery,
+                       sources: list[str] | None) -> Answer | None:
+        """The register's records that answer the question, soonest deadline first, each its
+        document's own sentence or item cited to the passage that holds it."""
+        start = time.perf_counter()
+        register = [c for c in self.commitments() if not sources or c.citation.source in sources]
+        found = sorted(matching(query, register),
+                       key=lambda c: (c.when.end or date.max, c.citation.source))
+        hits: list[Hit] = []
+        lines: dict[str, int] = {}
+        for commitment in found:
+            text = " ".join(commitment.citation.text.split())
+            if text in lines or (hit := self._passage_holding(commitment)) is None:
+                continue
+            hits.append(hit)
+            lines[text] = len(hits)
+        if not lines:
+            return None
+        shown = list(lines.items())[:MAX_REGISTER_ITEMS]
+        body = [f"- {with_marker(text, number)}" for text, number in shown]
+        if len(lines) > len(shown):
+            rest = list(lines.values())[len(shown)]
+            body.append(f"…and {len(lines) - len(shown)} more [{rest}]")
+        draft = Draft("\n".join(body), "register",
+                      quotes={number: text for text, number in lines.items()})
+        text, citations = finalise(draft, hits)
+        return Answer(question, text, True, citations, "register", form="list",
+                      timings_ms={"retrieve": 0.0, "answer": round(
+                          (time.perf_counter() - start) * 1000, 2),
+                          "total": round((time.perf_counter() - start) * 1000, 2)})
+
+    def _passage_holding(self, commitment: Commitment) -> Hit | None:
+        """The indexed passage that holds a record's sentence (None once the index changed)."""
+        wanted = "".join(commitment.citation.text.split())[:200]
+        return next((hit for hit in self.document_hits(commitment.citation.source)
+                     if hit.chunk.page == commitment.citation.page
+                     and wanted in "".join(hit.chunk.text.split())), None)
 
     @staticmethod
     def compare_commitments(old: Path, new: Path) -> Comparison:

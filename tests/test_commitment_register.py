@@ -139,3 +139,20 @@ def test_ingest_keeps_each_document_register_with_it(versions, settings, fake_em
     source = next(iter(assistant.documents))
     assert [c.to_json() for c in assistant.commitments()] == \
         [c.to_json() for c in extract(load_document(versions[0]), source)]
+
+
+def test_register_questions_are_answered_from_the_register(versions, settings, fake_embedder):
+    from assistant.ingest import ingest
+    from assistant.service import Assistant
+
+    ingest([versions[0]], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    due = assistant.ask("What is due in 2027?").to_json()
+    assert (due["form"], due["backend"], due["answered"]) == ("list", "register", True)
+    assert due["answer"] == "- We will recruit 300 more nurses by 2027 [1]."
+    assert due["citations"][0]["source"] == "plan-v1.md"
+    assert "recruit 300 more nurses" in due["citations"][0]["text"]
+    when = assistant.ask("When will the diagnostic centres be in place?").to_json()
+    assert when["backend"] == "register" and "by March 2026" in when["answer"]
+    other = assistant.ask("How many residents does the area have?").to_json()
+    assert other["backend"] != "register"
