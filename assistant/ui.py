@@ -33,6 +33,7 @@ STARTERS = [
 ADMINS_ONLY = "Only administrators can change the library."
 ANY = "All"
 REGISTER_HEADERS = ["#", "What", "Who", "When", "Deadline", "Strength", "Document", "Page"]
+REGISTER_WIDTHS = ["5%", "35%", "10%", "11%", "11%", "8%", "14%", "6%"]
 
 
 class AppState:
@@ -228,8 +229,9 @@ def register_view(state: AppState, year: str, organisation: str, topic: str,
     if organisation and organisation != ANY:
         shown = [c for c in shown if c.who == organisation]
     rows = [[n, c.what, c.who or "", c.when.text or "",
-             c.when.end.isoformat() if c.when.end else "", c.strength, c.citation.title,
-             c.citation.page or ""] for n, c in enumerate(shown, start=1)]
+             c.when.end.isoformat() if c.when.end else "", c.strength,
+             Path(c.citation.source).name, c.citation.page or ""]
+            for n, c in enumerate(shown, start=1)]
     years = sorted({c.when.end.year for c in shown if c.when.end})
     timeline = pd.DataFrame({"year": [str(y) for y in years],
                              "commitments": [sum(1 for c in shown if c.when.end and
@@ -269,11 +271,11 @@ def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
             document = gr.Dropdown(state.document_choices(), value=None,
                                    label="Document (empty: all)")
         timeline = gr.BarPlot(x="year", y="commitments", label="Commitments by deadline year",
-                              elem_id="timeline")
+                              y_lim=[0, None], elem_id="timeline")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+            with gr.Column(scale=4):
                 table = gr.Dataframe(headers=REGISTER_HEADERS, interactive=False, wrap=True,
-                                     elem_id="register")
+                                     column_widths=REGISTER_WIDTHS, elem_id="register")
             with gr.Column(scale=2):
                 card = gr.HTML(render.sources_html([]), elem_id="register-source")
         with gr.Row():
