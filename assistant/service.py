@@ -155,6 +155,11 @@ class Assistant(Pipeline):
                      if hit.chunk.page == commitment.citation.page
                      and wanted in "".join(hit.chunk.text.split())), None)
 
+    def compare_documents(self, old: str, new: str) -> Comparison:
+        """What two documents of the library commit to, compared (their registers as the
+        index keeps them): added, removed and changed."""
+        return compare(self.commitments(source=old), self.commitments(source=new))
+
     @staticmethod
     def compare_commitments(old: Path, new: Path) -> Comparison:
         """What two versions of a document commit to: added, removed and changed."""

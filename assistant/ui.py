@@ -254,6 +254,15 @@ def commitment_card(state: AppState, shown: list[Commitment],
     return render.sources_html([card], state.links())
 
 
+def comparison_view(state: AppState, old: str | None, new: str | None) -> str:
+    """Two library documents' commitments compared, as Markdown."""
+    if not old or not new:
+        return "Choose the older and the newer version."
+    if old == new:
+        return "Choose two different documents."
+    return state.assistant.compare_documents(old, new).to_markdown(old, new)
+
+
 def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
     """The register: filters, a timeline of deadlines, the table, source cards, downloads.
     Returns the view function with its inputs and outputs, which the app runs on load."""
@@ -282,6 +291,14 @@ def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
             csv_file = gr.DownloadButton("Download CSV", elem_id="register-csv")
             excel_file = gr.DownloadButton("Download Excel", elem_id="register-xlsx")
             markdown_file = gr.DownloadButton("Download Markdown", elem_id="register-md")
+        with gr.Accordion("Compare two versions", open=False, elem_id="compare"):
+            with gr.Row():
+                older = gr.Dropdown(state.document_choices(), value=None, label="Older version",
+                                    elem_id="compare-old")
+                newer = gr.Dropdown(state.document_choices(), value=None, label="Newer version",
+                                    elem_id="compare-new")
+                compare_button = gr.Button("Compare", elem_id="compare-button")
+            comparison = gr.Markdown(elem_id="comparison")
         shown = gr.State([])
     filters = [year, organisation, topic, document]
     outputs = [table, timeline, csv_file, excel_file, markdown_file, shown]
@@ -300,6 +317,8 @@ def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
         return commitment_card(state, commitments, event)
 
     table.select(on_row, shown, card, api_visibility="private")
+    compare_button.click(functools.partial(comparison_view, state), [older, newer], comparison,
+                         api_visibility="private")
     return view, filters, outputs
 
 

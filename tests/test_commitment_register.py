@@ -156,3 +156,14 @@ def test_register_questions_are_answered_from_the_register(versions, settings, f
     assert when["backend"] == "register" and "by March 2026" in when["answer"]
     other = assistant.ask("How many residents does the area have?").to_json()
     assert other["backend"] != "register"
+
+
+def test_a_comparison_reads_as_markdown(versions):
+    comparison = compare(_register(versions[0]), _register(versions[1]))
+    text = comparison.to_markdown("plan-v1.md", "plan-v2.md")
+    assert text.startswith("**plan-v1.md** → **plan-v2.md**: 1 added, 1 removed, 1 changed")
+    assert "- halve waits for talking therapies by 2028 — by 2028 (plan-v2.md)" in text
+    assert "- recruit 300 more nurses by 2027 — by 2027 (plan-v1.md)" in text
+    assert ("- deadline, wording: open two new community diagnostic centres by March 2026 — by "
+            "March 2026 (plan-v1.md) → open two new community diagnostic centres by March "
+            "2027") in text

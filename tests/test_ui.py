@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -190,4 +191,14 @@ def test_the_commitments_tab_in_a_real_browser(server, browser, tmp_path):
     download.value.save_as(saved)
     sheet = load_workbook(saved).active
     assert sheet.max_row == 1 + due.count()
+    page.locator("#compare").get_by_text("Compare two versions").click()
+    for box, name in (("#compare-old", "llr-five-year-plan-overview.md"),
+                      ("#compare-new", "llr-plan-explained.txt")):
+        page.locator(f"{box} input").click()
+        page.get_by_role("option", name=re.compile(re.escape(name))).first.click()
+    page.locator("#compare-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('#comparison').innerText.includes('added')",
+        timeout=30_000)
+    assert "Removed" in page.locator("#comparison").inner_text()
     page.close()

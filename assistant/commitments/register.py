@@ -129,6 +129,25 @@ class Comparison:
                 "removed": [c.to_json() for c in self.removed],
                 "changed": [c.to_json() for c in self.changed]}
 
+    def to_markdown(self, old_name: str, new_name: str) -> str:
+        """For reading: added, removed and changed commitments, each with its deadline and
+        where it is written (both versions' places for a change)."""
+        lines = [f"**{old_name}** → **{new_name}**: {len(self.added)} added, "
+                 f"{len(self.removed)} removed, {len(self.changed)} changed", ""]
+        for title, items in (("Added", self.added), ("Removed", self.removed)):
+            lines += [f"#### {title} ({len(items)})", ""]
+            lines += [f"- {_placed(c)}" for c in items] + [""]
+        lines += [f"#### Changed ({len(self.changed)})", ""]
+        lines += [f"- {', '.join(change.what_changed)}: {_placed(change.old)} → "
+                  f"{_placed(change.new)}" for change in self.changed]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _placed(c: Commitment) -> str:
+    page = f", page {c.citation.page}" if c.citation.page else ""
+    deadline = f" — {c.when.text}" if c.when.text else ""
+    return f"{' '.join(c.what.split())}{deadline} ({c.citation.source}{page})"
+
 
 def _words(text: str) -> Counter[str]:
     return Counter(re.findall(r"[a-z0-9]+", text.lower()))
@@ -171,3 +190,4 @@ def compare(old: list[Commitment], new: list[Commitment]) -> Comparison:
                if (differences := _differences(old[i], new[j]))]
     return Comparison([c for j, c in enumerate(new) if j not in paired_new],
                       [c for i, c in enumerate(old) if i not in paired_old], changed)
+
