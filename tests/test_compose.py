@@ -103,3 +103,20 @@ def test_render_shapes_lines_by_their_bullets():
 
 def test_every_feature_has_a_weight():
     assert set(POINT_WEIGHTS) == set(FEATURES)
+
+
+def test_a_sentence_about_the_document_comes_after_the_points(settings, tmp_path,
+                                                              fake_embedder):
+    corpus = tmp_path / "digest"
+    corpus.mkdir()
+    (corpus / "digest.md").write_text(
+        "# Digest\n\n## 7. Mental health\n\nThe seventh section covers mental health "
+        "services. Mental health services will be delivered by eight neighbourhood teams. "
+        "Waits for talking therapies will be halved by 2028.\n", encoding="utf-8")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
+                       embedder=fake_embedder).ask(
+        "What does the plan say about mental health?").to_json()
+    lines = answer["answer"].split("\n")
+    about = [n for n, line in enumerate(lines) if "seventh section covers" in line]
+    assert len(lines) >= 2 and about in ([], [len(lines) - 1])

@@ -208,7 +208,9 @@ def _section_of(evidence: Evidence, index: int) -> tuple:
 
 
 def _grouped(evidence: Evidence, picked: list[int]) -> list[int]:
-    """Points kept together by section, sections in order of their best point."""
+    """Points kept together by section, sections in order of their best point; within a
+    section, in document order, except that a sentence about the document itself ("The
+    seventh section covers…") comes after the points about the subject."""
     def section(i: int) -> tuple:
         chunk = evidence.hits[evidence.sentences[i].hit].chunk
         return chunk.source, chunk.section or chunk.page
@@ -217,6 +219,7 @@ def _grouped(evidence: Evidence, picked: list[int]) -> list[int]:
     for rank, i in enumerate(picked):
         first_seen.setdefault(section(i), rank)
     return sorted(picked, key=lambda i: (first_seen[section(i)],
+                                         bool(_SELF_REFERENCE.search(evidence.sentences[i].text)),
                                          evidence.sentences[i].hit,
                                          evidence.sentences[i].position))
 
