@@ -191,11 +191,10 @@ def _page_blocks(text: str, page: int, lines: list[Line], layout: PageLayout,
             blocks.append((section, [row]))
     out, first = [], 0
     for section, rows in _merge_small(blocks):
-        def inside(numbers: set[int], first: int = first, count: int = len(rows)) -> tuple:
-            return tuple(n - first for n in sorted(numbers) if first <= n < first + count)
-
+        span = range(first, first + len(rows))
         out.append(Block("\n".join(rows), page=page, section=section,
-                         breaks=tuple(n for n in inside(breaks) if n), headings=inside(headings)))
+                         breaks=tuple(n - first for n in sorted(breaks) if n in span[1:]),
+                         headings=tuple(n - first for n in sorted(headings) if n in span)))
         first += len(rows)
     return out
 

@@ -64,11 +64,10 @@ def read_page(page: object) -> tuple[str, list[Line]]:
     runs: list[tuple[str, float, bool, float, float]] = []
 
     def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
-        a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
-                      tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+        # The text's vertical unit vector through both matrices scales the font size.
+        c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        del a, b
         runs.append((text, round(abs(size) * (c * c + d * d) ** 0.5, 1), _is_bold(font), x, y))
 
     text = page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
@@ -217,13 +216,13 @@ def _heading_names(lines: list[Line], body: float) -> dict[int, str]:
     """Heading lines of a page by index, each named by its whole heading: a line set in
     the same style just below a heading line continues it."""
     names: dict[int, str] = {}
+    styles = [heading_style(line, body) for line in lines]
     start: int | None = None
-    for i, line in enumerate(lines):
-        style = heading_style(line, body)
-        last = lines[i - 1] if i else None
+    for i, (line, style) in enumerate(zip(lines, styles, strict=True)):
+        last = lines[i - 1]
         if style is None:
             start = None
-        elif (start is not None and last is not None and heading_style(last, body) == style
+        elif (start is not None and styles[i - 1] == style
               and 0 < last.y - line.y <= 1.6 * line.size
               and abs(last.x - line.x) <= COLUMN_SLACK):
             merged = f"{names[start]} {line.text}"

@@ -127,9 +127,13 @@ class Assistant(Pipeline):
                        key=lambda c: (c.when.end or date.max, c.citation.source))
         hits: list[Hit] = []
         lines: dict[str, int] = {}
+        passages: dict[str, list[Hit]] = {}  # each document's passages, read once
         for commitment in found:
             text = " ".join(commitment.citation.text.split())
-            if text in lines or (hit := self._passage_holding(commitment)) is None:
+            source = commitment.citation.source
+            if source not in passages:
+                passages[source] = self.document_hits(source)
+            if text in lines or (hit := _holding(commitment, passages[source])) is None:
                 continue
             hits.append(hit)
             lines[text] = len(hits)
@@ -147,13 +151,6 @@ class Assistant(Pipeline):
                       timings_ms={"retrieve": 0.0, "answer": round(
                           (time.perf_counter() - start) * 1000, 2),
                           "total": round((time.perf_counter() - start) * 1000, 2)})
-
-    def _passage_holding(self, commitment: Commitment) -> Hit | None:
-        """The indexed passage that holds a record's sentence (None once the index changed)."""
-        wanted = "".join(commitment.citation.text.split())[:200]
-        return next((hit for hit in self.document_hits(commitment.citation.source)
-                     if hit.chunk.page == commitment.citation.page
-                     and wanted in "".join(hit.chunk.text.split())), None)
 
     def compare_documents(self, old: str, new: str) -> Comparison:
         """What two documents of the library commit to, compared (their registers as the
@@ -193,3 +190,11 @@ class Assistant(Pipeline):
     def evaluate(self, request: EvalRequest) -> tuple[dict, Path]:
         """Run the evaluation sets the request names; the summary and the report's path."""
         return run_suite(self, request)
+
+
+def _holding(commitment: Commitment, passages: list[Hit]) -> Hit | None:
+    """The passage of its document that holds a record's sentence (None once the index
+    changed)."""
+    wanted = "".join(commitment.citation.text.split())[:200]
+    return next((hit for hit in passages if hit.chunk.page == commitment.citation.page
+                 and wanted in "".join(hit.chunk.text.split())), None)
