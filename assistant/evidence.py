@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -224,9 +225,13 @@ def required_words(question: str) -> list[list[str]]:
 class EvidenceScorer:
     """Scores sentences and passages against one question."""
 
-    def __init__(self, embedder: Embedder, lexical: LexicalIndex) -> None:
+    def __init__(self, embedder: Embedder, lexical: LexicalIndex,
+                 stored: Callable[[list[int]], list[np.ndarray]] | None = None) -> None:
+        """`stored` reads the sentence vectors the index keeps for rows (`IndexView.
+        sentence_vectors`), so that a passage seen for the first time costs no embedding."""
         self.embedder = embedder
         self.lexical = lexical
+        self._stored = stored
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -285,9 +290,31 @@ class EvidenceScorer:
         return np.stack([found[t] for t in texts])
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
+        self._read_stored(hits)
         return [Sentence(text, index, position)
                 for index, hit in enumerate(hits)
                 for position, text in enumerate(passage_sentences(hit.chunk.text))]
+
+    def _read_stored(self, hits: list[Hit]) -> None:
+        """Cache the index's vectors for the sentences of `hits` not cached yet; a chunk whose
+        stored vectors don't match its sentences (split by an older version) is left to
+        `embed_sentences`."""
+        if self._stored is None:
+            return
+        by_row = {hit.row: passage_sentences(hit.chunk.text) for hit in hits}
+        unseen = {row: texts for row, texts in by_row.items()
+                  if any(text not in self._cache for text in texts)}
+        if not unseen:
+            return
+        rows = list(unseen)
+        read = {text: vector.astype(np.float32)
+                for row, vectors in zip(rows, self._stored(rows), strict=True)
+                if len(vectors) == len(unseen[row])
+                for text, vector in zip(unseen[row], vectors, strict=True)}
+        with self._lock:
+            self._cache.update(read)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
 
     def score(self, question: str, sentences: list[Sentence], hits: list[Hit],
               question_vector: np.ndarray | None = None, *, rank_prior: bool = True

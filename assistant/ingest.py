@@ -45,6 +45,7 @@ from assistant.documents import (
 from assistant.embeddings import Embedder
 from assistant.embeddings.base import available_cores
 from assistant.errors import DocumentError, IndexMismatchError
+from assistant.evidence import passage_sentences
 from assistant.records import DocumentRecord, Update
 from assistant.store import IndexSnapshot, file_sha256
 from assistant.stores import open_store
@@ -225,7 +226,8 @@ def _under(source: str, folder: str) -> bool:
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="file" if desc == "reading" else "chunk",
+    return tqdm(total=total, desc=desc,
+                unit={"reading": "file", "sentences": "sentence"}.get(desc, "chunk"),
                 file=sys.stderr, disable=not enabled or total == 0, leave=False)
 
 
@@ -319,6 +321,7 @@ def _update(kept: dict[str, DocumentRecord], loaded: dict[str, tuple[Document, l
     texts = [chunk.embedding_text(embedder.count_tokens) for chunk in new_chunks]
     with _progress(len(texts), "embedding", show_progress) as bar:
         vectors = embedder.embed(texts, settings.batch_size, progress=bar.update)
+    sentence_vectors = _sentence_vectors(new_chunks, settings, embedder, show_progress)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     added = {source: (DocumentRecord(
         source=source, sha256=digest, title=document.title, kind=document.kind,
@@ -330,7 +333,22 @@ def _update(kept: dict[str, DocumentRecord], loaded: dict[str, tuple[Document, l
     return Update(embedder.name, embedder.backend, embedder.dimension, settings.chunk_size,
                   settings.chunk_overlap, settings.vector_index, kept, added,
                   np.asarray(vectors, dtype=np.float32).reshape(-1, embedder.dimension),
-                  rebuild)
+                  rebuild, sentence_vectors)
+
+
+def _sentence_vectors(chunks: list[Chunk], settings: Settings, embedder: Embedder,
+                      show_progress: bool) -> list[np.ndarray]:
+    """The vectors of each chunk's sentences, computed once here so that answering a question
+    reads them instead of embedding the sentences of thirty passages (most of a first
+    question's time)."""
+    per_chunk = [passage_sentences(chunk.text) for chunk in chunks]
+    unique = list(dict.fromkeys(text for texts in per_chunk for text in texts))
+    with _progress(len(unique), "sentences", show_progress) as bar:
+        vectors = embedder.embed(unique, settings.batch_size, progress=bar.update) \
+            if unique else np.zeros((0, embedder.dimension), dtype=np.float32)
+    row = {text: i for i, text in enumerate(unique)}
+    stored = np.asarray(vectors, dtype=np.float16).reshape(-1, embedder.dimension)
+    return [stored[[row[text] for text in texts]] for texts in per_chunk]
 
 
 def remove(sources: list[str], settings: Settings, embedder: Embedder) -> IngestReport:

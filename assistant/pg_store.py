@@ -8,7 +8,8 @@ Several app replicas read one database and see each other's uploads on their nex
                    count, total BM25 length and the next free row number
     pa_documents   one row per document: its `DocumentRecord`, first row, acronym counts
     pa_chunks      one row per chunk, with its BM25 length and `embedding vector(dim)` under an
-                   HNSW index (inner product: the vectors are unit length)
+                   HNSW index (inner product: the vectors are unit length), and its
+                   sentences' vectors (float16 bytes, so answers need not embed them)
     pa_postings    (term, row, tf, length): BM25's inverted lists
     pa_vocabulary  (term, df): how many chunks use each term, kept in step by every commit
 
@@ -51,7 +52,7 @@ from assistant.lexical import K1, B, Terms, indexed_text
 from assistant.records import DocumentRecord, Update
 from assistant.store import FORMAT_VERSION, IndexSnapshot
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WRITER_LOCK = 0x504C_414E  # the advisory lock ingests queue on ("PLAN")
 LOCK_WAIT = "10min"  # an ingest waits this long for another to finish, then gives up
 HNSW_M = 16
@@ -94,6 +95,7 @@ MIGRATIONS = (
     CREATE INDEX pa_postings_row ON pa_postings (row);
     CREATE TABLE pa_vocabulary (term text PRIMARY KEY, df integer NOT NULL);
     """,
+    "ALTER TABLE pa_chunks ADD COLUMN sentences bytea;",
 )
 HNSW_INDEX = (f"CREATE INDEX IF NOT EXISTS pa_chunks_embedding ON pa_chunks USING hnsw "
               f"(embedding vector_ip_ops) WITH (m = {HNSW_M}, "
@@ -181,6 +183,7 @@ class PostgresIndex:
         self.chunk_overlap = manifest["chunk_overlap"]
         self.generation = manifest["generation"]
         self._count = manifest["chunk_count"]
+        self._sentences_stored = manifest.get("schema_version", 0) >= 2
         self._average_length = manifest["total_length"] / max(manifest["chunk_count"], 1)
         ordered = sorted(documents, key=lambda d: d[1])  # by first row: the disk store's order
         self.documents = {record["source"]: DocumentRecord(**record)
@@ -238,6 +241,17 @@ class PostgresIndex:
         if not rows:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([np.asarray(found[r], dtype=np.float32) for r in rows])
+
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        empty = np.zeros((0, self.dimension), dtype=np.float16)
+        rows = [int(r) for r in rows]
+        if not self._sentences_stored or not rows:
+            return [empty for _ in rows]
+        found = dict(self._store.query(
+            "SELECT row, sentences FROM pa_chunks WHERE row = ANY(%s) AND sentences IS NOT NULL",
+            (rows,)))
+        return [np.frombuffer(found[r], dtype=np.float16).reshape(-1, self.dimension)
+                if r in found else empty for r in rows]
 
     def dense_search(self, vector: np.ndarray, n: int,
                      sources: set[str] | None = None) -> list[tuple[int, float]]:
@@ -388,7 +402,7 @@ class PostgresStore:
                 "URL`")
         keys = ("format_version", "model", "backend", "dimension", "chunk_size",
                 "chunk_overlap", "generation", "chunk_count", "total_length")
-        return dict(zip(keys, found[0], strict=True))
+        return dict(zip(keys, found[0], strict=True)) | {"schema_version": version}
 
     def load(self, expect_model: str | None = None,
              expect_backend: str | None = None) -> PostgresIndex:
@@ -557,19 +571,24 @@ class PostgresStore:
         terms = PostgresTerms(self, 0)
         frequencies: Counter[str] = Counter()
         vectors = iter(update.vectors)
+        sentences = iter(update.sentence_vectors or [])
         with connection.cursor() as cursor:
             for source, (record, chunks) in update.added.items():
                 first = next_row
                 tokens = terms.tokenize([indexed_text(chunk) for chunk in chunks])
                 with cursor.copy("COPY pa_chunks (row, id, source, title, page, section, text, "
-                                 "length, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
+                                 "length, embedding, sentences) FROM STDIN WITH (FORMAT BINARY)"
+                                 ) as copy:
                     copy.set_types(["int8", "text", "text", "text", "int4", "text", "text",
-                                    "int4", "vector"])
+                                    "int4", "vector", "bytea"])
                     for offset, (chunk, words) in enumerate(zip(chunks, tokens, strict=True)):
+                        stored = next(sentences, None)
                         copy.write_row([first + offset, chunk.id, _text(chunk.source),
                                         _text(chunk.title), chunk.page, _text(chunk.section),
                                         _text(chunk.text), len(words),
-                                        np.asarray(next(vectors), dtype=np.float32)])
+                                        np.asarray(next(vectors), dtype=np.float32),
+                                        None if stored is None else
+                                        np.asarray(stored, dtype=np.float16).tobytes()])
                 with cursor.copy("COPY pa_postings (term, row, tf, length) FROM STDIN WITH "
                                  "(FORMAT BINARY)") as copy:
                     copy.set_types(["text", "int8", "int4", "int4"])

@@ -91,7 +91,8 @@ class Pipeline:
 
     @cached_property
     def scorer(self) -> EvidenceScorer:
-        return EvidenceScorer(self.embedder, self.retriever.lexical)
+        return EvidenceScorer(self.embedder, self.retriever.lexical,
+                              self.snapshot.sentence_vectors)
 
     def reload(self) -> None:
         """Pick up a changed index (after the library was updated)."""

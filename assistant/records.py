@@ -33,7 +33,8 @@ class DocumentRecord:
 @dataclass
 class Update:
     """One ingest's change: the documents kept as they are and the ones (re)read, with the
-    vectors of the new chunks in order. Every other document leaves the index."""
+    vectors of the new chunks in order and, when computed, the vectors of each new chunk's
+    sentences (`evidence.passage_sentences` order). Every other document leaves the index."""
 
     model: str
     backend: str
@@ -45,6 +46,7 @@ class Update:
     added: dict[str, tuple[DocumentRecord, list[Chunk]]]
     vectors: np.ndarray
     rebuild: bool = False
+    sentence_vectors: list[np.ndarray] | None = None  # per new chunk, float16
 
     @property
     def new_chunks(self) -> list[Chunk]:

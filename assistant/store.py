@@ -8,8 +8,10 @@ Layout of an index folder:
     data-<generation>/     vectors.npy (the exact unit vectors, memory-mapped on load),
                            vectors.faiss (the search index: exact, HNSW or IVF-PQ by size, see
                            vector_index.py), chunks.sqlite (one row per chunk, row number =
-                           FAISS id), lexical/ (the BM25 index, memory-mapped) and
-                           glossary.json (acronyms found in the corpus)
+                           FAISS id), lexical/ (the BM25 index, memory-mapped),
+                           sentences.npy and sentence_offsets.npy (float16 vectors of each
+                           chunk's sentences, so an answer reads them instead of embedding
+                           them) and glossary.json (acronyms found in the corpus)
     .lock                  held by the one process allowed to write
 
 Why not llama-index's `FaissVectorStore`: it cannot delete vectors, has no metadata, and
@@ -22,10 +24,11 @@ Loading is constant-time in the corpus size: nothing is parsed up front, vectors
 postings are memory-mapped and chunks are read from SQLite when asked for. Files up to
 `VERIFY_FULLY_BELOW` bytes are checked against their SHA-256 at every load; larger ones
 (hundreds of MB at a million chunks) by size, which catches truncation, the common damage.
-Older formats are still read, and the next save rewrites them in format 3: format 1 kept
+Older formats are still read, and the next save rewrites them in format 4: format 1 kept
 chunks.jsonl and a flat FAISS index only; formats 1 and 2 named the embedding backend in the
 model name ("...all-MiniLM-L6-v2#onnx-int8"; no suffix meant torch), format 3 records it in
-its own field.
+its own field; format 4 adds the sentence vectors (an older index has none, and its answers
+embed sentences as they meet them until the documents are read again).
 """
 
 from __future__ import annotations
@@ -58,8 +61,8 @@ from assistant.errors import (
 from assistant.glossary import build_glossary
 from assistant.records import DocumentRecord, Update
 
-FORMAT_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+FORMAT_VERSION = 4  # 4: sentence vectors stored
+READABLE_VERSIONS = (1, 2, 3, 4)
 VERIFY_FULLY_BELOW = 64 * 2**20
 _GENERATION = re.compile(r"(\.tmp-)?data-\d{8}T\d{6}-[0-9a-f]{8}")
 MANIFEST = "manifest.json"
@@ -68,6 +71,8 @@ FAISS_INDEX = "vectors.faiss"
 CHUNKS = "chunks.sqlite"
 LEXICAL = "lexical"
 GLOSSARY = "glossary.json"
+SENTENCES = "sentences.npy"
+SENTENCE_OFFSETS = "sentence_offsets.npy"
 V1_CHUNKS = "chunks.jsonl"
 
 
@@ -90,6 +95,10 @@ class IndexSnapshot:
     index_kind: str = "auto"  # requested at save; the kind actually built is in the manifest
     backend: str = "custom"  # what ran `model` (an `embeddings.BACKENDS` name)
     generation: str = ""  # the store's change mark when this was loaded (`Store.generation`)
+    # chunk i's sentence vectors (float16) are sentence_matrix[offsets[i]:offsets[i + 1]];
+    # None for an index saved before they were stored
+    sentence_offsets: np.ndarray | None = None
+    sentence_matrix: np.ndarray | None = None
     parallel_search: ClassVar[bool] = False  # searches run here, on this process's cores
 
     @classmethod
@@ -140,6 +149,14 @@ class IndexSnapshot:
         """The exact unit vectors of `rows`, in that order."""
         return np.asarray(self.embeddings[list(rows)], dtype=np.float32)
 
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        """Each row's stored sentence vectors (float16, one per `passage_sentences` entry;
+        none for an index saved before they were stored)."""
+        if self.sentence_offsets is None or self.sentence_matrix is None:
+            return [np.zeros((0, self.dimension), dtype=np.float16) for _ in rows]
+        offsets, matrix = self.sentence_offsets, self.sentence_matrix
+        return [np.asarray(matrix[offsets[row]:offsets[row + 1]]) for row in rows]
+
     def dense_search(self, vector: np.ndarray, n: int,
                      sources: set[str] | None = None) -> list[tuple[int, float]]:
         """The `n` rows nearest `vector` (inner product), only from `sources` when given."""
@@ -172,6 +189,16 @@ class IndexSnapshot:
             kind = vector_index.choose_kind(len(self.embeddings), self.index_kind)
             self._faiss = vector_index.build(self.embeddings, kind)
         return self._faiss
+
+
+def pack_sentences(per_chunk: list[np.ndarray], dimension: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-chunk sentence vectors as one float16 matrix and the offsets of each chunk's rows."""
+    offsets = np.zeros(len(per_chunk) + 1, dtype=np.int64)
+    np.cumsum([len(vectors) for vectors in per_chunk], out=offsets[1:])
+    matrix = np.concatenate([np.asarray(v, dtype=np.float16).reshape(-1, dimension)
+                             for v in per_chunk]) if per_chunk else \
+        np.zeros((0, dimension), dtype=np.float16)
+    return offsets, matrix
 
 
 def built_with(model: dict) -> tuple[str, str]:
@@ -323,6 +350,14 @@ class IndexStore:
             chunks = ChunkTable(data_dir / CHUNKS)
             embeddings = np.load(data_dir / VECTORS, mmap_mode="r")
             lexical = LexicalIndex.load(data_dir / LEXICAL)
+        offsets = matrix = None
+        if manifest["format_version"] >= 4:
+            offsets = np.load(data_dir / SENTENCE_OFFSETS)
+            matrix = np.load(data_dir / SENTENCES, mmap_mode="r")
+            if len(offsets) != len(chunks) + 1 or offsets[-1] != len(matrix):
+                raise IndexCorruptError(
+                    f"index at {self.directory} has sentence vectors for {len(offsets) - 1} "
+                    f"chunks of {len(chunks)}: rebuild with `plan-assistant ingest --rebuild`")
         if not vectors.ntotal == len(chunks) == len(embeddings):
             raise IndexCorruptError(
                 f"index at {self.directory} has {vectors.ntotal} indexed vectors and "
@@ -337,6 +372,7 @@ class IndexStore:
                                  glossary, manifest.get("vector_index", {}).get("requested",
                                                                                  "auto"),
                                  backend)
+        snapshot.sentence_offsets, snapshot.sentence_matrix = offsets, matrix
         snapshot._faiss = vectors
         snapshot._lexical = lexical
         return snapshot
@@ -363,6 +399,10 @@ class IndexStore:
         appended (one document's rows stay consecutive). The caller holds `write_lock()`."""
         rows = old.rows_of(set(update.kept)) if update.kept else np.zeros(0, dtype=np.int64)
         chunks = [old.chunks[i] for i in rows] + update.new_chunks
+        offsets, matrix = pack_sentences(
+            old.sentence_vectors(rows.tolist()) + (update.sentence_vectors or [
+                np.zeros((0, update.dimension), dtype=np.float16)] * len(update.new_chunks)),
+            update.dimension)
         documents = {**update.kept, **{s: record for s, (record, _) in update.added.items()}}
         snapshot = IndexSnapshot(
             model=update.model, backend=update.backend, dimension=update.dimension,
@@ -372,6 +412,7 @@ class IndexStore:
                                        update.vectors]).astype(np.float32),
             glossary=build_glossary(chunk.text for chunk in chunks),
             index_kind=update.index_kind,
+            sentence_offsets=offsets, sentence_matrix=matrix,
         )
         self.save(snapshot)
         snapshot.generation = self.generation()
@@ -392,6 +433,11 @@ class IndexStore:
         index = snapshot.faiss_index()
         faiss.write_index(index, str(staging / FAISS_INDEX))
         write_chunks(staging / CHUNKS, snapshot.chunks)
+        offsets, matrix = (snapshot.sentence_offsets, snapshot.sentence_matrix) \
+            if snapshot.sentence_offsets is not None else pack_sentences(
+                snapshot.sentence_vectors(range(snapshot.count)), snapshot.dimension)
+        np.save(staging / SENTENCE_OFFSETS, np.asarray(offsets, dtype=np.int64))
+        np.save(staging / SENTENCES, np.asarray(matrix, dtype=np.float16))
         snapshot.lexical.save(staging / LEXICAL)
         (staging / GLOSSARY).write_text(json.dumps(snapshot.glossary, indent=2,
                                                    ensure_ascii=False), encoding="utf-8")

@@ -52,6 +52,7 @@ class IndexView(Protocol):
     def run(self, row: int, reach: int) -> list[tuple[int, Chunk]]: ...
     def rows_of(self, sources: set[str]) -> np.ndarray: ...
     def vectors(self, rows: Sequence[int]) -> np.ndarray: ...
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]: ...
     def dense_search(self, vector: np.ndarray, n: int,
                      sources: set[str] | None = None) -> list[tuple[int, float]]: ...
     def lexical_search(self, query: str, n: int,
@@ -111,6 +112,7 @@ def migrate(directory, target: Store, *, replace: bool = False) -> tuple[int, in
         update = Update(source.model, source.backend, source.dimension, source.chunk_size,
                         source.chunk_overlap, source.index_kind, {},
                         {name: added[name] for name in order + sorted(set(added) - set(order))},
-                        np.asarray(source.embeddings, dtype=np.float32), rebuild=True)
+                        np.asarray(source.embeddings, dtype=np.float32), rebuild=True,
+                        sentence_vectors=source.sentence_vectors(range(source.count)))
         copied = target.commit(source, update)
     return len(copied.documents), copied.pages, copied.count

@@ -41,6 +41,7 @@ CORPORA = {
     "realdocs": [ROOT.parent / "shared" / "data" / "realdocs"],
 }
 PIPELINES = {"plan-assistant": "ours", "plan-assistant without the register": "bare",
+             "plan-assistant without sentence vectors": "nosentences",
              "sentence-transformers encode": "st", "llama-index default": "llama"}
 
 
@@ -82,6 +83,15 @@ def bare(paths: list[Path], repeat: int) -> dict:
     import assistant.ingest
 
     assistant.ingest.extract = lambda document, source: []
+    return ours(paths, repeat)
+
+
+def nosentences(paths: list[Path], repeat: int) -> dict:
+    """`ours` without embedding each chunk's sentences at ingest (answers then embed them as
+    they meet them): the difference to `ours` is what storing sentence vectors costs."""
+    import assistant.ingest
+
+    assistant.ingest._sentence_vectors = lambda chunks, settings, embedder, show: None
     return ours(paths, repeat)
 
 
@@ -218,7 +228,8 @@ def main() -> None:
                              f"{','.join(PIPELINES.values())})")
     args = parser.parse_args()
     if args.one:
-        run = {"ours": ours, "bare": bare, "st": st, "llama": llama}[args.pipeline]
+        run = {"ours": ours, "bare": bare, "nosentences": nosentences, "st": st,
+               "llama": llama}[args.pipeline]
         print(json.dumps(run(CORPORA[args.one], args.repeat)))
         return
     results = {}

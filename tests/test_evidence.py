@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from assistant.chunking import Chunk
@@ -228,3 +229,31 @@ def test_contents_lines_headings_and_questions_are_not_claims(text, expected):
     from assistant.evidence import not_a_claim
 
     assert not_a_claim(text) is expected
+
+
+def test_stored_sentence_vectors_spare_the_embedder(fake_embedder):
+    """A passage's sentences come with vectors stored at ingest: only a passage whose stored
+    vectors don't match its sentences (split by another version) is embedded."""
+    from assistant.evidence import passage_sentences
+    from assistant.retrieval import Hit
+
+    chunks = [Chunk(id=f"c{i}", source="d.md", title="D", page=None, section=None,
+                    text=f"Care homes {i} plan services. Staff {i} get training.")
+              for i in range(2)]
+    stored = {0: fake_embedder.embed(list(passage_sentences(chunks[0].text))),
+              1: fake_embedder.embed(["only one sentence"])}
+    asked: list[list[int]] = []
+
+    def read(rows: list[int]) -> list[np.ndarray]:
+        asked.append(rows)
+        return [stored[row].astype(np.float16) for row in rows]
+
+    scorer = EvidenceScorer(fake_embedder, LexicalIndex.build(chunks), read)
+    hits = [Hit(chunk, row, row + 1, 1.0) for row, chunk in enumerate(chunks)]
+    before = fake_embedder.embedded
+    sentences = scorer.sentences(hits)
+    vectors = scorer.embed_sentences([s.text for s in sentences])
+    assert fake_embedder.embedded - before == 2  # the second passage's two sentences only
+    np.testing.assert_allclose(vectors[:2], stored[0], atol=1e-3)
+    scorer.sentences(hits)
+    assert asked == [[0, 1]]  # cached since: the index is not read again

@@ -31,6 +31,18 @@ def test_first_ingest_indexes_every_format_with_pages(settings, small_corpus, fa
     assert {"Mental health", "Workforce"} <= sections
 
 
+def test_every_chunk_keeps_the_vectors_of_its_sentences(settings, small_corpus, fake_embedder):
+    from assistant.evidence import passage_sentences
+
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    snapshot = IndexStore(settings.index).load(fake_embedder.name)
+    stored = snapshot.sentence_vectors(range(snapshot.count))
+    for chunk, vectors in zip(snapshot.chunks, stored, strict=True):
+        sentences = list(passage_sentences(chunk.text))
+        assert vectors.dtype == np.float16 and len(vectors) == len(sentences) > 0
+        np.testing.assert_allclose(vectors, fake_embedder.embed(sentences), atol=1e-3)
+
+
 def test_rerun_reports_unchanged_and_embeds_nothing(settings, small_corpus, fake_embedder):
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     before = _index_state(settings.index)
@@ -52,7 +64,7 @@ def test_changed_file_replaces_its_chunks_and_others_are_reused(settings, small_
     new = IndexStore(settings.index).load()
     notes = [c.text for c in new.chunks if c.source == "corpus/notes.txt"]
     assert notes == ["Explainer notes\n\nPharmacies now take referrals."]
-    assert fake_embedder.embedded - embedded == 1
+    assert fake_embedder.embedded - embedded == 1 + 2  # the one new chunk and its 2 sentences
     kept = {c.id for c in old.chunks if c.source != "corpus/notes.txt"}
     assert kept <= {c.id for c in new.chunks}
 

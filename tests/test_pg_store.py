@@ -101,6 +101,11 @@ def test_answers_match_the_disk_store(tmp_path, small_corpus, database):
     assert records(in_pg) == records(on_disk)
     assert in_pg.snapshot.glossary == on_disk.snapshot.glossary
     assert in_pg.snapshot.count == on_disk.snapshot.count
+    rows = list(range(on_disk.snapshot.count))
+    for got, expected in zip(in_pg.snapshot.sentence_vectors(rows),
+                             on_disk.snapshot.sentence_vectors(rows), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert sum(len(v) for v in on_disk.snapshot.sentence_vectors(rows)) > rows[-1]
     for question in QUESTIONS:
         for sources in (None, ["corpus/overview.md", "corpus/digest.pdf"]):
             assert [h.chunk.id for h in in_pg.retrieve(question, sources=sources)] == \
@@ -260,6 +265,9 @@ def test_migrate_copies_vectors_without_embedding(tmp_path, small_corpus, databa
     assert [c for c in copied.iter_chunks()] == list(on_disk.iter_chunks())
     rows = copied.rows_of(set(copied.documents)).tolist()
     assert np.array_equal(copied.vectors(rows), np.asarray(on_disk.embeddings))
+    for got, expected in zip(copied.sentence_vectors(rows), on_disk.sentence_vectors(
+            range(on_disk.count)), strict=True):
+        np.testing.assert_array_equal(got, expected)
     with pytest.raises(Exception, match="already holds an index"):
         assistant.copy_index(disk.index)
 

@@ -10,7 +10,8 @@ from assistant.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
-from assistant.store import DocumentRecord, IndexSnapshot, IndexStore
+from assistant.records import Update
+from assistant.store import DocumentRecord, IndexSnapshot, IndexStore, pack_sentences
 
 
 def _snapshot(n: int = 3, model: str = "m", backend: str = "onnx-int8") -> IndexSnapshot:
@@ -33,7 +34,7 @@ def test_save_then_load_round_trips_exactly(tmp_path):
     assert loaded.documents == original.documents
     np.testing.assert_array_equal(loaded.embeddings, original.embeddings)
     manifest = json.loads(store.manifest_path.read_text())
-    assert manifest["format_version"] == 3
+    assert manifest["format_version"] == 4
     assert manifest["model"] == {"name": "m", "backend": "onnx-int8", "dimension": 8}
     assert manifest["counts"] == {"documents": 1, "pages": 1, "chunks": 3}
 
@@ -160,7 +161,7 @@ def test_format_1_indexes_are_still_read(tmp_path):
     with store.write_lock():
         store.save(loaded)  # the next save writes the current format
     manifest = json.loads(store.manifest_path.read_text())
-    assert manifest["format_version"] == 3 and manifest["model"]["backend"] == "torch"
+    assert manifest["format_version"] == 4 and manifest["model"]["backend"] == "torch"
     assert list(store.load("m", "torch").chunks) == original.chunks
 
 
@@ -191,3 +192,46 @@ def test_large_files_are_checked_by_size(tmp_path, monkeypatch):
     vectors.write_bytes(vectors.read_bytes() + b"\0")
     with pytest.raises(IndexCorruptError, match="checksum"):
         store.load()
+
+
+def _sentences(counts: list[int], seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(n, 8)).astype(np.float16) for n in counts]
+
+
+def test_sentence_vectors_are_saved_kept_by_a_commit_and_appended(tmp_path):
+    store = IndexStore(tmp_path)
+    snapshot = _snapshot(3)
+    stored = _sentences([2, 0, 3], seed=1)
+    snapshot.sentence_offsets, snapshot.sentence_matrix = pack_sentences(stored, 8)
+    with store.write_lock():
+        store.save(snapshot)
+    loaded = store.load()
+    for got, expected in zip(loaded.sentence_vectors([0, 1, 2]), stored, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    new = [Chunk("b0", "b.md", "B", None, None, "One. Two.")]
+    added = _sentences([2], seed=2)
+    update = Update("m", "onnx-int8", 8, 200, 30, "auto", dict(loaded.documents),
+                    {"b.md": (DocumentRecord("b.md", "sha", "B", "markdown", 1, 1, "now"), new)},
+                    np.ones((1, 8), dtype=np.float32) / np.sqrt(8), sentence_vectors=added)
+    with store.write_lock():
+        store.commit(loaded, update)
+    after = store.load()
+    for got, expected in zip(after.sentence_vectors(range(after.count)), stored + added,
+                             strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert {"sentences.npy", "sentence_offsets.npy"} <= set(
+        json.loads(store.manifest_path.read_text())["files"])
+
+
+def test_an_index_saved_before_sentence_vectors_reads_with_none_stored(tmp_path):
+    store = IndexStore(tmp_path)
+    with store.write_lock():
+        store.save(_snapshot(3))
+    manifest = json.loads(store.manifest_path.read_text())
+    manifest["format_version"] = 3
+    for name in ("sentences.npy", "sentence_offsets.npy"):
+        (tmp_path / manifest["generation"] / name).unlink()
+        del manifest["files"][name]
+    store.manifest_path.write_text(json.dumps(manifest))
+    assert [v.shape for v in store.load().sentence_vectors([0, 2])] == [(0, 8), (0, 8)]
