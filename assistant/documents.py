@@ -20,7 +20,7 @@ from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -251,8 +251,10 @@ class HeadingPath:
 
     def __init__(self) -> None:
         self._levels: list[tuple[int, str]] = []
+        self.used: set[int] = set()  # the levels entered so far
 
     def enter(self, level: int, heading: str) -> str:
+        self.used.add(level)
         while self._levels and self._levels[-1][0] >= level:
             self._levels.pop()
         self._levels.append((level, heading))
@@ -304,16 +306,54 @@ def _plain_markdown(line: str) -> str:
     return _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
 
 
+_MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")
+BOLD_HEADING_LEVEL = 7  # below every "#" level
+BOLD_HEADING_WORDS = 12
+
+
+def _bold_heading(line: str) -> str | None:
+    """The text of a line that is bold throughout, short and not a sentence: how converters
+    from PDF to Markdown write a heading whose rank they could not tell ("**Our priorities**").
+    Page references ("**p.8**") and run-in labels ending in a colon are not headings."""
+    match = _MD_BOLD_LINE.match(line)
+    if not match:
+        return None
+    text = " ".join(_plain_markdown(match.group("text")).split())
+    if not 1 <= len(text.split()) <= BOLD_HEADING_WORDS or text[-1] in ".,;:!?" \
+            or not re.search(r"[A-Za-z]{2}", text) or re.fullmatch(r"p\.?\s*\d+", text, re.I):
+        return None
+    return text
+
+
 def _load_markdown(path: Path, data: bytes) -> Document:
+    """Sections from "#" headings, and from bold lines standing alone (see `_bold_heading`);
+    consecutive bold lines are one heading broken over lines ("**Medium Term**",
+    "**Planning Framework**")."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     title: str | None = None
     in_code = False
     headings = HeadingPath()
+    bold: list[str] = []  # a bold heading's lines, until the text under it starts
+
+    def close_bold() -> None:
+        if bold:
+            sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)), []))
+            bold.clear()
+
     for line in decode_text(data).splitlines():
         if line.lstrip().startswith("```"):
+            close_bold()
             in_code = not in_code
             continue
         match = None if in_code else _MD_HEADING.match(line)
+        pseudo = None if in_code or match else _bold_heading(line)
+        if pseudo:
+            if len(" ".join([*bold, pseudo]).split()) > BOLD_HEADING_WORDS:
+                close_bold()
+            bold.append(pseudo)
+            continue
+        if line.strip():
+            close_bold()
         if match:
             heading = _plain_markdown(match.group(2)).strip()
             title = title or heading
@@ -322,6 +362,10 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             if line.strip().startswith("|"):  # a table row: "a | b", one row a line
                 line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
             sections[-1][1].append(_plain_markdown(line))
+    close_bold()
+    if any(level == BOLD_HEADING_LEVEL for level in headings.used):
+        # guessed headings: bold table cells and run-in phrases leave scraps of sections
+        sections = _merge_small(sections)
     return _sectioned_document(path, "markdown", title, sections)
 
 

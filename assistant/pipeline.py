@@ -289,7 +289,7 @@ class Pipeline:
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
         missing = missing_words(analysed, hits, self.scorer) \
-            if hits and (analysed.open or analysed.yes_no) else []
+            if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
                           focal_share(analysed, missing, self.scorer), bool(hits))
         if not decision.answered:

@@ -9,10 +9,13 @@ asked against "practices" is not missing). When such words carry a large share o
 question's focus, the answer is a refusal that names them; when they are a side detail, the
 answer stands and lists them in `missing`.
 
-Open questions and yes/no questions ("Will the centre offer endoscopy?") are checked for
-missing words; questions asking for a value (a date, number, sum or name) are not: their near
-misses are caught by the strength rule, whose typed coverage was tuned on the factoid sets,
-and paraphrased value questions ("set up" for "formed") lost more than they gained.
+Every question is checked for missing words except one asking for a value (a date, number,
+sum or name): value questions' near misses are caught by the strength rule, whose typed
+coverage was tuned on the factoid sets, and paraphrased value questions ("set up" for
+"formed") lost more than they gained. A fact question that asks for no value ("What
+menopause support will the hubs offer?") is checked like an open one. Words that say what
+the question does (verbs) or what kind of answer it wants (the head of "Which national
+initiative…") are never missing: the documents need not use them.
 
 Leaves out how strength is computed (`pipeline.Pipeline.gather`, `answer.Evidence`).
 """
@@ -58,6 +61,13 @@ _AFTER_SUBJECT = re.compile(
     r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:plan|strategy|framework|report|"
     r"guidance|document|addendum|policy|programme))\s+([A-Za-z][\w'-]*)", re.IGNORECASE)
 
+# The head of an opening "which/what" phrase names the kind of answer wanted ("Which national
+# initiative was…", "What job did…"), which the answer need not call by that name; its
+# modifiers do name the topic ("What menopause support will…").
+_WH_HEAD = re.compile(
+    r"^\s*(?:which|what)\s+(?:[\w'’-]+\s+){0,3}?([A-Za-z][\w'’-]*)\s+(?:is|are|was|were|"
+    r"did|does|do|will|would|has|have|had|can|could|should|must|might|may)\b", re.IGNORECASE)
+
 
 def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -> list[str]:
     """Focus words that no chunk of the index uses and that have no close neighbour among
@@ -66,6 +76,8 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
                                                 _CLOSING_PARTICIPLE, _AFTER_SUBJECT)
              for m in pattern.finditer(question.text) if not _inverted(question.text, m)}
+    if head := _WH_HEAD.match(question.text):
+        verbs.add(head.group(1).lower())
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")
               and not word.rstrip("s").isupper()  # acronyms: the glossary may spell them

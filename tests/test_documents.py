@@ -42,6 +42,20 @@ def test_markdown_headings_become_sections(tmp_path):
         ("Title here", "Intro bold link."), ("Mental health", "Eight teams.\n\n# not a heading")]
 
 
+def test_bold_lines_of_converted_markdown_are_headings(tmp_path):
+    """PDF-to-Markdown converters write headings as bold lines: one broken over two lines is
+    one heading; page references, run-in labels and sentences are not headings; a scrap of a
+    section under a guessed heading is read with its neighbour."""
+    body = " ".join(f"Word{i}" for i in range(60)) + "."
+    path = tmp_path / "converted.md"
+    path.write_text(f"**Our plan **\n\n**for 2025 **\n\n{body}\n\n**p.8**\n\n"
+                    f"**Key actions:**\n\n**This line is bold and a sentence.**\n\n"
+                    f"**Workforce**\n\n{body}\n\n**Cell**\n\nTwo words.\n", encoding="utf-8")
+    doc = load_document(path)
+    assert [b.section for b in doc.blocks] == ["Our plan for 2025", "Workforce"]
+    assert "Key actions:" in doc.blocks[0].text and "Two words." in doc.blocks[1].text
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
 def test_text_encodings_are_detected(tmp_path, encoding):
     text = "Café plan – costs £3m for the city’s practices" if encoding != "latin-1" \

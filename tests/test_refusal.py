@@ -46,3 +46,28 @@ def test_an_open_question_about_an_unmentioned_thing_is_refused_naming_it(
     assert answer["answered"] is False and answer["form"] == "refusal"
     assert answer["missing"] == ["zyxophobia"] and answer["citations"] == []
     assert "don't mention zyxophobia" in answer["answer"]
+
+
+def test_the_kind_of_answer_a_which_phrase_asks_for_is_not_a_missing_topic(
+        settings, small_corpus, fake_embedder):
+    """'Which national quuxative…' asks for something of that kind, which the documents need
+    not call by that name; 'What zyxophobia support…' asks about zyxophobia."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    for text, missing in (("Which national quuxative was the diagnostic centre part of?", []),
+                          ("What zyxophobia support will the diagnostic centre offer?",
+                           ["zyxophobia"]),
+                          ("Besides the diagnostic centre, what opened?", [])):
+        question = analyse(text)
+        assert missing_words(question, assistant.retrieve(text, 5), assistant.scorer) == missing
+
+
+def test_a_fact_question_about_an_unmentioned_thing_is_refused_naming_it(
+        settings, small_corpus, fake_embedder):
+    """Only questions asking for a value (a date, number, sum or name) skip the check."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings.with_overrides(refusal_threshold=0.0), embedder=fake_embedder)
+    question = "What zyxophobia support will the diagnostic centre offer?"
+    assert analyse(question).form == "fact" and analyse(question).kind is None
+    answer = assistant.ask(question).to_json()
+    assert answer["answered"] is False and answer["missing"] == ["zyxophobia"]
