@@ -328,17 +328,21 @@ def _bold_heading(line: str) -> str | None:
 def _load_markdown(path: Path, data: bytes) -> Document:
     """Sections from "#" headings, and from bold lines standing alone (see `_bold_heading`);
     consecutive bold lines are one heading broken over lines ("**Medium Term**",
-    "**Planning Framework**")."""
+    "**Planning Framework**"). A bold heading stays in its section's text as well, as a PDF's
+    headings do: it was printed as a line of the page."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     title: str | None = None
     in_code = False
     headings = HeadingPath()
     bold: list[str] = []  # a bold heading's lines, until the text under it starts
+    bold_lines: list[str] = []  # ...as they read, blank lines included: they stay in the text
 
     def close_bold() -> None:
         if bold:
-            sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)), []))
+            sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)),
+                             list(bold_lines)))
             bold.clear()
+            bold_lines.clear()
 
     for line in decode_text(data).splitlines():
         if line.lstrip().startswith("```"):
@@ -351,9 +355,13 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             if len(" ".join([*bold, pseudo]).split()) > BOLD_HEADING_WORDS:
                 close_bold()
             bold.append(pseudo)
+            bold_lines.append(_plain_markdown(line))
             continue
         if line.strip():
             close_bold()
+        elif bold:
+            bold_lines.append(line)
+            continue
         if match:
             heading = _plain_markdown(match.group(2)).strip()
             title = title or heading

@@ -282,7 +282,7 @@ class EvidenceScorer:
         found = {t: v for t in dict.fromkeys(texts) if (v := self._cache.get(t)) is not None}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            found |= zip(missing, self.embedder.embed(missing), strict=True)
+            found |= zip(missing, self.embedder.embed_each(missing), strict=True)
             with self._lock:  # the app answers two questions at a time
                 self._cache.update((t, found[t]) for t in missing)
                 while len(self._cache) > CACHE_SIZE:

@@ -53,6 +53,7 @@ def test_bold_lines_of_converted_markdown_are_headings(tmp_path):
                     f"**Workforce**\n\n{body}\n\n**Cell**\n\nTwo words.\n", encoding="utf-8")
     doc = load_document(path)
     assert [b.section for b in doc.blocks] == ["Our plan for 2025", "Workforce"]
+    assert doc.blocks[0].text.startswith("Our plan\n\nfor 2025\n\nWord0")
     assert "Key actions:" in doc.blocks[0].text and "Two words." in doc.blocks[1].text
 
 

@@ -75,6 +75,20 @@ def test_batching_does_not_move_fp32_vectors(embedders):
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
+@pytest.mark.slow
+def test_int8_vectors_move_with_their_batch_and_embed_each_pins_them(embedders):
+    """Dynamic int8 quantisation scales activations per batch: a word embedded beside a long
+    sentence differs from the word alone. `embed_each` gives the vector alone, every time."""
+    int8 = embedders["onnx-int8"]
+    texts = ["hubs", "The integrated care board will open eight community diagnostic hubs "
+                     "across the three local authority areas by the end of March 2028."]
+    alone = int8.embed_batch(texts[:1])[0]
+    assert not int8.batch_invariant and embedders["onnx-fp32"].batch_invariant
+    assert float(np.abs(int8.embed_batch(texts)[0] - alone).max()) > 1e-3
+    np.testing.assert_array_equal(int8.embed_each(texts)[0], alone)
+    np.testing.assert_array_equal(int8.embed_each(texts[::-1])[1], alone)
+
+
 def test_dimension_and_tokens_need_neither_torch_nor_onnxruntime():
     code = ("import sys\nfrom assistant.embeddings import make_embedder\n"
             f"e = make_embedder({BUNDLED_MODEL!r}, 'onnx-int8')\n"

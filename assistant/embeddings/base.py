@@ -42,6 +42,7 @@ class Embedder(ABC):
     name: str
     backend: str = "custom"
     max_tokens: int | None = None  # the model reads no further: longer texts sort as equals
+    batch_invariant: bool = True  # a text's vector does not depend on the rest of its batch
 
     @property
     @abstractmethod
@@ -64,6 +65,14 @@ class Embedder(ABC):
     def load(self) -> None:  # noqa: B027 - optional: most fakes have nothing to load
         """Load the model now rather than at the first batch, e.g. while files are being read.
         Nothing to do for an embedder with nothing to load."""
+
+    def embed_each(self, texts: list[str]) -> np.ndarray:
+        """Vectors for `texts`, each the same whatever else is embedded with it: one batch when
+        the backend is batch-invariant, otherwise one text at a time (slower, but the same
+        question then gets the same answer whatever was asked before it)."""
+        if self.batch_invariant or len(texts) < 2:
+            return self.embed(texts)
+        return np.stack([self.embed_batch([text])[0] for text in texts])
 
     def embed(self, texts: list[str], batch_size: int = BATCH_SIZE,
               progress: Callable[[int], None] | None = None) -> np.ndarray:
