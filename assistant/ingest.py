@@ -321,7 +321,8 @@ def _update(kept: dict[str, DocumentRecord], loaded: dict[str, tuple[Document, l
     texts = [chunk.embedding_text(embedder.count_tokens) for chunk in new_chunks]
     with _progress(len(texts), "embedding", show_progress) as bar:
         vectors = embedder.embed(texts, settings.batch_size, progress=bar.update)
-    sentence_vectors = _sentence_vectors(new_chunks, settings, embedder, show_progress)
+    sentence_vectors = _sentence_vectors(new_chunks, settings, embedder, show_progress) \
+        if settings.sentence_vectors else None
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     added = {source: (DocumentRecord(
         source=source, sha256=digest, title=document.title, kind=document.kind,

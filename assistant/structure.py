@@ -111,9 +111,16 @@ def split_units(text: str) -> list[Unit]:
         pieces = [p for s in _SENTENCE_END.split(block) if len(p := _LABEL.sub("", s.strip())) > 1]
         role = _role(block, bullet)
         if role == "lead":
+            if bullet and len(pieces) > 1:
+                # the next list's lead-in run on to the last item, no blank line between
+                # ("- Deliver programmes ... diabetes." / "Background from other sources:")
+                if not in_list and not (units and units[-1].role == "lead"):
+                    group += 1
+                units += [Unit(p, "item", group, i == 0) for i, p in enumerate(pieces[:-1])]
+            else:
+                units += [Unit(p, "sentence") for p in pieces[:-1]]
             group += 1
             in_list = False
-            units += [Unit(p, "sentence") for p in pieces[:-1]]
             units.append(Unit(pieces[-1] if pieces else block, "lead", group))
             continue
         if role == "item":

@@ -57,7 +57,7 @@ def _summary(runs: list[tuple[float, int, int]], model_seconds: float, **extra) 
             "runs": [round(t, 3) for t, _, _ in timed], **extra}
 
 
-def ours(paths: list[Path], repeat: int) -> dict:
+def ours(paths: list[Path], repeat: int, **overrides) -> dict:
     from assistant.config import Settings
     from assistant.embeddings import make_embedder
     from assistant.ingest import ingest
@@ -69,7 +69,7 @@ def ours(paths: list[Path], repeat: int) -> dict:
     runs, report = [], None
     with tempfile.TemporaryDirectory() as tmp:
         for attempt in range(repeat + 1):
-            settings = Settings(index=Path(tmp) / f"index{attempt}")
+            settings = Settings(index=Path(tmp) / f"index{attempt}", **overrides)
             t0 = time.perf_counter()
             report = ingest(paths, settings, embedder, show_progress=False)
             runs.append((time.perf_counter() - t0, report.pages, report.chunks))
@@ -87,12 +87,9 @@ def bare(paths: list[Path], repeat: int) -> dict:
 
 
 def nosentences(paths: list[Path], repeat: int) -> dict:
-    """`ours` without embedding each chunk's sentences at ingest (answers then embed them as
-    they meet them): the difference to `ours` is what storing sentence vectors costs."""
-    import assistant.ingest
-
-    assistant.ingest._sentence_vectors = lambda chunks, settings, embedder, show: None
-    return ours(paths, repeat)
+    """`ours` with `sentence_vectors = false` (answers then embed sentences as they meet
+    them): the difference to `ours` is what storing sentence vectors costs."""
+    return ours(paths, repeat, sentence_vectors=False)
 
 
 def chunk_texts(paths: list[Path]) -> tuple[list[str], int]:

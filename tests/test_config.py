@@ -19,6 +19,17 @@ def test_toml_then_environment_then_flags(tmp_path):
     assert settings.with_overrides(k=9, index=None).k == 9
 
 
+def test_switches_read_true_and_false_in_their_usual_spellings(tmp_path):
+    (tmp_path / "assistant.toml").write_text("sentence_vectors = false\n")
+    assert load_settings(environ={"PLAN_ASSISTANT_ROOT": str(tmp_path)}).sentence_vectors is False
+    for raw, expected in (("yes", True), ("1", True), ("off", False), ("False", False)):
+        env = {"PLAN_ASSISTANT_ROOT": str(tmp_path), "PLAN_ASSISTANT_SENTENCE_VECTORS": raw}
+        assert load_settings(environ=env).sentence_vectors is expected
+    with pytest.raises(ConfigError, match="sentence_vectors"):
+        load_settings(environ={"PLAN_ASSISTANT_ROOT": str(tmp_path),
+                               "PLAN_ASSISTANT_SENTENCE_VECTORS": "maybe"})
+
+
 def test_unknown_key_is_an_error_naming_it(tmp_path):
     (tmp_path / "assistant.toml").write_text("chunk_sise = 128\n")
     with pytest.raises(ConfigError, match="chunk_sise"):

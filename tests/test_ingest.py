@@ -43,6 +43,14 @@ def test_every_chunk_keeps_the_vectors_of_its_sentences(settings, small_corpus, 
         np.testing.assert_allclose(vectors, fake_embedder.embed(sentences), atol=1e-3)
 
 
+def test_sentence_vectors_can_be_left_out_of_ingest(settings, small_corpus, fake_embedder):
+    ingest([small_corpus], settings.with_overrides(sentence_vectors=False), fake_embedder,
+           show_progress=False)
+    snapshot = IndexStore(settings.index).load(fake_embedder.name)
+    assert fake_embedder.embedded == snapshot.count  # the chunks only
+    assert all(len(v) == 0 for v in snapshot.sentence_vectors(range(snapshot.count)))
+
+
 def test_rerun_reports_unchanged_and_embeds_nothing(settings, small_corpus, fake_embedder):
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     before = _index_state(settings.index)

@@ -25,6 +25,16 @@ def test_an_item_of_two_sentences_starts_once():
         ("lead", False), ("item", True), ("item", False), ("item", True)]
 
 
+def test_a_lead_in_run_on_to_the_last_item_still_leads_the_next_list():
+    """PDF text often has no blank line between a list's last item and the next lead-in."""
+    units = split_units("Key actions:\n- Explore a strategy.\n- Deliver programmes on risk "
+                        "factors.\nBackground from other sources:\n- One topic was equity.")
+    assert [(u.role, u.group, u.starts) for u in units] == [
+        ("lead", 0, False), ("item", 0, True), ("item", 0, True), ("lead", 1, False),
+        ("item", 1, True)]
+    assert units[2].text == "Deliver programmes on risk factors."
+
+
 @pytest.mark.parametrize("line", [
     "Figure 3: Life expectancy by ward",
     "Contents … 12",
