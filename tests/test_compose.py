@@ -120,3 +120,22 @@ def test_a_sentence_about_the_document_comes_after_the_points(settings, tmp_path
     lines = answer["answer"].split("\n")
     about = [n for n, line in enumerate(lines) if "seventh section covers" in line]
     assert len(lines) >= 2 and about in ([], [len(lines) - 1])
+
+
+def test_a_definition_opens_with_the_sentence_that_says_what_the_subject_is(
+        settings, tmp_path, fake_embedder):
+    """'What is Core20PLUS5?': sentences that merely mention it ("Maternity is one of the
+    five clinical areas in Core20PLUS5") come after the one that says what it is."""
+    corpus = tmp_path / "digest"
+    corpus.mkdir()
+    (corpus / "digest.md").write_text(
+        "# Digest\n\n## Maternity\n\nMaternity is one of the five clinical areas in "
+        "Core20PLUS5. Severe mental illness is one of the clinical areas in Core20PLUS5 too.\n\n"
+        "## Prevention\n\nThe area has adopted the national Core20PLUS5 approach, which focuses "
+        "on the most deprived fifth of the population and on five clinical priorities.\n",
+        encoding="utf-8")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
+                       embedder=fake_embedder).ask("What is Core20PLUS5?").to_json()
+    assert answer["form"] == "definition"
+    assert answer["answer"].startswith("The area has adopted the national Core20PLUS5 approach")

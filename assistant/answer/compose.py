@@ -61,12 +61,25 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     """The answer's lines for an open question, or [] when no sentence can carry a point."""
     units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
              for s in evidence.sentences]
-    picked = _select(question, evidence, units, quotable_scores(evidence, units))
+    features = point_features(question, evidence, units)
+    picked = _select(question, evidence, units, quotable_scores(evidence, units), features)
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if len(picked) < 2:
         bullet = ""
+    defining = _defining(question, features, picked)
+    ordered = [defining, *_grouped(evidence, [i for i in picked if i != defining])] \
+        if defining is not None else _grouped(evidence, picked)
     return [_line(evidence, i, f"{n}." if bullet == "1." else bullet)
-            for n, i in enumerate(_grouped(evidence, picked), start=1)]
+            for n, i in enumerate(ordered, start=1)]
+
+
+def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
+    """For a definition, the first of `candidates` that says what the subject is: it leads
+    the answer."""
+    if question.form != "definition":
+        return None
+    column = FEATURES.index("defines_subject")
+    return next((i for i in candidates if features[i, column]), None)
 
 
 # Fitted on the dev half of eval/open.jsonl by scripts/fit_point_scorer.py (logistic
@@ -94,10 +107,11 @@ POINT_BIAS = -2.295
 POINT_FLOOR = 0.3  # a sentence less likely than this to be a point is left out
 
 
-def point_likelihood(question: Question, evidence: Evidence, units: list[Unit]) -> np.ndarray:
-    """For each sentence, the fitted likelihood that it carries a point of the answer."""
+def point_likelihood(features: np.ndarray) -> np.ndarray:
+    """For each sentence (a row of `point_features`), the fitted likelihood that it carries a
+    point of the answer."""
     weights = np.array([POINT_WEIGHTS[name] for name in FEATURES])
-    logits = point_features(question, evidence, units) @ weights + POINT_BIAS
+    logits = features @ weights + POINT_BIAS
     return 1 / (1 + np.exp(-logits))
 
 
@@ -171,11 +185,12 @@ def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
 
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],
-            scores: np.ndarray) -> list[int]:
+            scores: np.ndarray, features: np.ndarray) -> list[int]:
     """The sentences most likely to be the answer's points, each unlike those already
-    picked (maximal marginal relevance), within WORD_BUDGET words."""
-    likelihood = np.where(np.isfinite(scores), point_likelihood(question, evidence, units),
-                          -np.inf)
+    picked (maximal marginal relevance), within WORD_BUDGET words. A definition starts from
+    the likeliest sentence that says what the subject is ("the Core20PLUS5 approach, which
+    focuses on…"), before sentences that merely mention it."""
+    likelihood = np.where(np.isfinite(scores), point_likelihood(features), -np.inf)
     pool = [i for i in np.argsort(-likelihood) if likelihood[i] >= POINT_FLOOR]
     if not pool and np.isfinite(likelihood).any():
         pool = [int(np.argmax(likelihood))]
@@ -185,6 +200,10 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
     limit = MAX_DEFINITION if question.form == "definition" else MAX_POINTS
     chosen: list[int] = []
     words = 0
+    if (first := _defining(question, features, pool)) is not None:
+        pool.remove(first)
+        chosen.append(first)
+        words += len(evidence.sentences[first].text.split())
     while pool and len(chosen) < limit:
         def gain(i: int) -> float:
             redundancy = max((float(vectors[position[i]] @ vectors[position[j]])
@@ -235,12 +254,15 @@ def _tidy(text: str) -> str:
 
 
 def _defines(subject: str, sentence: str, label: str) -> bool:
-    """The sentence says what the subject is: "X is/are/means…", "X (…) is", or it follows a
-    label or heading that names X ("Core20PLUS5. LLR has adopted this national approach…")."""
+    """The sentence says what the subject is: "X is/are/means…", "X (…) is", "the X approach,
+    which focuses on…", "X, a national programme…", or it follows a label or heading that
+    names X ("Core20PLUS5. LLR has adopted this national approach…")."""
     s = re.escape(subject.lower())
     text = sentence.lower()
     copula = r"(?:\s*\([^)]*\))?,?\s+(?:is|are|was|were|means|refers to|describes|stands for)\b"
+    appositive = r"(?:\s+[\w-]+){0,2},\s+(?:which|an?)\s"
     return bool(re.search(rf"\b{s}\b{copula}", text) or
+                re.search(rf"\b{s}\b{appositive}", text) or
                 re.search(rf"(?:known as|called|defined as)\s+(?:the\s+)?{s}\b", text) or
                 (label and subject.lower() in label.lower()))
 
