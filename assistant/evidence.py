@@ -283,11 +283,14 @@ class EvidenceScorer:
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             found |= zip(missing, self.embedder.embed_each(missing), strict=True)
-            with self._lock:  # the app answers two questions at a time
-                self._cache.update((t, found[t]) for t in missing)
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.pop(next(iter(self._cache)))
+            self._remember({t: found[t] for t in missing})
         return np.stack([found[t] for t in texts])
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        with self._lock:  # the app answers two questions at a time
+            self._cache.update(vectors)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
 
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         self._read_stored(hits)
@@ -311,10 +314,7 @@ class EvidenceScorer:
                 for row, vectors in zip(rows, self._stored(rows), strict=True)
                 if len(vectors) == len(unseen[row])
                 for text, vector in zip(unseen[row], vectors, strict=True)}
-        with self._lock:
-            self._cache.update(read)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
+        self._remember(read)
 
     def score(self, question: str, sentences: list[Sentence], hits: list[Hit],
               question_vector: np.ndarray | None = None, *, rank_prior: bool = True
