@@ -141,6 +141,34 @@ def test_replacing_and_removing_documents_keeps_the_index_consistent(tmp_path, s
             [on_disk.chunk(r).id for r, _ in on_disk.lexical_search(question, 5)]
 
 
+def test_a_schema_1_database_is_read_then_upgraded_by_the_next_ingest(tmp_path, small_corpus,
+                                                                     database):
+    """A database written before sentence vectors were stored: it is read as it is (answers
+    embed sentences as they meet them), and the next ingest adds the column and stores the
+    vectors of the documents it reads."""
+    embedder = FakeEmbedder()
+    settings = _settings(tmp_path, database)
+    ingest([small_corpus], settings, embedder, show_progress=False)
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute("ALTER TABLE pa_chunks DROP COLUMN sentences")
+        connection.execute("UPDATE pa_schema SET version = 1")
+    old = Pipeline(settings, embedder)
+    rows = old.snapshot.rows_of(set(old.snapshot.documents)).tolist()
+    assert all(len(v) == 0 for v in old.snapshot.sentence_vectors(rows))
+    assert old.ask("When did the board approve the plan?").answered
+    (small_corpus / "notes.txt").write_text("Explainer notes\n\nPharmacies will open late.\n")
+    ingest([small_corpus], settings, embedder, show_progress=False)
+    with psycopg.connect(database) as connection:
+        assert connection.execute("SELECT version FROM pa_schema").fetchone()[0] == 2
+    new = Pipeline(settings, embedder).snapshot
+    rows = new.rows_of(set(new.documents)).tolist()
+    stored: dict[str, list[int]] = {}
+    for chunk, vectors in zip(new.chunks_at(rows), new.sentence_vectors(rows), strict=True):
+        stored.setdefault(chunk.source, []).append(len(vectors))
+    assert stored["corpus/notes.txt"] == [2]
+    assert set(stored["corpus/overview.md"]) == {0}  # unchanged: read before the upgrade
+
+
 DRIVER = """
 import sys
 sys.path.insert(0, {tests!r})
