@@ -251,10 +251,8 @@ class HeadingPath:
 
     def __init__(self) -> None:
         self._levels: list[tuple[int, str]] = []
-        self.used: set[int] = set()  # the levels entered so far
 
     def enter(self, level: int, heading: str) -> str:
-        self.used.add(level)
         while self._levels and self._levels[-1][0] >= level:
             self._levels.pop()
         self._levels.append((level, heading))
@@ -336,9 +334,12 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     headings = HeadingPath()
     bold: list[str] = []  # a bold heading's lines, until the text under it starts
     bold_lines: list[str] = []  # ...as they read, blank lines included: they stay in the text
+    guessed = False  # a bold line was taken for a heading
 
     def close_bold() -> None:
+        nonlocal guessed
         if bold:
+            guessed = True
             sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)),
                              list(bold_lines)))
             bold.clear()
@@ -371,7 +372,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
                 line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
             sections[-1][1].append(_plain_markdown(line))
     close_bold()
-    if any(level == BOLD_HEADING_LEVEL for level in headings.used):
+    if guessed:
         # guessed headings: bold table cells and run-in phrases leave scraps of sections
         sections = _merge_small(sections)
     return _sectioned_document(path, "markdown", title, sections)

@@ -434,8 +434,9 @@ class IndexStore:
         faiss.write_index(index, str(staging / FAISS_INDEX))
         write_chunks(staging / CHUNKS, snapshot.chunks)
         offsets, matrix = (snapshot.sentence_offsets, snapshot.sentence_matrix) \
-            if snapshot.sentence_offsets is not None else pack_sentences(
-                snapshot.sentence_vectors(range(snapshot.count)), snapshot.dimension)
+            if snapshot.sentence_offsets is not None else (
+                np.zeros(snapshot.count + 1, dtype=np.int64),
+                np.zeros((0, snapshot.dimension), dtype=np.float16))
         np.save(staging / SENTENCE_OFFSETS, np.asarray(offsets, dtype=np.int64))
         np.save(staging / SENTENCES, np.asarray(matrix, dtype=np.float16))
         snapshot.lexical.save(staging / LEXICAL)
