@@ -173,6 +173,31 @@ def test_background_sections_give_nothing(tmp_path):
                                "by 2022.\n") == []
 
 
+def test_case_studies_give_nothing(tmp_path):
+    assert _markdown(tmp_path, "# Plan\n\n## Case study\n\nThis aims to support people "
+                               "living with dementia to stay independent.\n") == []
+
+
+def test_a_noun_series_ending_in_plans_is_not_an_aim(tmp_path):
+    assert _sentences(tmp_path, "The Board reviews commissioning strategies and plans to "
+                                "ensure that they take this strategy into account.") == []
+
+
+def test_headings_in_a_row_name_the_items_under_them_together():
+    """A PDF table's column heads ("Our goals" beside "What we mean") come out as headings
+    in a row: the goals under them are the list that "Our goals" names, until the next
+    heading ("Key initiatives")."""
+    text = ("STARTING WELL\n\nOur goals\n\nWhat we mean\n\n"
+            "• Children grow in a safe and healthy home environment\n\n"
+            "Parenting is critical to what happens later in life.\n\n"
+            "• Children leaving care are healthy and independent\n\n"
+            "Key initiatives\n\n• Family Assist: digital support for families")
+    found = extract(_pdf_page(text), "plan.pdf")
+    assert [(c.what, c.strength) for c in found] == [
+        ("Children grow in a safe and healthy home environment", "aim"),
+        ("Children leaving care are healthy and independent", "aim")]
+
+
 def test_named_body_is_who(tmp_path):
     (found,) = _sentences(tmp_path, "The ICB will open a women's health hub in Hinckley in 2025.")
     assert found.who == "ICB"

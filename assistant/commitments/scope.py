@@ -39,7 +39,7 @@ _ANNOUNCES = re.compile(
     r"\b(?:below|following)\b[^.]{0,40}\b(?:actions|commitments|pledges|priorities)\b", re.I)
 _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b|"
                         r"\b(?:pledge|promise)s? to\b", re.I)
-_BACKGROUND = re.compile(r"\b(?:background|context)\b", re.I)
+_BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|national|NHS England|government)\b",
                        re.I)
 
@@ -88,7 +88,10 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scop
     since_break = 0
     for i, unit in enumerate(units):
         if unit.role == "heading":
-            lead, since_break = _heading_scope(unit.flat), i + 1
+            # Headings in a row are one heading group, as a table's column heads are ("Our
+            # goals" beside "What we mean"): the group names its items if any of them does.
+            grouped = lead if i and units[i - 1].role == "heading" else None
+            lead, since_break = _heading_scope(unit.flat) or grouped, i + 1
         elif unit.role == "lead":
             strength = _strength(unit.flat)
             lead = Scope(strength, f"an item of the list '{unit.flat}'", strict=True) \

@@ -24,6 +24,7 @@ from typing import Literal
 from assistant.commitments.actions import Form
 from assistant.commitments.grammar import DETERMINERS, is_gerund, is_participle, is_verb
 from assistant.commitments.when import find_times
+from assistant.stopwords import FUNCTION_WORDS
 
 Strength = Literal["firm", "aim", "aspiration"]
 
@@ -209,6 +210,15 @@ def _modal(text: str, m: re.Match[str]) -> Trigger | str:
     return "prediction: the subject is not the authors or a body"
 
 
+def _coordinated_noun(text: str, at: int) -> bool:
+    """"commissioning strategies and plans to ensure ...": after "and" or "or" following a
+    plural noun, "plans" is a noun of that series, not what someone plans to do."""
+    before = words(text[:at])
+    return (len(before) >= 2 and before[-1].lower() in {"and", "or"}
+            and before[-2].lower().endswith("s") and before[-2][:1].islower()
+            and before[-2].lower() not in FUNCTION_WORDS)
+
+
 def _after_relative(text: str, at: int) -> bool:
     before = words(text[:at])
     return bool(before) and before[-1].lower() in _RELATIVE
@@ -278,6 +288,8 @@ def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str
         return None
     if _after_relative(text, m.start()):
         return "relative clause: someone else's aim"
+    if _coordinated_noun(text, m.start()):
+        return "a noun joined to a noun ('strategies and plans to ...'), not a verb"
     clause = _clause_start(text, m.start())
     if _SUBORDINATE.search(text, clause, m.start()):
         return "a clause about what or how: a description"
