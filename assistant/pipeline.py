@@ -33,6 +33,7 @@ from assistant.evidence import (
     quotation_speakers,
 )
 from assistant.glossary import expand_query, spelled_in
+from assistant.naming import named_documents
 from assistant.question import Question, analyse
 from assistant.refusal import decide, focal_share, missing_notice, missing_words
 from assistant.rerank import rerank
@@ -270,6 +271,12 @@ class Pipeline:
         return " ".join([hit.chunk.section or "", hit.chunk.text,
                          before.text if before else "", name])
 
+    def named_in(self, question: str) -> list[str]:
+        """The documents a question names ("the dementia strategy"), which it is asked of;
+        [] when it names none, or names what every document shares."""
+        return named_documents(question, {source: record.title
+                                          for source, record in self.documents.items()})
+
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,
             refusal_threshold: float | None = None) -> Answer:
@@ -282,8 +289,9 @@ class Pipeline:
             self.settings.open_refusal_threshold if analysed.open
             else self.settings.refusal_threshold)
         wanted = k or self.settings.k
+        named = [] if sources else self.named_in(query)
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
-                             sources=sources)
+                             sources=sources or named or None)
         if analysed.open:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()
@@ -307,6 +315,7 @@ class Pipeline:
                             notice=notice, form=analysed.form if citations else "refusal")
             if not citations:
                 answer.text = refusal_text(question, hits)
+        answer.named = named
         answer.missing = list(decision.missing)
         answer.reasons = list(decision.reasons)
         answer.query = query if query != question else None

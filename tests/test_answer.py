@@ -50,6 +50,18 @@ def test_restricting_to_a_document_only_cites_that_document(assistant):
     assert {c["source"] for c in answer["citations"]} <= {"corpus/notes.txt"}
 
 
+def test_a_question_naming_a_document_is_asked_of_it(assistant):
+    """"the digest" names one document of the library: only its passages are read, and the
+    JSON says which document was named; a question naming none reads them all."""
+    named = assistant.ask("What does the digest say about women's health hubs?").to_json()
+    assert named["documents_named"] == ["corpus/digest.pdf"]
+    assert named["answered"] and {c["source"] for c in named["citations"]} == {
+        "corpus/digest.pdf"}
+    unnamed = assistant.ask("When did the board approve the plan?").to_json()
+    assert unnamed["documents_named"] == []
+    assert {c["source"] for c in unnamed["citations"]} == {"corpus/overview.md"}
+
+
 def test_follow_up_uses_the_history(assistant):
     first = assistant.ask("Where is the second community diagnostic centre planned?")
     follow = assistant.ask("And that centre?", history=[first.query or first.question])

@@ -23,6 +23,14 @@ def test_partial_answer_shows_the_text_so_far_without_the_notice():
     assert "A claim …" in html and "More." not in html and "pa-notice" not in html
 
 
+def test_the_documents_a_question_names_are_shown_by_title():
+    answer = _answer("A claim [1].")
+    answer.named = ["corpus/x.pdf", "corpus/other.md"]
+    html = render.answer_html(answer)
+    assert "Asked of the documents the question names: T &lt;i&gt;; other.md" in html
+    assert "Asked of" not in render.answer_html(_answer("A claim [1]."))
+
+
 def test_refusal_is_styled_apart():
     html = render.answer_html(_answer("The documents don't cover this.", answered=False))
     assert 'class="pa-refusal"' in html

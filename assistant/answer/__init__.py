@@ -99,6 +99,7 @@ class Answer:
     form: str = "refusal"  # fact, definition, list, steps, overview, reason or refusal
     missing: list[str] = field(default_factory=list)  # question words no document uses
     reasons: list[str] = field(default_factory=list)  # why it was refused, when it was
+    named: list[str] = field(default_factory=list)  # documents the question named, asked of
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.text, "answered": self.answered,
@@ -106,7 +107,7 @@ class Answer:
                 "form": self.form if self.answered else "refusal", "missing": self.missing,
                 "timings_ms": self.timings_ms, "notice": self.notice, "query": self.query,
                 "evidence_strength": None if self.strength is None else round(self.strength, 4),
-                "refusal_reasons": self.reasons}
+                "refusal_reasons": self.reasons, "documents_named": self.named}
 
 
 def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Source]]:
