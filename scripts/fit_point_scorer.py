@@ -20,7 +20,6 @@ import numpy as np
 from assistant.answer.compose import FEATURES, point_features, quotable_scores
 from assistant.config import Settings
 from assistant.evaluation.open import corpus_of, load_open, normalise
-from assistant.pipeline import OPEN_K
 from assistant.question import analyse
 from assistant.service import Assistant
 from assistant.structure import passage_units
@@ -36,8 +35,7 @@ def rows(index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
         assistant = Assistant(Settings(index=index_dir / f"idx-{name}"))
         for item in (i for i in items if corpus_of(i) == name):
             question = analyse(item.question)
-            named = assistant.named_in(item.question) or None  # as `ask` reads them
-            hits = assistant.with_sections(assistant.retrieve(item.question, OPEN_K, sources=named))
+            hits = assistant.with_sections(assistant.retrieve(item.question, 10))
             evidence = assistant.gather(question, hits)
             units = [passage_units(hits[s.hit].chunk.text)[s.position]
                      for s in evidence.sentences]

@@ -85,25 +85,25 @@ def _defining(question: Question, features: np.ndarray, candidates: list[int]) -
 # Fitted on the dev half of eval/open.jsonl by scripts/fit_point_scorer.py (logistic
 # regression: is the sentence one of the answer's key points?).
 POINT_WEIGHTS = {
-    "cosine": 1.384,
-    "overlap": 1.441,
-    "passage_rank": 2.425,
-    "retrieved": -0.029,
-    "item": 0.518,
+    "cosine": 1.413,
+    "overlap": 2.136,
+    "passage_rank": 3.222,
+    "retrieved": -0.426,
+    "item": 1.011,
     "lead": 0.000,
-    "best_passage": -0.624,
-    "best_section": 0.417,
-    "position": -0.142,
-    "length": 0.367,
-    "about_document": -0.858,
-    "centrality": 0.393,
-    "item_in_list_answer": 0.287,
-    "defines_subject": 1.651,
-    "passage_overlap": 0.246,
-    "header_overlap": 1.442,
-    "passage_best": -0.068,
+    "best_passage": -0.528,
+    "best_section": 0.108,
+    "position": -0.495,
+    "length": 1.069,
+    "about_document": -2.477,
+    "centrality": 0.730,
+    "item_in_list_answer": -0.187,
+    "defines_subject": 1.457,
+    "passage_overlap": -0.001,
+    "header_overlap": 2.222,
+    "passage_best": 0.952,
 }
-POINT_BIAS = -2.589
+POINT_BIAS = -2.295
 POINT_FLOOR = 0.3  # a sentence less likely than this to be a point is left out
 
 
