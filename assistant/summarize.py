@@ -127,7 +127,8 @@ class Summarizer:
     def topic(self, topic: str, length: str = "page", audience: str = "staff",
               sources: list[str] | None = None) -> Brief:
         pipeline = self.pipeline
-        hits = pipeline.retrieve(topic, CANDIDATE_PASSAGES, sources=sources)
+        hits = pipeline.retrieve(topic, CANDIDATE_PASSAGES,
+                                 sources=sources or pipeline.named_in(topic) or None)
         sentences = self._candidates(hits)
         title = f"What the documents say about {topic}"
         if not sentences:

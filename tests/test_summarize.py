@@ -80,6 +80,11 @@ def test_pdf_digest_covers_every_section_in_order(summarizer, index):
     assert all(s.points for s in brief.sections)
 
 
+def test_a_topic_naming_a_document_is_briefed_from_it(summarizer):
+    brief = summarizer.topic("mental health in the digest")
+    assert brief.citations and {c.source for c in brief.citations} == {PDF}
+
+
 def test_little_coverage_is_said_not_padded(summarizer):
     brief = summarizer.topic("premier league football transfers")
     assert brief.notice and "say little" in brief.notice
