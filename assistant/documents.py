@@ -15,12 +15,19 @@ from pathlib import Path
 
 from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
 from assistant.errors import DocumentError
-from assistant.pdf_layout import Line, PageLayout, page_layouts, read_page
+from assistant.pdf_layout import (
+    Line,
+    PageLayout,
+    body_size,
+    cover_title,
+    page_layouts,
+    read_page,
+)
 from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -143,7 +150,8 @@ def _load_pdf(path: Path, data: bytes) -> Document:
         raise DocumentError("PDF has no pages")
     cleaned = strip_running_lines([clean_text(text) for text, _ in read])
     layouts = page_layouts([lines for _, lines in read])
-    title = _pdf_title(meta_title) or title_from_filename(path)
+    title = _pdf_title(meta_title, cleaned[0], cover_title(
+        read[0][1], body_size([lines for _, lines in read]))) or title_from_filename(path)
     warnings: list[PageWarning] = []
     blocks = [
         block
@@ -234,14 +242,22 @@ def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str |
     return joined
 
 
-def _pdf_title(raw: object) -> str | None:
-    if not isinstance(raw, str):
-        return None
-    title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", raw.strip())
-    title = re.sub(r"\.(docx?|pptx?|pdf)$", "", title, flags=re.I).strip()
-    if len(title) < 4 or title.lower() in {"untitled", "title", "document", "pdf"}:
-        return None
-    return title
+def _pdf_title(raw: object, first_page: str, cover: str | None) -> str | None:
+    """The metadata title when the first page shows it; else the title the cover displays
+    (metadata is often a template's: "Report template", "Untitled"); else the metadata."""
+    title = None
+    if isinstance(raw, str):
+        title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", raw.strip())
+        title = re.sub(r"\.(docx?|pptx?|pdf)$", "", title, flags=re.I).strip()
+        if len(title) < 4 or title.lower() in {"untitled", "title", "document", "pdf"}:
+            title = None
+    if title and _letters(title) in _letters(first_page):
+        return title
+    return cover or title
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 class HeadingPath:

@@ -27,6 +27,11 @@ _CONTENTS = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one p
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")  # "6. ", "II. "
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")
 HEADING_SCALE = 1.15  # a line this much larger than body text is a heading
+COVER_SPREAD = 0.8  # cover lines this close to the largest type belong to the title
+COVER_WORDS = 25  # a longer "title" is a cover's text, not its title
+_A_SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
+COVER_PAGE_WORDS = 80  # a page with more words is content, not a cover (covers: 9-27)
+COVER_GAP = 1.75  # a gap wider than this many type sizes parts a cover's lines
 CHAPTER_SCALE = 1.5  # and this much larger, a chapter heading
 COLUMN_SLACK = 72.0  # points: a heading's left edge within an inch of its text's
 PARAGRAPH_GAP = 1.6  # a drop between lines beyond this many type sizes is a paragraph break
@@ -110,6 +115,32 @@ def body_size(pages: list[list[Line]]) -> float:
         for line in lines:
             sizes[round(line.size * 2) / 2] += sum(ch.isalpha() for ch in line.text)
     return max(sizes, key=sizes.__getitem__) if sizes else 0.0
+
+
+def cover_title(lines: list[Line], body: float) -> str | None:
+    """The title a cover page displays: its lines set in the largest type (within a fifth of
+    it, so a subtitle like "Cost of Living Pressures Addendum" under a 28-point title joins
+    it), top to bottom, in runs broken where a gap is wider than the largest type allows;
+    the run of most words ("INTERIM REPORT" and the programme's name stand apart from the
+    four-line title between them). None when the page is no cover (it has a sentence, more
+    words than a cover or no display type) or the title runs long."""
+    text = "\n".join(line.text for line in lines)
+    if not body or not _WORD.search(text) or len(text.split()) > COVER_PAGE_WORDS \
+            or _A_SENTENCE.search(text):
+        return None
+    largest = max(line.size for line in lines if _WORD.search(line.text))
+    if largest < body * HEADING_SCALE:
+        return None
+    shown = sorted((line for line in lines if line.size >= largest * COVER_SPREAD),
+                   key=lambda line: (-line.y, line.x))
+    runs: list[list[Line]] = []
+    for line in shown:
+        if runs and runs[-1][-1].y - line.y <= COVER_GAP * largest:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    words = max((" ".join(line.text for line in run).split() for run in runs), key=len)
+    return " ".join(words) if 2 <= len(words) <= COVER_WORDS else None
 
 
 def heading_style(line: Line, body: float) -> tuple[float, bool] | None:

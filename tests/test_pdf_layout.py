@@ -165,3 +165,25 @@ def test_paragraphs_start_at_gaps_moves_and_type_changes_not_at_continued_senten
         Line("Small print under it", 8, False, 50, 576),      # another type size
     ]
     assert paragraph_starts(lines) == [True, False, True, True, True, False, True]
+
+
+def test_a_cover_page_gives_the_title_when_the_metadata_does_not(tmp_path):
+    """A cover's largest lines are the title ("Report template" in the metadata is a
+    template's); an aside set as large but far below it ("March 2021") stays out, and a
+    first page with sentences is no cover."""
+    def draw(pdf, cover: bool):
+        pdf.set_title("Report template")
+        pdf.add_page()
+        if cover:
+            _heading(pdf, "INTERIM REPORT", 28, y=20)
+            _heading(pdf, "Data Driven Healthcare in 2030: Transformation Requirements", 28, y=60)
+            _heading(pdf, "March 2021", 28, y=250)
+            pdf.add_page()
+        _heading(pdf, "Introduction", 16)
+        for _ in range(3):
+            _body(pdf, PARAGRAPH)
+
+    covered = load_document(_pdf(tmp_path / "cover.pdf", lambda pdf: draw(pdf, True)))
+    assert covered.title == "Data Driven Healthcare in 2030: Transformation Requirements"
+    plain = load_document(_pdf(tmp_path / "plain.pdf", lambda pdf: draw(pdf, False)))
+    assert plain.title == "Report template"
