@@ -122,6 +122,8 @@ def _print_answer(answer) -> None:
     print(answer.text)
     if answer.notice:
         print(f"note: {answer.notice}")
+    if named := answer.named_note():
+        print(f"note: {named}")
     for citation in answer.citations:
         print(f"  [{citation.id}] {citation.reference()}")
 

@@ -21,6 +21,7 @@ from assistant.pdf_layout import (
     body_size,
     cover_title,
     page_layouts,
+    pdf_title,
     read_page,
 )
 from assistant.structure import CAPTION
@@ -150,7 +151,7 @@ def _load_pdf(path: Path, data: bytes) -> Document:
         raise DocumentError("PDF has no pages")
     cleaned = strip_running_lines([clean_text(text) for text, _ in read])
     layouts = page_layouts([lines for _, lines in read])
-    title = _pdf_title(meta_title, cleaned[0], cover_title(
+    title = pdf_title(meta_title, cleaned[0], cover_title(
         read[0][1], body_size([lines for _, lines in read]))) or title_from_filename(path)
     warnings: list[PageWarning] = []
     blocks = [
@@ -240,24 +241,6 @@ def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str |
         else:
             joined.append((section, rows))
     return joined
-
-
-def _pdf_title(raw: object, first_page: str, cover: str | None) -> str | None:
-    """The metadata title when the first page shows it; else the title the cover displays
-    (metadata is often a template's: "Report template", "Untitled"); else the metadata."""
-    title = None
-    if isinstance(raw, str):
-        title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", raw.strip())
-        title = re.sub(r"\.(docx?|pptx?|pdf)$", "", title, flags=re.I).strip()
-        if len(title) < 4 or title.lower() in {"untitled", "title", "document", "pdf"}:
-            title = None
-    if title and _letters(title) in _letters(first_page):
-        return title
-    return cover or title
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 class HeadingPath:

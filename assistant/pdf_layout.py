@@ -27,6 +27,7 @@ _CONTENTS = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one p
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")  # "6. ", "II. "
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")
 HEADING_SCALE = 1.15  # a line this much larger than body text is a heading
+_PLACEHOLDER_TITLES = frozenset({"untitled", "title", "document", "pdf"})
 COVER_SPREAD = 0.8  # cover lines this close to the largest type belong to the title
 COVER_WORDS = 25  # a longer "title" is a cover's text, not its title
 _A_SENTENCE = re.compile(r"[a-z]{2,}[.!?](?:\s|$)")
@@ -139,8 +140,29 @@ def cover_title(lines: list[Line], body: float) -> str | None:
             runs[-1].append(line)
         else:
             runs.append([line])
-    words = max((" ".join(line.text for line in run).split() for run in runs), key=len)
+    words = max((re.sub(r"(?<=[a-z])- (?=[a-z])", "", " ".join(line.text for line in run))
+                 .split() for run in runs), key=len)
     return " ".join(words) if 2 <= len(words) <= COVER_WORDS else None
+
+
+def pdf_title(metadata: object, first_page: str, cover: str | None) -> str | None:
+    """The metadata title when the first page shows it; else the title the cover displays
+    (metadata is often a template's: "Report template", "Untitled"); else the metadata, unless
+    it is a template's or a placeholder."""
+    title = None
+    if isinstance(metadata, str):
+        title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", metadata.strip())
+        title = re.sub(r"\.(docx?|pptx?|pdf)$", "", title, flags=re.I).strip()
+        if len(_letters(title)) < 4 or title.lower() in _PLACEHOLDER_TITLES \
+                or re.search(r"\btemplate\b", title, re.I):
+            title = None
+    if title and _letters(title) in _letters(first_page):
+        return title
+    return cover or title
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.casefold())
 
 
 def heading_style(line: Line, body: float) -> tuple[float, bool] | None:

@@ -33,7 +33,7 @@ from assistant.evidence import (
     quotation_speakers,
 )
 from assistant.glossary import expand_query, spelled_in
-from assistant.naming import named_documents
+from assistant.naming import LibraryNames
 from assistant.question import Question, analyse
 from assistant.refusal import decide, focal_share, missing_notice, missing_words
 from assistant.rerank import rerank
@@ -97,7 +97,7 @@ class Pipeline:
 
     def reload(self) -> None:
         """Pick up a changed index (after the library was updated)."""
-        for name in ("snapshot", "retriever", "scorer"):
+        for name in ("snapshot", "retriever", "scorer", "names"):
             self.__dict__.pop(name, None)
 
     def refresh(self) -> None:
@@ -271,11 +271,15 @@ class Pipeline:
         return " ".join([hit.chunk.section or "", hit.chunk.text,
                          before.text if before else "", name])
 
+    @cached_property
+    def names(self) -> LibraryNames:
+        return LibraryNames({source: record.title for source, record in self.documents.items()})
+
     def named_in(self, question: str) -> list[str]:
         """The documents a question names ("the dementia strategy"), which it is asked of;
         [] when it names none, or names what every document shares."""
-        return named_documents(question, {source: record.title
-                                          for source, record in self.documents.items()})
+        self.refresh()
+        return self.names.named(question)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,
@@ -316,6 +320,7 @@ class Pipeline:
             if not citations:
                 answer.text = refusal_text(question, hits)
         answer.named = named
+        answer.named_titles = [self.documents[source].title for source in named]
         answer.missing = list(decision.missing)
         answer.reasons = list(decision.reasons)
         answer.query = query if query != question else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 from assistant.answer import MARKER, Answer
@@ -78,16 +77,9 @@ def answer_html(answer: Answer, partial: str | None = None) -> str:
             else f'<div class="pa-answer">{text}</div>')
     if answer.notice and partial is None:
         body += f'<div class="pa-notice">Note: {html.escape(answer.notice)}</div>'
-    if answer.named and partial is None:
-        body += (f'<div class="pa-notice">Asked of the document{"s" * (len(answer.named) > 1)}'
-                 f' the question names: {html.escape("; ".join(_titles(answer)))}</div>')
+    if (named := answer.named_note()) and partial is None:
+        body += f'<div class="pa-notice">{html.escape(named)}</div>'
     return body
-
-
-def _titles(answer: Answer) -> list[str]:
-    """The named documents by title where a citation gives it, else by file name."""
-    titles = {c.source: c.title for c in answer.citations}
-    return [titles.get(source) or Path(source).name for source in answer.named]
 
 
 def document_link(page: int | None, file_url: str | None) -> str | None:

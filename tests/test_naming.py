@@ -2,57 +2,66 @@
 
 import pytest
 
-from assistant.naming import mentioned_names, name_words, named_documents
+from assistant.naming import LibraryNames, Name, mentioned_names, name_words
 
-LIBRARY = {
+LIBRARY = LibraryNames({
     "pdf/leeds__SharedRIStrategy_Contents_Final.pdf": "Shared research and innovation strategy",
     "text/Healthy-Leeds-Plan-Executive-Summary.md": "Healthy Leeds Plan Executive Summary",
     "text/leeds_health_wellbeing_strategy_2023-2030.md": "part of a range of organisations",
     "pdf/westsussex__dementia-strategy-2020-2023-v14.pdf": "Westsussex dementia strategy",
     "pdf/westsussex__JHWB-strategy-cost-of-living-addendum.pdf": "Cost of living addendum",
     "pdf/westsussex__Final-JHWS-2019-2024.pdf": "Westsussex Final JHWS 2019 2024",
-    "pdf/nhsengland__Commissioning-policy-individual-funding-requests-v3.pdf": "IFR policy",
+    "pdf/nhsengland__Commissioning-policy-individual-funding-requests-v3.pdf":
+        "Commissioning policy: individual funding requests",
     "text/medium-term-planning-framework-2026-27-to-2028-29.md": "Framework",
-}
+})
+LEEDS_RI = "pdf/leeds__SharedRIStrategy_Contents_Final.pdf"
+DEMENTIA = "pdf/westsussex__dementia-strategy-2020-2023-v14.pdf"
+ADDENDUM = "pdf/westsussex__JHWB-strategy-cost-of-living-addendum.pdf"
+IFR = "pdf/nhsengland__Commissioning-policy-individual-funding-requests-v3.pdf"
 
 
 @pytest.mark.parametrize(("question", "named"), [
-    ("What five commitments does the Leeds R&I strategy make?",
-     ["pdf/leeds__SharedRIStrategy_Contents_Final.pdf"]),
-    ("What does the dementia strategy say about carers?",
-     ["pdf/westsussex__dementia-strategy-2020-2023-v14.pdf"]),
-    ("How does NHS England's IFR policy handle cosmetic procedures?",
-     ["pdf/nhsengland__Commissioning-policy-individual-funding-requests-v3.pdf"]),
-    ("How does the addendum define the cost of living squeeze?",
-     ["pdf/westsussex__JHWB-strategy-cost-of-living-addendum.pdf"]),
+    ("What five commitments does the Leeds R&I strategy make?", [LEEDS_RI]),
+    ("What does the dementia strategy say about carers?", [DEMENTIA]),
+    ("What are the dementia strategy's aims?", [DEMENTIA]),
+    ("How does NHS England's IFR policy handle cosmetic procedures?", [IFR]),
+    ("How does the addendum define the cost of living squeeze?", [ADDENDUM]),
     ("What does the NHS medium-term framework ask of mental health services?",
      ["text/medium-term-planning-framework-2026-27-to-2028-29.md"]),
     ("Which groups does the West Sussex strategy say fare worst?",  # every West Sussex one
-     ["pdf/westsussex__dementia-strategy-2020-2023-v14.pdf",
-      "pdf/westsussex__JHWB-strategy-cost-of-living-addendum.pdf",
-      "pdf/westsussex__Final-JHWS-2019-2024.pdf"]),
+     [DEMENTIA, ADDENDUM, "pdf/westsussex__Final-JHWS-2019-2024.pdf"]),
+    ("Compare the dementia strategy with the Leeds R&I strategy.", [LEEDS_RI, DEMENTIA]),
 ])
 def test_a_named_document_is_found_by_its_title_or_file_name(question, named):
-    assert sorted(named_documents(question, LIBRARY)) == sorted(named)
+    assert sorted(LIBRARY.named(question)) == sorted(named)
 
 
 @pytest.mark.parametrize("question", [
     "What does the plan say about mental health?",  # a document word alone, in many names
     "What local plans are there for continuity of care?",  # a plural names a kind
+    "What is a funding policy?",  # so does "a"
+    "Which care plan applies to older people?",  # and "which"
+    "What does the final report recommend?",  # "Final" is in two file names
+    "What does the Leeds strategy say about housing?",  # Leeds: three documents
     "How will the board keep track of progress on the strategy and report on it?",
     "How does the planning process for the 2026/27 to 2030/31 plans run?",
     "What does the Integrated Health article report?",  # half a name is no name
+    "", "???", "Qu'en dit la Stratégie Médicale ?",
 ])
 def test_no_document_is_chosen_without_a_name_that_picks_one(question):
-    assert named_documents(question, LIBRARY) == []
+    assert LIBRARY.named(question) == []
 
 
 def test_words_every_document_shares_choose_nothing():
-    library = {"corpus/llr-plan-pledges.md": "The 13 pledges in the LLR five-year plan",
-               "corpus/llr-plan-digest.pdf": "LLR five-year plan: a digest"}
-    assert named_documents("Why was the LLR five-year plan written?", library) == []
-    assert named_documents("What does the digest say about GP access?", library) == [
+    library = LibraryNames({
+        "corpus/llr-plan-pledges.md": "The 13 pledges in the LLR five-year plan",
+        "corpus/llr-plan-digest.pdf": "LLR five-year plan: a digest"})
+    assert library.named("Why was the LLR five-year plan written?") == []
+    assert library.named("What does the digest say about GP access?") == [
         "corpus/llr-plan-digest.pdf"]
+    assert LibraryNames({"a.md": "The dementia strategy"}).named(
+        "What does the dementia strategy say?") == []  # a library of one
 
 
 def test_names_are_read_from_file_names_and_initials():
@@ -60,5 +69,6 @@ def test_names_are_read_from_file_names_and_initials():
                        "Nhsengland Commissioning policy")
     assert {"nhsengland", "commissioning", "individual", "funding", "request", "ifr"} <= words
     assert {"shared", "ri", "strategy"} <= name_words("leeds__SharedRIStrategy.pdf", "")
-    assert mentioned_names("What is the West Sussex dementia strategy?") == [
-        ["west", "sussex", "dementia", "westsussex", "sussexdementia"]]
+    (name,) = mentioned_names("What is the West Sussex dementia strategy?")
+    assert name == Name(("west", "sussex", "dementia"))
+    assert name.joined == ("westsussex", "sussexdementia")

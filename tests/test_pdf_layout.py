@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from conftest import REALDOCS
 
-from assistant.documents import SECTION_SEPARATOR, load_document, page_text
+from assistant.documents import SECTION_SEPARATOR, load_document, page_text, title_from_filename
 from assistant.pdf_layout import body_size, heading_style, read_page
 
 PARAGRAPH = ("The board will publish a yearly report on progress. Each partner will name a lead "
@@ -169,8 +169,8 @@ def test_paragraphs_start_at_gaps_moves_and_type_changes_not_at_continued_senten
 
 def test_a_cover_page_gives_the_title_when_the_metadata_does_not(tmp_path):
     """A cover's largest lines are the title ("Report template" in the metadata is a
-    template's); an aside set as large but far below it ("March 2021") stays out, and a
-    first page with sentences is no cover."""
+    template's); an aside set as large but far below it ("March 2021") stays out. A first
+    page with sentences is no cover, and a template's title gives way to the file name."""
     def draw(pdf, cover: bool):
         pdf.set_title("Report template")
         pdf.add_page()
@@ -185,5 +185,5 @@ def test_a_cover_page_gives_the_title_when_the_metadata_does_not(tmp_path):
 
     covered = load_document(_pdf(tmp_path / "cover.pdf", lambda pdf: draw(pdf, True)))
     assert covered.title == "Data Driven Healthcare in 2030: Transformation Requirements"
-    plain = load_document(_pdf(tmp_path / "plain.pdf", lambda pdf: draw(pdf, False)))
-    assert plain.title == "Report template"
+    plain = load_document(_pdf(tmp_path / "digital-workforce.pdf", lambda pdf: draw(pdf, False)))
+    assert plain.title == title_from_filename(Path("digital-workforce.pdf"))  # no template

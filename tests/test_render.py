@@ -25,9 +25,9 @@ def test_partial_answer_shows_the_text_so_far_without_the_notice():
 
 def test_the_documents_a_question_names_are_shown_by_title():
     answer = _answer("A claim [1].")
-    answer.named = ["corpus/x.pdf", "corpus/other.md"]
+    answer.named_titles = ["T <i>", "Other"]
     html = render.answer_html(answer)
-    assert "Asked of the documents the question names: T &lt;i&gt;; other.md" in html
+    assert "Asked of the documents the question names: T &lt;i&gt;; Other" in html
     assert "Asked of" not in render.answer_html(_answer("A claim [1]."))
 
 

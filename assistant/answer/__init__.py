@@ -100,6 +100,14 @@ class Answer:
     missing: list[str] = field(default_factory=list)  # question words no document uses
     reasons: list[str] = field(default_factory=list)  # why it was refused, when it was
     named: list[str] = field(default_factory=list)  # documents the question named, asked of
+    named_titles: list[str] = field(default_factory=list)  # their titles, for the faces
+
+    def named_note(self) -> str | None:
+        """The line saying which documents were read because the question named them."""
+        if not self.named_titles:
+            return None
+        return (f"Asked of the document{'s' * (len(self.named_titles) > 1)} the question "
+                f"names: {'; '.join(self.named_titles)}")
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.text, "answered": self.answered,

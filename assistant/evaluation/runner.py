@@ -73,9 +73,9 @@ def run(pipeline: Pipeline, items: list[QAItem], *, show_progress: bool = True,
     with _progress(len(items), desc, show_progress) as bar:
         for item in items:
             gold = gold_ids(item, pipeline.snapshot, root)
-            retrieved = pipeline.retrieve(item.question, RETRIEVE_K,  # what `ask` reads
-                                          sources=pipeline.named_in(item.question) or None)
             answer = pipeline.ask(item.question, refusal_threshold=0.0)
+            retrieved = pipeline.retrieve(item.question, RETRIEVE_K,  # what `ask` reads
+                                          sources=answer.named or None)
             data = answer.to_json()
             cited = {c["id"]: c["text"] for c in data["citations"]}
             scores = metrics.citation_support(data["answer"], cited) if cited else {}
