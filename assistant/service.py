@@ -112,7 +112,11 @@ class Assistant(Pipeline):
         will the hubs be in place?") is answered from it as a list, when it holds records
         that answer it."""
         query = None if history else register_query(question)
-        if query is not None and (answer := self._from_register(question, query, sources)):
+        named = [] if sources or query is None else self.named_in(question)
+        if query is not None and (answer := self._from_register(question, query,
+                                                                sources or named or None)):
+            answer.named = named
+            answer.named_titles = [self.documents[source].title for source in named]
             return answer
         return super().ask(question, k, sources=sources, backend=backend, history=history,
                            refusal_threshold=refusal_threshold)

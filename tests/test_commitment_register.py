@@ -158,6 +158,29 @@ def test_register_questions_are_answered_from_the_register(versions, settings, f
     assert other["backend"] != "register"
 
 
+def test_a_register_question_naming_a_document_is_answered_from_its_records(
+        tmp_path, settings, fake_embedder):
+    from assistant.ingest import ingest
+    from assistant.service import Assistant
+
+    (tmp_path / "dementia-strategy.md").write_text(
+        "# Dementia strategy\n\nWe will train 200 carers by 2026.\n", encoding="utf-8")
+    (tmp_path / "housing-plan.md").write_text(
+        "# Housing plan\n\nWe will support 50 carers with adapted homes by 2025.\n",
+        encoding="utf-8")
+    ingest([tmp_path / "dementia-strategy.md", tmp_path / "housing-plan.md"], settings,
+           fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    both = assistant.ask("What has been committed to for carers?").to_json()
+    assert both["backend"] == "register" and len(both["citations"]) == 2
+    named = assistant.ask("What does the dementia strategy commit to for carers?").to_json()
+    assert named["backend"] == "register"
+    assert named["answer"] == "- We will train 200 carers by 2026 [1]."
+    (source,) = named["documents_named"]
+    assert source.endswith("dementia-strategy.md")
+    assert named["citations"][0]["source"] == source
+
+
 def test_a_comparison_reads_as_markdown(versions):
     comparison = compare(_register(versions[0]), _register(versions[1]))
     text = comparison.to_markdown("plan-v1.md", "plan-v2.md")
