@@ -55,12 +55,17 @@ class Brief:
     facts: list[Point]
     citations: list[Source]
     notice: str | None = None
+    named: list[str] = field(default_factory=list)  # documents the topic named, briefed from
+    named_titles: list[str] = field(default_factory=list)  # their titles
 
     def readability(self) -> dict[str, float]:
         return readability([p.text for s in self.sections for p in s.points])
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", ""]
+        if self.named_titles:
+            lines += [f"> From the document{'s' * (len(self.named_titles) > 1)} the topic "
+                      f"names: {'; '.join(self.named_titles)}", ""]
         if self.notice:
             lines += [f"> {self.notice}", ""]
         if self.lead:
@@ -91,7 +96,8 @@ class Brief:
         return {"topic": self.topic, "title": self.title, "sections": sections,
                 "citations": [c.to_json() for c in self.citations],
                 "markdown": self.to_markdown(),
-                "notice": self.notice, "readability": self.readability()}
+                "notice": self.notice, "readability": self.readability(),
+                "documents_named": self.named}
 
 
 def _syllables(word: str) -> int:
@@ -127,8 +133,8 @@ class Summarizer:
     def topic(self, topic: str, length: str = "page", audience: str = "staff",
               sources: list[str] | None = None) -> Brief:
         pipeline = self.pipeline
-        hits = pipeline.retrieve(topic, CANDIDATE_PASSAGES,
-                                 sources=sources or pipeline.named_in(topic) or None)
+        named = [] if sources else pipeline.named_in(topic)
+        hits = pipeline.retrieve(topic, CANDIDATE_PASSAGES, sources=sources or named or None)
         sentences = self._candidates(hits)
         title = f"What the documents say about {topic}"
         if not sentences:
@@ -157,7 +163,8 @@ class Summarizer:
         sections = _merge_single_points(list(groups.values()))
         notice = self._little(topic) if len(picked) < 3 else None
         return Brief(topic, title, lead, sections, facts,
-                     self._citations(hits, numbering, picked + fact_sentences), notice)
+                     self._citations(hits, numbering, picked + fact_sentences), notice,
+                     named, [pipeline.documents[source].title for source in named])
 
     def digest(self, source: str, per_section: int = 2) -> Brief:
         """Walk one document in order: the most central sentences of each section or page."""

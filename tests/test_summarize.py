@@ -83,6 +83,8 @@ def test_pdf_digest_covers_every_section_in_order(summarizer, index):
 def test_a_topic_naming_a_document_is_briefed_from_it(summarizer):
     brief = summarizer.topic("mental health in the digest")
     assert brief.citations and {c.source for c in brief.citations} == {PDF}
+    assert brief.to_json()["documents_named"] == [PDF]
+    assert "> From the document the topic names: LLR five-year plan" in brief.to_markdown()
 
 
 def test_little_coverage_is_said_not_padded(summarizer):
