@@ -61,11 +61,17 @@ class Brief:
     def readability(self) -> dict[str, float]:
         return readability([p.text for s in self.sections for p in s.points])
 
+    def named_note(self) -> str | None:
+        """The line saying which documents were read because the topic named them."""
+        if not self.named_titles:
+            return None
+        return (f"From the document{'s' * (len(self.named_titles) > 1)} the topic names: "
+                f"{'; '.join(self.named_titles)}")
+
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", ""]
-        if self.named_titles:
-            lines += [f"> From the document{'s' * (len(self.named_titles) > 1)} the topic "
-                      f"names: {'; '.join(self.named_titles)}", ""]
+        if named := self.named_note():
+            lines += [f"> {named}", ""]
         if self.notice:
             lines += [f"> {self.notice}", ""]
         if self.lead:
@@ -270,6 +276,8 @@ def write_docx(brief: Brief, path) -> None:
     word = docx.Document()
     word.core_properties.title = brief.title
     word.add_heading(brief.title, level=1)
+    if named := brief.named_note():
+        word.add_paragraph().add_run(named).italic = True
     if brief.notice:
         word.add_paragraph().add_run(brief.notice).italic = True
     if brief.lead:

@@ -80,11 +80,16 @@ def test_pdf_digest_covers_every_section_in_order(summarizer, index):
     assert all(s.points for s in brief.sections)
 
 
-def test_a_topic_naming_a_document_is_briefed_from_it(summarizer):
+def test_a_topic_naming_a_document_is_briefed_from_it(summarizer, tmp_path):
     brief = summarizer.topic("mental health in the digest")
     assert brief.citations and {c.source for c in brief.citations} == {PDF}
     assert brief.to_json()["documents_named"] == [PDF]
     assert "> From the document the topic names: LLR five-year plan" in brief.to_markdown()
+    write_docx(brief, tmp_path / "digest-brief.docx")
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "digest-brief.docx")).paragraphs]
+    assert paragraphs[1].startswith("From the document the topic names: LLR five-year plan")
 
 
 def test_little_coverage_is_said_not_padded(summarizer):
