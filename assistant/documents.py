@@ -150,9 +150,11 @@ def _load_pdf(path: Path, data: bytes) -> Document:
     if not read:
         raise DocumentError("PDF has no pages")
     cleaned = strip_running_lines([clean_text(text) for text, _ in read])
-    layouts = page_layouts([lines for _, lines in read])
-    title = pdf_title(meta_title, cleaned[0], cover_title(
-        read[0][1], body_size([lines for _, lines in read]))) or title_from_filename(path)
+    pages = [lines for _, lines in read]
+    body = body_size(pages)
+    layouts = page_layouts(pages, body)
+    title = pdf_title(meta_title, cleaned[0], cover_title(read[0][1], body)) \
+        or title_from_filename(path)
     warnings: list[PageWarning] = []
     blocks = [
         block

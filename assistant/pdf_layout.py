@@ -190,7 +190,7 @@ class PageLayout:
     starts: list[bool]
 
 
-def page_layouts(pages: list[list[Line]]) -> list[PageLayout]:
+def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
     """Each page's layout. A line's heading path is (chapter, parent, heading), from the
     headings printed above it.
 
@@ -200,9 +200,8 @@ def page_layouts(pages: list[list[Line]]) -> list[PageLayout]:
     the heading printed nearest above it in its column (under the heading before it in the
     text when none is). A heading of several lines is one name. The path changes only at a
     heading or after a line that ends a sentence, so no sentence is ever cut in two: a
-    paragraph goes where most of it points.
+    paragraph goes where most of it points. `body`: the document's `body_size`.
     """
-    body = body_size(pages)
     layouts: list[PageLayout] = []
     chapter: str | None = None
     current: tuple[str, ...] = ()
