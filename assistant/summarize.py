@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answer import neutralise_markers
+from assistant.answer import named_note, neutralise_markers
 from assistant.errors import ConfigError
 from assistant.evidence import Sentence
 from assistant.pipeline import Pipeline
@@ -63,10 +63,7 @@ class Brief:
 
     def named_note(self) -> str | None:
         """The line saying which documents were read because the topic named them."""
-        if not self.named_titles:
-            return None
-        return (f"From the document{'s' * (len(self.named_titles) > 1)} the topic names: "
-                f"{'; '.join(self.named_titles)}")
+        return named_note("From", self.named_titles, "topic")
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", ""]

@@ -104,10 +104,7 @@ class Answer:
 
     def named_note(self) -> str | None:
         """The line saying which documents were read because the question named them."""
-        if not self.named_titles:
-            return None
-        return (f"Asked of the document{'s' * (len(self.named_titles) > 1)} the question "
-                f"names: {'; '.join(self.named_titles)}")
+        return named_note("Asked of", self.named_titles, "question")
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.text, "answered": self.answered,
@@ -116,6 +113,13 @@ class Answer:
                 "timings_ms": self.timings_ms, "notice": self.notice, "query": self.query,
                 "evidence_strength": None if self.strength is None else round(self.strength, 4),
                 "refusal_reasons": self.reasons, "documents_named": self.named}
+
+
+def named_note(lead: str, titles: list[str], asker: str) -> str | None:
+    """"Asked of the document the question names: <title>" (None when nothing was named)."""
+    if not titles:
+        return None
+    return f"{lead} the document{'s' * (len(titles) > 1)} the {asker} names: {'; '.join(titles)}"
 
 
 def finalise(draft: Draft, hits: list[Hit]) -> tuple[str, list[Source]]:
