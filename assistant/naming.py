@@ -50,7 +50,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
-def _word(token: str) -> str:
+def name_word(token: str) -> str:
     """A token as names are compared: lower case, no possessive or ampersand, singular."""
     word = _POSSESSIVE.sub("", token).replace("&", "").lower()
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
@@ -76,18 +76,18 @@ def mentioned_names(question: str) -> list[Name]:
     names = []
     for i, token in enumerate(tokens):
         bare = _POSSESSIVE.sub("", token)
-        if _word(bare) not in DOCUMENT_WORDS or _word(bare) != bare.lower():
+        if name_word(bare) not in DOCUMENT_WORDS or name_word(bare) != bare.lower():
             continue  # plurals name kinds of document ("local plans"), not one
         start = i
         while start > 0 and i - start < NAME_WORDS and tokens[start - 1][:1].isalnum() \
                 and tokens[start - 1].lower() not in _STOPS:
             start -= 1
         before = tokens[start - 1].lower() if start > 0 else ""
-        words = tuple(_word(part) for t in tokens[start:i] for part in t.split("-") if part)
+        words = tuple(name_word(part) for t in tokens[start:i] for part in t.split("-") if part)
         if words and (before in _DEFINITE or tokens[start][:1].isupper()):
             names.append(Name(words))
-        elif not words and before in _DEFINITE and _word(bare) not in LOOSE_WORDS:
-            names.append(Name((_word(bare),)))
+        elif not words and before in _DEFINITE and name_word(bare) not in LOOSE_WORDS:
+            names.append(Name((name_word(bare),)))
     return names
 
 
@@ -96,8 +96,8 @@ def name_words(source: str, title: str) -> set[str]:
     underscores, dashes and case changes: "SharedRIStrategy" -> shared, ri, strategy), and
     the initials of each run of 3-4 of them without a function word ("individual funding
     request" -> "ifr")."""
-    runs = [[_word(t) for t in re.findall(r"[^\W_][\w&'’]*", title)],
-            [_word(p) for chunk in re.split(r"[\W_]+", Path(source).stem)
+    runs = [[name_word(t) for t in re.findall(r"[^\W_][\w&'’]*", title)],
+            [name_word(p) for chunk in re.split(r"[\W_]+", Path(source).stem)
              for p in _CAMEL.findall(chunk)]]
     words: set[str] = set()
     for run in runs:
@@ -121,16 +121,24 @@ class LibraryNames:
     def named(self, question: str) -> list[str]:
         """The sources the question names, or [] when it names none or names what every
         document shares."""
+        return self.naming(question)[0]
+
+    def naming(self, question: str) -> tuple[list[str], set[str]]:
+        """The sources the question names (as `named`), and the words of the names that
+        picked them: words that say which document is asked, not what about."""
         if len(self.words) < 2:
-            return []
+            return [], set()
         chosen: set[str] = set()
+        words_used: set[str] = set()
         for name in mentioned_names(question):
             scores = {source: self._score(name, words) for source, words in self.words.items()}
             best = max(scores.values())
             if best > 0:
                 chosen |= {source for source, score in scores.items() if score >= best - 1e-9}
-        return [source for source in self.words if source in chosen] \
-            if len(chosen) < len(self.words) else []
+                words_used |= set(name.words)
+        if len(chosen) == len(self.words):
+            return [], set()
+        return [source for source in self.words if source in chosen], words_used
 
     def _score(self, name: Name, words: set[str]) -> float:
         """How strongly a name picks a document with these name words (0: not at all)."""

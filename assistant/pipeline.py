@@ -278,8 +278,12 @@ class Pipeline:
     def named_in(self, question: str) -> list[str]:
         """The documents a question names ("the dementia strategy"), which it is asked of;
         [] when it names none, or names what every document shares."""
+        return self.naming(question)[0]
+
+    def naming(self, question: str) -> tuple[list[str], set[str]]:
+        """`named_in`, and the words of the names that picked those documents."""
         self.refresh()
-        return self.names.named(question)
+        return self.names.naming(question)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,
@@ -293,7 +297,7 @@ class Pipeline:
             self.settings.open_refusal_threshold if analysed.open
             else self.settings.refusal_threshold)
         wanted = k or self.settings.k
-        named = [] if sources else self.named_in(query)
+        named, naming = ([], set()) if sources else self.naming(query)
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
                              sources=sources or named or None)
         if analysed.open:
@@ -303,7 +307,7 @@ class Pipeline:
         missing = missing_words(analysed, hits, self.scorer) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
-                          focal_share(analysed, missing, self.scorer), bool(hits))
+                          focal_share(analysed, missing, self.scorer, naming), bool(hits))
         if not decision.answered:
             answer = Answer(question, refusal_text(question, hits, decision.missing), False, [],
                             chosen.name)

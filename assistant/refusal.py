@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.evidence import EvidenceScorer
+from assistant.naming import name_word
 from assistant.question import Question
 from assistant.retrieval import Hit
 
@@ -101,10 +102,14 @@ def _inverted(text: str, match: re.Match) -> bool:
     return match.re is _AFTER_AUXILIARY and len(text[:match.start()].split()) <= 1
 
 
-def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer) -> float:
-    """IDF-weighted share of the question's focus words that are missing."""
+def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
+                naming: set[str] = frozenset()) -> float:
+    """IDF-weighted share of the question's focus words that are missing. Words of a name
+    that picked the document asked of (`naming`: "dementia" in "How will the dementia
+    strategy help families arrange a lasting power of attorney?") say where to look, not
+    what about, so they are not part of the focus."""
     weights = {w: max((scorer.lexical.idf(t) for t in scorer.lexical.terms(w)), default=0.0)
-               for w in question.focus_words}
+               for w in question.focus_words if name_word(w) not in naming}
     total = sum(weights.values())
     return sum(weights.get(w, 0.0) for w in missing) / total if total else 0.0
 

@@ -72,3 +72,9 @@ def test_names_are_read_from_file_names_and_initials():
     (name,) = mentioned_names("What is the West Sussex dementia strategy?")
     assert name == Name(("west", "sussex", "dementia"))
     assert name.joined == ("westsussex", "sussexdementia")
+
+
+def test_naming_gives_the_words_of_the_names_that_picked_a_document():
+    assert LIBRARY.naming("How will the dementia strategy help families with carers?") == (
+        [DEMENTIA], {"dementia"})
+    assert LIBRARY.naming("What does the plan say about carers?") == ([], set())

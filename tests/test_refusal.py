@@ -2,7 +2,7 @@
 
 from assistant.ingest import ingest
 from assistant.question import analyse
-from assistant.refusal import decide, missing_notice, missing_words
+from assistant.refusal import decide, focal_share, missing_notice, missing_words
 from assistant.service import Assistant
 
 
@@ -71,3 +71,14 @@ def test_a_fact_question_about_an_unmentioned_thing_is_refused_naming_it(
     assert analyse(question).form == "fact" and analyse(question).kind is None
     answer = assistant.ask(question).to_json()
     assert answer["answered"] is False and answer["missing"] == ["zyxophobia"]
+
+
+def test_the_words_naming_the_document_asked_of_are_not_part_of_the_focus(
+        settings, small_corpus, fake_embedder):
+    """'the dementia strategy' says where to look: a missing word weighs more of the rest."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    question = analyse("How will the dementia strategy help families arrange a zyxophobia?")
+    whole = focal_share(question, ["zyxophobia"], assistant.scorer)
+    scoped = focal_share(question, ["zyxophobia"], assistant.scorer, {"dementia"})
+    assert 0 < whole < scoped < 1
