@@ -333,6 +333,32 @@ def test_figures_hold_their_gate(split):
         assert figures[key] is not None and figures[key] >= minimum, f"{key}: {figures[key]}"
 
 
+def test_a_goals_heading_claims_the_items_its_page_lays_out_in_other_blocks():
+    """A table page's reading order splits its list: goals after other text of the page are
+    still the goals; in the heading's own block, items after "Key initiatives" are not."""
+    first = ("STARTING WELL\n\nOur goals\n\nWhat we mean\n\n"
+             "• Children grow in a safe and healthy home environment\n\n"
+             "Key initiatives\n\n• Family Assist: digital support for families")
+    second = ("Mental wellbeing in early years protects against poor mental health later.\n\n"
+              "• Children leaving care are healthy and independent\n\n"
+              "• Families have good emotional wellbeing")
+    page = Document(Path("plan.pdf"), "Plan", "pdf", 15,
+                    [Block(first, page=15), Block(second, page=15)])
+    assert [(c.what, c.strength) for c in extract(page, "plan.pdf")] == [
+        ("Children grow in a safe and healthy home environment", "aim"),
+        ("Children leaving care are healthy and independent", "aim"),
+        ("Families have good emotional wellbeing", "aim")]
+
+
+def test_a_contents_page_lists_chapter_titles_not_commitments():
+    chapters = "• Champion research that closes the gap on health inequalities"
+    for heads, found in (("Contents\n\nForeword\n\nOur vision", 0),
+                         ("Foreword\n\nOur vision", 1)):
+        page = Document(Path("plan.pdf"), "Plan", "pdf", 2,
+                        [Block(heads, page=2), Block(chapters, page=2)])
+        assert len(extract(page, "plan.pdf")) == found
+
+
 def test_boxes_under_a_priorities_heading_are_its_items(tmp_path):
     """An infographic's boxes carry no bullets: the layout (a box of its own, set apart on
     the page) makes each an item of the list its heading names."""

@@ -12,7 +12,9 @@ its grammar ("Adopt a value-based healthcare approach"). These places give a `Sc
 - a sentence announcing the actions below ("The delivery actions below are ..."): every item
   and verbless sentence of that section and its subsections;
 - a sentence whose head before a colon commits ("The plan has four big aims: ..."): the items
-  it lists itself.
+  it lists itself;
+- a PDF page whose one such heading heads a table or diagram ("Our goals" beside "What we
+  mean"): the items the reading order puts in the page's other blocks.
 A "Background" or "Context" heading gives the opposite: nothing under it counts.
 
 Leaves out reading a unit for commitments (`rules.py`).
@@ -40,6 +42,7 @@ _ANNOUNCES = re.compile(
 _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b|"
                         r"\b(?:pledge|promise)s? to\b", re.I)
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
+_CONTENTS = re.compile(r"\s*(?:table of )?contents\s*$", re.I)
 _NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|national|NHS England|government)\b",
                        re.I)
 
@@ -125,6 +128,7 @@ def scoped_units(document: Document) -> Iterator[tuple[PlacedUnit, Scope | None]
     for unit in document_units(document):
         by_block.setdefault(unit.block, []).append(unit)
     announced: dict[str, Scope] = {}
+    placed: list[tuple[PlacedUnit, Scope | None]] = []
     for units in by_block.values():
         section = units[0].section or ""
         inherited = next((scope for name, scope in announced.items()
@@ -132,6 +136,37 @@ def scoped_units(document: Document) -> Iterator[tuple[PlacedUnit, Scope | None]
                          None)
         scopes = _block_scopes(units, inherited)
         for unit, scope in zip(units, scopes, strict=True):
-            yield unit, scope
+            placed.append((unit, scope))
             if unit.role == "sentence" and _ANNOUNCES.search(unit.flat):
                 announced[section] = Scope("firm", f"announced by '{unit.flat}'")
+    yield from _page_lists(placed)
+
+
+def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
+                ) -> Iterator[tuple[PlacedUnit, Scope | None]]:
+    """A PDF page laid out as a table or diagram ("Our goals" beside "What we mean") comes out
+    of the reading order with its list split: some items under their heading, the rest in
+    other blocks of the page. A page with one heading that names a list of actions or goals
+    gives that list the items of the page's other blocks that nothing claims (in the heading's
+    own block, order decides: items after "Key initiatives" are initiatives, not goals); a
+    contents page names the chapters ("Our vision"), and its items are their titles."""
+    headings: dict[int, dict[str, int]] = {}
+    contents: set[int] = set()
+    for unit, _ in placed:
+        if unit.page is None or unit.role != "heading":
+            continue
+        if _CONTENTS.match(unit.flat):
+            contents.add(unit.page)
+        elif _heading_scope(unit.flat):
+            headings.setdefault(unit.page, {})[unit.flat] = unit.block
+    for page in contents:
+        headings.pop(page, None)
+    for unit, scope in placed:
+        named = headings.get(unit.page, {}) if unit.page is not None else {}
+        if scope is None and unit.role == "item" and unit.starts and len(named) == 1:
+            (heading, block), = named.items()
+            found = _heading_scope(heading)
+            if found and not found.background and block != unit.block:
+                scope = Scope(found.strength, f"an item on the page of the heading '{heading}'",
+                              needs_change=found.needs_change)
+        yield unit, scope
