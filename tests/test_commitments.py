@@ -12,6 +12,7 @@ import pytest
 from conftest import REALDOCS, ROOT, make_pdf
 
 from assistant.commitments import Commitment, extract
+from assistant.commitments.actions import split_actions
 from assistant.commitments.rules import judge
 from assistant.commitments.units import with_layout_breaks
 from assistant.documents import Block, Document, load_document, page_text
@@ -331,6 +332,14 @@ def test_figures_hold_their_gate(split):
     figures = evaluate_commitments(ROOT, splits=(split,))["splits"][split]
     for key, minimum in gate.items():
         assert figures[key] is not None and figures[key] >= minimum, f"{key}: {figures[key]}"
+
+
+@pytest.mark.parametrize(("text", "actions"), [
+    ("growing up in a safe home with supporting and nurturing parents and carers", 1),
+    ("reducing smoking and improving diet across the county", 2),
+])
+def test_two_ing_words_modifying_one_noun_are_one_action(text, actions):
+    assert len(split_actions(text, 0, len(text), "gerund")) == actions
 
 
 def test_a_goals_heading_claims_the_items_its_page_lays_out_in_other_blocks():

@@ -19,6 +19,7 @@ import re
 from typing import Literal
 
 from assistant.commitments.grammar import DETERMINERS, is_gerund, is_participle, is_verb
+from assistant.stopwords import FUNCTION_WORDS
 
 Form = Literal["verb", "gerund", "passive", "list"]
 
@@ -97,7 +98,8 @@ def split_actions(text: str, start: int, end: int, form: Form,
             in_series = (in_series or (not is_and and next_size == 1)) and not is_and
             following = [t[2] for t in tokens[j:j + 6]]
             infinitive = tokens[j - 1][2].lower() == "to"
-            if (not owned and not in_series and ((infinitive and size >= 2) or _cuts(
+            if (not owned and not in_series and not _shared(tokens, i, j) and (
+                    (infinitive and size >= 2) or _cuts(
                     form, tokens[j][2], not is_and, size, next_size, following, acting,
                     word == ";"))):
                 parts.append((part_start, at))
@@ -109,6 +111,16 @@ def split_actions(text: str, start: int, end: int, form: Form,
         i += 1
     parts.append((part_start, end))
     return [trimmed for a, b in parts if (trimmed := _trim(text, a, b))]
+
+
+def _shared(tokens: list[tuple[int, int, str]], i: int, j: int) -> bool:
+    """Two -ing words joined by "and" right after a function word modify the noun that
+    follows ("with supporting and nurturing parents"): one action, not two ("reducing
+    smoking and improving diet" is two)."""
+    if i < 2 or tokens[i][2].lower() not in {"and", "or"}:
+        return False
+    opener, before, after = tokens[i - 2][2], tokens[i - 1][2], tokens[j][2]
+    return opener.lower() in FUNCTION_WORDS and is_gerund(before) and is_gerund(after)
 
 
 def _opens_action(words: list[str]) -> bool:
