@@ -33,7 +33,6 @@ MAX_POINTS = 8
 MAX_DEFINITION = 3
 MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infographics, tables)
 WORD_BUDGET = 140  # the issue's bound is a median of 150
-MMR_LAMBDA = 0.7
 NEAR_REPEAT = 0.85
 REPEATED_WORDS = 0.6  # share of words two points may share
 # A sentence about the document rather than its subject: "The seventh section covers…".
@@ -186,10 +185,12 @@ def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],
             scores: np.ndarray, features: np.ndarray) -> list[int]:
-    """The sentences most likely to be the answer's points, each unlike those already
-    picked (maximal marginal relevance), within WORD_BUDGET words. A definition starts from
-    the likeliest sentence that says what the subject is ("the Core20PLUS5 approach, which
-    focuses on…"), before sentences that merely mention it."""
+    """The sentences most likely to be the answer's points, in order of likelihood, each
+    no near repeat of one already picked, within WORD_BUDGET words (trading likelihood for
+    difference, maximal marginal relevance, lost key points on every set: the repeat checks
+    are enough). A definition starts from the likeliest sentence that says what the subject
+    is ("the Core20PLUS5 approach, which focuses on…"), before sentences that merely
+    mention it."""
     likelihood = np.where(np.isfinite(scores), point_likelihood(features), -np.inf)
     pool = [i for i in np.argsort(-likelihood) if likelihood[i] >= POINT_FLOOR]
     if not pool and np.isfinite(likelihood).any():
@@ -204,14 +205,9 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
         pool.remove(first)
         chosen.append(first)
         words += len(evidence.sentences[first].text.split())
-    while pool and len(chosen) < limit:
-        def gain(i: int) -> float:
-            redundancy = max((float(vectors[position[i]] @ vectors[position[j]])
-                              for j in chosen), default=0.0)
-            return MMR_LAMBDA * float(likelihood[i]) - (1 - MMR_LAMBDA) * redundancy
-
-        pick = max(pool, key=gain)
-        pool.remove(pick)
+    for pick in pool:
+        if len(chosen) >= limit:
+            break
         length = len(evidence.sentences[pick].text.split())
         if chosen and (words + length > WORD_BUDGET or _repeats(evidence, pick, chosen)
                        or max(float(vectors[position[pick]] @ vectors[position[j]])
