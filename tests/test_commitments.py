@@ -342,6 +342,21 @@ def test_two_ing_words_modifying_one_noun_are_one_action(text, actions):
     assert len(split_actions(text, 0, len(text), "gerund")) == actions
 
 
+def test_a_purpose_lead_in_takes_the_imperative_sentences_after_it():
+    """A PDF list without bullets: the sentences after "The purpose of the Strategy is to:"
+    that open with a verb are its items; the first that does not ends the list."""
+    text = ("Purpose of the Strategy\n\n"
+            "The Strategy is a tool for the board and its partners.\n\n"
+            "The purpose of the Strategy is to:\n"
+            "Provide a context and overall focus for improving health.\n"
+            "Support effective partnership working across the county.\n"
+            "The board meets four times a year.")
+    found = extract(_pdf_page(text), "plan.pdf")
+    assert [(c.what, c.strength) for c in found] == [
+        ("Provide a context and overall focus for improving health", "aim"),
+        ("Support effective partnership working across the county", "aim")]
+
+
 def test_a_goals_heading_claims_the_items_its_page_lays_out_in_other_blocks():
     """A table page's reading order splits its list: goals after other text of the page are
     still the goals; in the heading's own block, items after "Key initiatives" are not."""

@@ -2,9 +2,11 @@
 
 A plan presents most of its actions as lists, and a list item is a commitment by its place, not
 its grammar ("Adopt a value-based healthcare approach"). These places give a `Scope`:
-- a lead-in that commits ("We will:", "our organisations commit to work together to:"): its
-  items, up to the next heading or lead-in of the block, even with explanatory sentences
-  between them (a PDF's numbered aims, each followed by its "We will ..." text);
+- a lead-in that commits ("We will:", "our organisations commit to work together to:") or
+  gives an aim ("The purpose of the Strategy is to:"): its items, up to the next heading or
+  lead-in of the block, even with explanatory sentences between them (a PDF's numbered aims,
+  each followed by its "We will ..." text); with no items, the imperative sentences right
+  after it (a list without bullets);
 - the same lead-in set after its list, as PDF layouts sometimes do ("... We will:" at the foot
   of the page): the imperative sentences of its block before it;
 - a heading, or a section path, that names actions, commitments, aims, principles or pledges:
@@ -25,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.commitments.grammar import AUXILIARIES, is_verb
+from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_verb
 from assistant.commitments.rules import Scope, Strength
 from assistant.commitments.units import PlacedUnit, document_units
 from assistant.documents import SECTION_SEPARATOR, Document
@@ -42,6 +44,7 @@ _ANNOUNCES = re.compile(
 _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b|"
                         r"\b(?:pledge|promise)s? to\b", re.I)
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
+_AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\b(?:is|are)\s+to\s*:\s*$", re.I)
 _CONTENTS = re.compile(r"\s*(?:table of )?contents\s*$", re.I)
 _NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|national|NHS England|government)\b",
                        re.I)
@@ -61,6 +64,13 @@ def _strength(text: str) -> Strength | None:
     return "firm" if m["firm"] else "aim" if m["aim"] else "aspiration"
 
 
+def _lead_aim(text: str) -> Strength | None:
+    """A lead-in that gives the one aim its list spells out ("The purpose of the Strategy is
+    to:", "Our aim is to:"). As a heading, "Purpose of the Strategy" names a section about the
+    document, not a list."""
+    return "aim" if _AIM_LEAD.search(text) and not _NOT_OURS.search(text) else None
+
+
 def _heading_scope(text: str) -> Scope | None:
     if _BACKGROUND.search(text):
         return Scope("firm", f"background under '{text}': context, not the plan's actions",
@@ -77,7 +87,7 @@ def _imperative(unit: PlacedUnit) -> bool:
     local communities ..."; not "Support for carers is ..."."""
     words = unit.flat.split()
     return (len(words) > 2 and is_verb(words[0]) and words[0][:1].isupper()
-            and words[1].lower() not in FUNCTION_WORDS | AUXILIARIES)
+            and words[1].lower() not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES)
 
 
 def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scope | None]:
@@ -96,13 +106,17 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scop
             grouped = lead if i and units[i - 1].role == "heading" else None
             lead, since_break = _heading_scope(unit.flat) or grouped, i + 1
         elif unit.role == "lead":
-            strength = _strength(unit.flat)
+            strength = _strength(unit.flat) or _lead_aim(unit.flat)
             lead = Scope(strength, f"an item of the list '{unit.flat}'", strict=True) \
                 if strength else None
             if lead and not any(u.role == "item" for u in units[i + 1:i + 2]):
                 for j in range(since_break, i):
                     if units[j].role == "sentence" and _imperative(units[j]):
                         scopes[j] = lead
+                for j in range(i + 1, len(units)):
+                    if units[j].role != "sentence" or not _imperative(units[j]):
+                        break
+                    scopes[j] = lead
             since_break = i + 1
         elif lead and lead.background:
             scopes[i] = lead
