@@ -139,3 +139,25 @@ def test_a_definition_opens_with_the_sentence_that_says_what_the_subject_is(
                        embedder=fake_embedder).ask("What is Core20PLUS5?").to_json()
     assert answer["form"] == "definition"
     assert answer["answer"].startswith("The area has adopted the national Core20PLUS5 approach")
+
+
+def test_references_and_acknowledgements_are_never_points(settings, tmp_path, fake_embedder):
+    """A reference list matches the question's words ("Leeds research strategy") and says
+    nothing about the subject: the apparatus of a document is never quoted."""
+    corpus = tmp_path / "strategy"
+    corpus.mkdir()
+    (corpus / "strategy.md").write_text(
+        "# Leeds research strategy\n\n## Our partnership\n\nThe Leeds research strategy is "
+        "a joint plan of the hospitals trust and the university. Together they will double "
+        "the number of patients taking part in research.\n\n## References\n\n"
+        "- Leeds research strategy annual report. Leeds research office, 2019.\n"
+        "- Research in Leeds hospitals: a review of the strategy. Leeds, 2018.\n\n"
+        "## Acknowledgements\n\nThe Leeds research strategy group thanks everyone who took "
+        "part in the workshops on the strategy.\n", encoding="utf-8")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
+                       embedder=fake_embedder).ask(
+        "What does the Leeds research strategy say about research?").to_json()
+    assert answer["answered"] and "double the number of patients" in answer["answer"]
+    for line in ("annual report", "a review of the strategy", "thanks everyone"):
+        assert line not in answer["answer"]

@@ -41,6 +41,9 @@ _SELF_REFERENCE = re.compile(
     r"guide|this plan|this strategy)s? (?:also )?(?:covers?|sets? out|describes?|looks? at|"
     r"explains?|outlines?|summari[sz]es?|lists?|is about|deals? with|contains?|gives?|"
     r"focus(?:es)? on|brings? together)\b", re.IGNORECASE)
+_BACK_MATTER = re.compile(
+    r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references|bibliography|acknowledge?ments|"
+    r"useful links|further reading|(?:table of )?contents|endnotes|footnotes)$", re.IGNORECASE)
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
             "centrality", "item_in_list_answer", "defines_subject",
@@ -169,9 +172,17 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     for i, unit in enumerate(units):
         words = len(unit.text.split())
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
-                or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)):
+                or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)
+                or _back_matter(evidence, i)):
             scores[i] = -np.inf
     return scores
+
+
+def _back_matter(evidence: Evidence, index: int) -> bool:
+    """The unit sits in a document's apparatus (references, acknowledgements, useful links,
+    contents): it lists other works and people, it says nothing about the subject."""
+    section = evidence.hits[evidence.sentences[index].hit].chunk.section or ""
+    return any(_BACK_MATTER.match(part.strip()) for part in section.split(SECTION_SEPARATOR))
 
 
 def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
