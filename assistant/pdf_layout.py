@@ -23,7 +23,7 @@ from assistant.structure import CONTENTS_LINE
 
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]{3,}")
-_CONTENTS = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one page
+CONTENTS_HEADING = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one page
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")  # "6. ", "II. "
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")
 HEADING_SCALE = 1.15  # a line this much larger than body text is a heading
@@ -210,7 +210,7 @@ def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
         headings = [(i, line) for i, line in enumerate(lines) if i in names]
         page_chapter = next((names[i] for i, line in headings
                              if line.size >= body * CHAPTER_SCALE
-                             and not _CONTENTS.match(names[i])), None)
+                             and not CONTENTS_HEADING.match(names[i])), None)
         paths = {}
         for i, line in headings:
             if line.size >= body * CHAPTER_SCALE:
@@ -225,7 +225,7 @@ def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
         for i, line in enumerate(lines):
             if i in names:
                 if line.size >= body * CHAPTER_SCALE:
-                    chapter = None if _CONTENTS.match(names[i]) else names[i]
+                    chapter = None if CONTENTS_HEADING.match(names[i]) else names[i]
                 current = paths[i]
             elif (above := heading_above(line, [h for _, h in headings])) is not None:
                 current = paths[headings[above][0]]

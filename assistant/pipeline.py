@@ -297,7 +297,8 @@ class Pipeline:
             self.settings.open_refusal_threshold if analysed.open
             else self.settings.refusal_threshold)
         wanted = k or self.settings.k
-        named, naming = ([], set()) if sources else self.naming(query)
+        found, naming = self.naming(query)
+        named = [] if sources else found
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
                              sources=sources or named or None)
         if analysed.open:

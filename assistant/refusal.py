@@ -23,6 +23,7 @@ Leaves out how strength is computed (`pipeline.Pipeline.gather`, `answer.Evidenc
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.evidence import EvidenceScorer
@@ -103,13 +104,14 @@ def _inverted(text: str, match: re.Match) -> bool:
 
 
 def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
-                naming: set[str] = frozenset()) -> float:
+                naming: AbstractSet[str] = frozenset()) -> float:
     """IDF-weighted share of the question's focus words that are missing. Words of a name
     that picked the document asked of (`naming`: "dementia" in "How will the dementia
     strategy help families arrange a lasting power of attorney?") say where to look, not
     what about, so they are not part of the focus."""
     weights = {w: max((scorer.lexical.idf(t) for t in scorer.lexical.terms(w)), default=0.0)
-               for w in question.focus_words if name_word(w) not in naming}
+               for w in question.focus_words
+               if not all(name_word(part) in naming for part in w.split("-") if part)}
     total = sum(weights.values())
     return sum(weights.get(w, 0.0) for w in missing) / total if total else 0.0
 

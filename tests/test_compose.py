@@ -149,7 +149,7 @@ def test_references_and_acknowledgements_are_never_points(settings, tmp_path, fa
     (corpus / "strategy.md").write_text(
         "# Leeds research strategy\n\n## Our partnership\n\nThe Leeds research strategy is "
         "a joint plan of the hospitals trust and the university. Together they will double "
-        "the number of patients taking part in research.\n\n## References\n\n"
+        "the number of patients taking part in research.\n\n## 7. References\n\n"
         "- Leeds research strategy annual report. Leeds research office, 2019.\n"
         "- Research in Leeds hospitals: a review of the strategy. Leeds, 2018.\n\n"
         "## Acknowledgements\n\nThe Leeds research strategy group thanks everyone who took "

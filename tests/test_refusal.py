@@ -1,5 +1,7 @@
 """The refusal decision: one function, with its reasons; missing words found by the index."""
 
+import re
+
 from assistant.ingest import ingest
 from assistant.question import analyse
 from assistant.refusal import decide, focal_share, missing_notice, missing_words
@@ -82,3 +84,22 @@ def test_the_words_naming_the_document_asked_of_are_not_part_of_the_focus(
     whole = focal_share(question, ["zyxophobia"], assistant.scorer)
     scoped = focal_share(question, ["zyxophobia"], assistant.scorer, {"dementia"})
     assert 0 < whole < scoped < 1
+
+
+def test_ask_leaves_the_naming_words_out_with_or_without_a_document_filter(
+        settings, small_corpus, fake_embedder):
+    """The refusal weighs the same question the same way whether the user also picked the
+    document it names."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings.with_overrides(refusal_threshold=0.0),
+                          embedder=fake_embedder)
+    text = "What does the sections digest say about zyxophobia in mental health teams?"
+    digest = [s for s in assistant.documents if s.endswith("digest.pdf")]
+    shares = []
+    for sources in (None, digest):
+        answer = assistant.ask(text, sources=sources).to_json()
+        assert answer["missing"] == ["zyxophobia"]
+        shares += re.findall(r"\((\d+)% of what the question is about\)",
+                             " ".join(answer["refusal_reasons"]))
+    whole = focal_share(analyse(text), ["zyxophobia"], assistant.scorer)
+    assert len(shares) == 2 and shares[0] == shares[1] and int(shares[0]) > round(whole * 100)

@@ -26,6 +26,7 @@ import numpy as np
 from assistant.answer import Evidence, neutralise_markers, with_marker
 from assistant.documents import SECTION_SEPARATOR
 from assistant.evidence import Sentence
+from assistant.pdf_layout import CONTENTS_HEADING
 from assistant.question import Question
 from assistant.structure import Unit, passage_units
 
@@ -41,9 +42,13 @@ _SELF_REFERENCE = re.compile(
     r"guide|this plan|this strategy)s? (?:also )?(?:covers?|sets? out|describes?|looks? at|"
     r"explains?|outlines?|summari[sz]es?|lists?|is about|deals? with|contains?|gives?|"
     r"focus(?:es)? on|brings? together)\b", re.IGNORECASE)
+# A document's apparatus: "References", "7. Bibliography", "Appendix B - References and
+# further reading".
 _BACK_MATTER = re.compile(
-    r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references|bibliography|acknowledge?ments|"
-    r"useful links|further reading|(?:table of )?contents|endnotes|footnotes)$", re.IGNORECASE)
+    r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
+    r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
+    r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
             "centrality", "item_in_list_answer", "defines_subject",
@@ -167,7 +172,8 @@ def point_features(question: Question, evidence: Evidence, units: list[Unit]) ->
 def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     """Sentence scores, with -inf for what an answer never quotes: noise (captions, contents
     lines, contacts), headings, a list's lead-in on its own, table rows, a document's own
-    questions ("Did the public get a say?"), fragments and run-together layout."""
+    questions ("Did the public get a say?"), fragments, run-together layout and a document's
+    apparatus (references, acknowledgements, contents)."""
     scores = evidence.scores.copy()
     for i, unit in enumerate(units):
         words = len(unit.text.split())
@@ -181,17 +187,22 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
 def _back_matter(evidence: Evidence, index: int) -> bool:
     """The unit sits in a document's apparatus (references, acknowledgements, useful links,
     contents): it lists other works and people, it says nothing about the subject."""
+    return any(_BACK_MATTER.match(name) or CONTENTS_HEADING.match(name)
+               for name in _headings(evidence, index))
+
+
+def _headings(evidence: Evidence, index: int) -> list[str]:
+    """The headings of the unit's section path without their numbers ("3. Ensuring access"
+    -> "ensuring access"), folded for comparison."""
     section = evidence.hits[evidence.sentences[index].hit].chunk.section or ""
-    return any(_BACK_MATTER.match(part.strip()) for part in section.split(SECTION_SEPARATOR))
+    return [_NUMBER.sub("", part.strip()).strip(" .:").casefold()
+            for part in section.split(SECTION_SEPARATOR) if part.strip()]
 
 
 def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
     """The unit is its passage's section heading ("3. Ensuring access to the right care",
     which reads as a numbered item once its number is taken for a list marker)."""
-    section = evidence.hits[evidence.sentences[index].hit].chunk.section or ""
-    return bool(section) and unit.text.strip(" .").casefold() in {
-        re.sub(r"^\S{1,4}[.)]\s+", "", part).strip(" .").casefold()
-        for part in section.split(SECTION_SEPARATOR)}
+    return unit.text.strip(" .").casefold() in _headings(evidence, index)
 
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],

@@ -15,8 +15,8 @@ its grammar ("Adopt a value-based healthcare approach"). These places give a `Sc
   and verbless sentence of that section and its subsections;
 - a sentence whose head before a colon commits ("The plan has four big aims: ..."): the items
   it lists itself;
-- a PDF page whose one such heading heads a table or diagram ("Our goals" beside "What we
-  mean"): the items the reading order puts in the page's other blocks.
+- a PDF page whose headings name one such list (a table's "Our goals" beside "What we
+  mean"): the unclaimed items the reading order puts in the page's other blocks.
 A "Background" or "Context" heading gives the opposite: nothing under it counts.
 
 Leaves out reading a unit for commitments (`rules.py`).
@@ -31,6 +31,7 @@ from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_verb
 from assistant.commitments.rules import Scope, Strength
 from assistant.commitments.units import PlacedUnit, document_units
 from assistant.documents import SECTION_SEPARATOR, Document
+from assistant.pdf_layout import CONTENTS_HEADING
 from assistant.stopwords import FUNCTION_WORDS
 
 _ACTION_WORDS = re.compile(
@@ -44,8 +45,7 @@ _ANNOUNCES = re.compile(
 _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b|"
                         r"\b(?:pledge|promise)s? to\b", re.I)
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
-_AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\b(?:is|are)\s+to\s*:\s*$", re.I)
-_CONTENTS = re.compile(r"\s*(?:table of )?contents\s*$", re.I)
+_AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
 _NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|national|NHS England|government)\b",
                        re.I)
 
@@ -160,27 +160,33 @@ def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
                 ) -> Iterator[tuple[PlacedUnit, Scope | None]]:
     """A PDF page laid out as a table or diagram ("Our goals" beside "What we mean") comes out
     of the reading order with its list split: some items under their heading, the rest in
-    other blocks of the page. A page with one heading that names a list of actions or goals
-    gives that list the items of the page's other blocks that nothing claims (in the heading's
-    own block, order decides: items after "Key initiatives" are initiatives, not goals); a
-    contents page names the chapters ("Our vision"), and its items are their titles."""
-    headings: dict[int, dict[str, int]] = {}
+    other blocks of the page, even after another heading the reading order put first. So a
+    page whose headings name one list of actions or goals gives that list the unclaimed items
+    of the page's other blocks (in the heading's own block, order decides: items after "Key
+    initiatives" are initiatives, not goals). A contents page names the chapters ("Our
+    vision"), and its items are their titles."""
+    headings: dict[int, dict[str, set[int]]] = {}
     contents: set[int] = set()
     for unit, _ in placed:
         if unit.page is None or unit.role != "heading":
             continue
-        if _CONTENTS.match(unit.flat):
+        if CONTENTS_HEADING.match(unit.flat.strip()):
             contents.add(unit.page)
         elif _heading_scope(unit.flat):
-            headings.setdefault(unit.page, {})[unit.flat] = unit.block
-    for page in contents:
-        headings.pop(page, None)
+            headings.setdefault(unit.page, {}).setdefault(unit.flat, set()).add(unit.block)
+    lists: dict[int, tuple[str, Scope, set[int]]] = {}
+    for page, named in headings.items():
+        if page in contents or len(named) != 1:
+            continue
+        (heading, blocks), = named.items()
+        found = _heading_scope(heading)
+        if found and not found.background:
+            lists[page] = heading, found, blocks
     for unit, scope in placed:
-        named = headings.get(unit.page, {}) if unit.page is not None else {}
-        if scope is None and unit.role == "item" and unit.starts and len(named) == 1:
-            (heading, block), = named.items()
-            found = _heading_scope(heading)
-            if found and not found.background and block != unit.block:
+        page_list = lists.get(unit.page) if unit.page is not None else None
+        if page_list and scope is None and unit.role == "item" and unit.starts:
+            heading, found, blocks = page_list
+            if unit.block not in blocks:
                 scope = Scope(found.strength, f"an item on the page of the heading '{heading}'",
                               needs_change=found.needs_change)
         yield unit, scope
