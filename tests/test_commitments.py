@@ -374,6 +374,19 @@ def test_a_goals_heading_claims_the_items_its_page_lays_out_in_other_blocks():
         ("Families have good emotional wellbeing", "aim")]
 
 
+def test_a_block_that_opens_with_its_own_heading_keeps_its_items():
+    """A section that starts part-way down the page ("Key initiatives") is a block of its
+    own: its items are its own list, not the page's goals."""
+    first = ("STARTING WELL\n\nOur goals\n\nWhat we mean\n\n"
+             "• Children grow in a safe and healthy home environment")
+    second = ("Key initiatives\n\n• Family Assist: digital support for families\n\n"
+              "• Healthy start vouchers for young families")
+    page = Document(Path("plan.pdf"), "Plan", "pdf", 15,
+                    [Block(first, page=15), Block(second, page=15)])
+    assert [c.what for c in extract(page, "plan.pdf")] == [
+        "Children grow in a safe and healthy home environment"]
+
+
 def test_a_contents_page_lists_chapter_titles_not_commitments():
     chapters = "• Champion research that closes the gap on health inequalities"
     for heads, found in (("Contents\n\nForeword\n\nOur vision", 0),

@@ -16,7 +16,8 @@ its grammar ("Adopt a value-based healthcare approach"). These places give a `Sc
 - a sentence whose head before a colon commits ("The plan has four big aims: ..."): the items
   it lists itself;
 - a PDF page whose headings name one such list (a table's "Our goals" beside "What we
-  mean"): the unclaimed items the reading order puts in the page's other blocks.
+  mean"): the unclaimed items the reading order puts in the page's other blocks, unless
+  their block opens a section of its own.
 A "Background" or "Context" heading gives the opposite: nothing under it counts.
 
 Leaves out reading a unit for commitments (`rules.py`).
@@ -162,9 +163,10 @@ def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
     of the reading order with its list split: some items under their heading, the rest in
     other blocks of the page, even after another heading the reading order put first. So a
     page whose headings name one list of actions or goals gives that list the unclaimed items
-    of the page's other blocks (in the heading's own block, order decides: items after "Key
-    initiatives" are initiatives, not goals). A contents page names the chapters ("Our
-    vision"), and its items are their titles."""
+    of the page's other blocks. Two kinds stay out: items in the heading's own block, where
+    order decides (items after "Key initiatives" are initiatives, not goals), and items of a
+    block that opens with a heading of its own (a section starting part-way down the page).
+    A contents page names the chapters ("Our vision"), and its items are their titles."""
     headings: dict[int, dict[str, set[int]]] = {}
     contents: set[int] = set()
     for unit, _ in placed:
@@ -182,11 +184,13 @@ def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
         found = _heading_scope(heading)
         if found and not found.background:
             lists[page] = heading, found, blocks
+    headed = {unit.block for n, (unit, _) in enumerate(placed) if unit.role == "heading"
+              and (n == 0 or placed[n - 1][0].block != unit.block)}  # blocks opening a section
     for unit, scope in placed:
         page_list = lists.get(unit.page) if unit.page is not None else None
         if page_list and scope is None and unit.role == "item" and unit.starts:
             heading, found, blocks = page_list
-            if unit.block not in blocks:
+            if unit.block not in blocks | headed:
                 scope = Scope(found.strength, f"an item on the page of the heading '{heading}'",
                               needs_change=found.needs_change)
         yield unit, scope
