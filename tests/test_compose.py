@@ -161,3 +161,32 @@ def test_references_and_acknowledgements_are_never_points(settings, tmp_path, fa
     assert answer["answered"] and "double the number of patients" in answer["answer"]
     for line in ("annual report", "a review of the strategy", "thanks everyone"):
         assert line not in answer["answer"]
+
+
+def test_points_are_taken_by_likelihood_and_only_near_repeats_are_skipped():
+    """Trading likelihood for difference (maximal marginal relevance) would take the unlike
+    but less likely sentence C before B; points go by likelihood, and only a near repeat of
+    one already taken (D, almost A again) is skipped."""
+    import numpy as np
+
+    from assistant.answer import Evidence
+    from assistant.answer.compose import FEATURES, _select
+    from assistant.chunking import Chunk
+    from assistant.evidence import Sentence
+    from assistant.question import analyse
+    from assistant.retrieval import Hit
+
+    words = {name: " ".join(f"{name}{n}" for n in range(45)) for name in "ABCD"}
+    vectors = {"A": [1.0, 0.0, 0.0], "B": [0.8, 0.6, 0.0], "C": [0.0, 0.0, 1.0],
+               "D": [0.99, 0.141, 0.0]}
+    by_text = {text: np.array(vectors[name]) for name, text in words.items()}
+    chunk = Chunk("c1", "plan.md", "Plan", None, None, " ".join(words.values()))
+    evidence = Evidence(
+        question="What does the plan say about hubs?", hits=[Hit(chunk, 0, 1, 1.0)],
+        sentences=[Sentence(words[name], 0, n) for n, name in enumerate("ABCD")],
+        scores=np.ones(4), cosines=np.ones(4), typed_coverage=1.0,
+        embed=lambda texts: np.array([by_text[t] for t in texts]))
+    features = np.zeros((4, len(FEATURES)))
+    features[:, FEATURES.index("cosine")] = [3.0, 2.5, 1.5, 2.9]  # A > D > B > C
+    picked = _select(analyse(evidence.question), evidence, [], evidence.scores, features)
+    assert [evidence.sentences[i].text[0] for i in picked] == ["A", "B", "C"]
