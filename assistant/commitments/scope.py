@@ -167,23 +167,19 @@ def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
     order decides (items after "Key initiatives" are initiatives, not goals), and items of a
     block that opens with a heading of its own (a section starting part-way down the page).
     A contents page names the chapters ("Our vision"), and its items are their titles."""
-    headings: dict[int, dict[str, set[int]]] = {}
+    headings: dict[int, dict[str, tuple[Scope, set[int]]]] = {}
     contents: set[int] = set()
     for unit, _ in placed:
         if unit.page is None or unit.role != "heading":
             continue
         if CONTENTS_HEADING.match(unit.flat.strip()):
             contents.add(unit.page)
-        elif _heading_scope(unit.flat):
-            headings.setdefault(unit.page, {}).setdefault(unit.flat, set()).add(unit.block)
-    lists: dict[int, tuple[str, Scope, set[int]]] = {}
-    for page, named in headings.items():
-        if page in contents or len(named) != 1:
-            continue
-        (heading, blocks), = named.items()
-        found = _heading_scope(heading)
-        if found and not found.background:
-            lists[page] = heading, found, blocks
+        elif found := _heading_scope(unit.flat):
+            on_page = headings.setdefault(unit.page, {})
+            on_page.setdefault(unit.flat, (found, set()))[1].add(unit.block)
+    lists = {page: (heading, found, blocks)
+             for page, named in headings.items() if page not in contents and len(named) == 1
+             for heading, (found, blocks) in named.items() if not found.background}
     headed = {unit.block for n, (unit, _) in enumerate(placed) if unit.role == "heading"
               and (n == 0 or placed[n - 1][0].block != unit.block)}  # blocks opening a section
     for unit, scope in placed:
