@@ -33,6 +33,10 @@ def _pdf_page(text: str, page: int = 3) -> Document:
     return Document(Path("plan.pdf"), "Plan", "pdf", page, [Block(text, page=page)])
 
 
+def _found_on_page(text: str) -> list[Commitment]:
+    return extract(_pdf_page(text), "plan.pdf")
+
+
 def test_items_under_a_what_we_will_do_heading_are_firm_commitments(tmp_path):
     found = _markdown(tmp_path, """# Plan
 
@@ -193,7 +197,7 @@ def test_headings_in_a_row_name_the_items_under_them_together():
             "Parenting is critical to what happens later in life.\n\n"
             "• Children leaving care are healthy and independent\n\n"
             "Key initiatives\n\n• Family Assist: digital support for families")
-    found = extract(_pdf_page(text), "plan.pdf")
+    found = _found_on_page(text)
     assert [(c.what, c.strength) for c in found] == [
         ("Children grow in a safe and healthy home environment", "aim"),
         ("Children leaving care are healthy and independent", "aim")]
@@ -213,7 +217,7 @@ def test_a_pdf_item_and_its_explanation_are_cut_apart_and_cited_verbatim():
             "research that has impact\n"
             "We will support research which has the greatest\n"
             "ability to address the causes of inequalities.")
-    found = extract(_pdf_page(text), "plan.pdf")
+    found = _found_on_page(text)
     assert [c.what for c in found] == [
         "Support research which brings about\ntransformative change",
         "invest in\nresearch that has impact",
@@ -249,7 +253,7 @@ def test_a_lead_set_after_its_list_reaches_back_to_imperatives():
     text = ("Champion research that closes the gap on\nhealth inequalities by investing in it.\n"
             "Embed research into our local\ncommunities by supporting involvement.\n"
             "We will:")
-    found = extract(_pdf_page(text), "plan.pdf")
+    found = _found_on_page(text)
     assert [c.what.split("\n")[0] for c in found] == ["Champion research that closes the gap on",
                                                      "Embed research into our local"]
 
@@ -351,7 +355,7 @@ def test_a_purpose_lead_in_takes_the_imperative_sentences_after_it():
             "Provide a context and overall focus for improving health.\n"
             "Support effective partnership working across the county.\n"
             "The board meets four times a year.")
-    found = extract(_pdf_page(text), "plan.pdf")
+    found = _found_on_page(text)
     assert [(c.what, c.strength) for c in found] == [
         ("Provide a context and overall focus for improving health", "aim"),
         ("Support effective partnership working across the county", "aim")]

@@ -46,6 +46,17 @@ def assistant(settings, tmp_path, fake_embedder) -> Assistant:
                      embedder=fake_embedder)
 
 
+def _ask_of_one_document(settings, tmp_path, fake_embedder, name: str, text: str,
+                         question: str) -> dict:
+    """`question` asked of a library holding one Markdown document, refusing nothing."""
+    corpus = tmp_path / "library"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    ingest([corpus], settings, fake_embedder, show_progress=False)
+    return Assistant(settings.with_overrides(open_refusal_threshold=0.0),
+                     embedder=fake_embedder).ask(question).to_json()
+
+
 def test_a_list_question_is_answered_with_the_items_as_cited_bullets(assistant):
     answer = assistant.ask("What are the strategy's priorities?").to_json()
     assert answer["form"] == "list" and answer["answered"]
@@ -107,16 +118,12 @@ def test_every_feature_has_a_weight():
 
 def test_a_sentence_about_the_document_comes_after_the_points(settings, tmp_path,
                                                               fake_embedder):
-    corpus = tmp_path / "digest"
-    corpus.mkdir()
-    (corpus / "digest.md").write_text(
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "digest.md",
         "# Digest\n\n## 7. Mental health\n\nThe seventh section covers mental health "
         "services. Mental health services will be delivered by eight neighbourhood teams. "
-        "Waits for talking therapies will be halved by 2028.\n", encoding="utf-8")
-    ingest([corpus], settings, fake_embedder, show_progress=False)
-    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
-                       embedder=fake_embedder).ask(
-        "What does the plan say about mental health?").to_json()
+        "Waits for talking therapies will be halved by 2028.\n",
+        "What does the plan say about mental health?")
     lines = answer["answer"].split("\n")
     about = [n for n, line in enumerate(lines) if "seventh section covers" in line]
     assert len(lines) >= 2 and about in ([], [len(lines) - 1])
@@ -126,17 +133,13 @@ def test_a_definition_opens_with_the_sentence_that_says_what_the_subject_is(
         settings, tmp_path, fake_embedder):
     """'What is Core20PLUS5?': sentences that merely mention it ("Maternity is one of the
     five clinical areas in Core20PLUS5") come after the one that says what it is."""
-    corpus = tmp_path / "digest"
-    corpus.mkdir()
-    (corpus / "digest.md").write_text(
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "digest.md",
         "# Digest\n\n## Maternity\n\nMaternity is one of the five clinical areas in "
         "Core20PLUS5. Severe mental illness is one of the clinical areas in Core20PLUS5 too.\n\n"
         "## Prevention\n\nThe area has adopted the national Core20PLUS5 approach, which focuses "
         "on the most deprived fifth of the population and on five clinical priorities.\n",
-        encoding="utf-8")
-    ingest([corpus], settings, fake_embedder, show_progress=False)
-    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
-                       embedder=fake_embedder).ask("What is Core20PLUS5?").to_json()
+        "What is Core20PLUS5?")
     assert answer["form"] == "definition"
     assert answer["answer"].startswith("The area has adopted the national Core20PLUS5 approach")
 
@@ -144,20 +147,16 @@ def test_a_definition_opens_with_the_sentence_that_says_what_the_subject_is(
 def test_references_and_acknowledgements_are_never_points(settings, tmp_path, fake_embedder):
     """A reference list matches the question's words ("Leeds research strategy") and says
     nothing about the subject: the apparatus of a document is never quoted."""
-    corpus = tmp_path / "strategy"
-    corpus.mkdir()
-    (corpus / "strategy.md").write_text(
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "strategy.md",
         "# Leeds research strategy\n\n## Our partnership\n\nThe Leeds research strategy is "
         "a joint plan of the hospitals trust and the university. Together they will double "
         "the number of patients taking part in research.\n\n## 7. References\n\n"
         "- Leeds research strategy annual report. Leeds research office, 2019.\n"
         "- Research in Leeds hospitals: a review of the strategy. Leeds, 2018.\n\n"
         "## Acknowledgements\n\nThe Leeds research strategy group thanks everyone who took "
-        "part in the workshops on the strategy.\n", encoding="utf-8")
-    ingest([corpus], settings, fake_embedder, show_progress=False)
-    answer = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
-                       embedder=fake_embedder).ask(
-        "What does the Leeds research strategy say about research?").to_json()
+        "part in the workshops on the strategy.\n",
+        "What does the Leeds research strategy say about research?")
     assert answer["answered"] and "double the number of patients" in answer["answer"]
     for line in ("annual report", "a review of the strategy", "thanks everyone"):
         assert line not in answer["answer"]
