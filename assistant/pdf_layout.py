@@ -24,7 +24,8 @@ from assistant.structure import CONTENTS_LINE
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]{3,}")
 CONTENTS_HEADING = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one page
-_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")  # "6. ", "II. "
+# A heading's number: "6. ", "II. ", "b) "
+HEADING_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")
 HEADING_SCALE = 1.15  # a line this much larger than body text is a heading
 _PLACEHOLDER_TITLES = frozenset({"untitled", "title", "document", "pdf"})
@@ -171,7 +172,8 @@ def heading_style(line: Line, body: float) -> tuple[float, bool] | None:
     letters = sum(ch.isalpha() for ch in line.text)
     if (not body or not 1 <= len(words) <= 14 or not _WORD.search(line.text)
             or letters < 0.5 * sum(not ch.isspace() for ch in line.text)
-            or line.text[-1:] in ",;" or re.search(r"[.!?]\s+\S", _NUMBERING.sub("", line.text))):
+            or line.text[-1:] in ",;"
+            or re.search(r"[.!?]\s+\S", HEADING_NUMBER.sub("", line.text))):
         return None
     if line.size >= body * HEADING_SCALE:
         return round(line.size * 2) / 2, line.bold

@@ -96,6 +96,9 @@ def test_a_sentence_with_two_actions_gives_two_records_citing_it(tmp_path):
     "We expect demand to rise by 20% by 2030.",
     "We would like to thank our partners.",
     "The targets at the time were to have nobody waiting more than 104 weeks by March 2023.",
+    "In future, health and care will be increasingly driven by data.",
+    "Professionals looking to progress into senior roles lack a career pathway.",
+    "Staff shortages mean there is a case for an action plan to address the need for more staff.",
 ])
 def test_statements_that_are_not_commitments_give_nothing(tmp_path, sentence):
     assert _sentences(tmp_path, sentence) == []
@@ -119,6 +122,10 @@ def test_statements_that_are_not_commitments_give_nothing(tmp_path, sentence):
      "All the hubs are meant to be in place by 2028"),
     ("COVID-19 vaccine trials will begin in late 2020.", "firm",
      "COVID-19 vaccine trials will begin in late 2020"),
+    ("The next step will be to standardise job descriptions for these roles.", "firm",
+     "standardise job descriptions for these roles"),
+    ("Recommendation 3: Review the financial reward structures for the digital workforce.",
+     "aim", "Review the financial reward structures for the digital workforce"),
 ])
 def test_strength_follows_the_wording(tmp_path, sentence, strength, what):
     (found,) = _sentences(tmp_path, sentence)
@@ -389,6 +396,35 @@ def test_a_block_that_opens_with_its_own_heading_keeps_its_items():
                     [Block(first, page=15), Block(second, page=15)])
     assert [c.what for c in extract(page, "plan.pdf")] == [
         "Children grow in a safe and healthy home environment"]
+
+
+def test_a_lead_in_giving_examples_commits_in_its_own_words(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## Monitoring
+
+To monitor progress, the Board will use local and national indicators, for example:
+
+- smoking rates in pregnancy
+- excess weight in children
+""")
+    assert [c.what for c in found] == [
+        "the Board will use local and national indicators, for example"]
+
+
+@pytest.mark.realdocs
+@pytest.mark.skipif(not REALDOCS.exists(), reason="needs ../shared/data/realdocs")
+def test_numbered_recommendations_of_a_real_report_and_nothing_from_its_contents():
+    """HEE's digital workforce report: eleven 'Recommendation N:' paragraphs; its contents page
+    lists 'Next steps 13' and 'Figures and Tables', chapter titles that commit to nothing."""
+    report = (REALDOCS / "pdf"
+              / "nhsnav__Data_Driven_Healthcare_in_2030_-_Summary_report_-_Mar_21.pdf")
+    found = extract(load_document(report), report.name)
+    labelled = [c for c in found if c.citation.text.startswith("Recommendation")]
+    assert len({c.citation.text for c in labelled}) == 11
+    assert {c.strength for c in labelled} == {"aim"}
+    assert not [c for c in found if c.citation.page == 5]
+    assert "Next steps" not in {c.what for c in found}
 
 
 def test_a_contents_page_lists_chapter_titles_not_commitments():

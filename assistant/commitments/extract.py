@@ -25,7 +25,7 @@ from assistant.documents import Document
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 4
+REGISTER_VERSION = 5
 
 
 @dataclass(frozen=True)

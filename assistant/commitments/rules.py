@@ -28,9 +28,13 @@ from assistant.commitments.triggers import (
 from assistant.commitments.when import find_times
 from assistant.stopwords import FUNCTION_WORDS
 
-__all__ = ["Action", "Scope", "Strength", "Verdict", "judge"]
+__all__ = ["EXAMPLES_LEAD", "Action", "Scope", "Strength", "Verdict", "judge"]
 
 _LIST_OPENERS = re.compile(r":\s|\bsuch as\s", re.I)
+# A lead-in that lists examples of what it names ("the HWB will use various indicators, for
+# example:") commits in its own words; its items are the examples, not actions.
+EXAMPLES_LEAD = re.compile(r"\b(?:for example|for instance|e\.g\.|including|such as)\s*:\s*$",
+                           re.I)
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ def _scope_actions(text: str, scope: Scope, role: str, before: int) -> list[Acti
 
 def judge(flat: str, role: str, scope: Scope | None) -> Verdict:
     """The commitments of one unit, or none, with the reasons either way."""
+    if role == "lead" and EXAMPLES_LEAD.search(flat):
+        role = "sentence"
     if role not in {"sentence", "item"}:
         return Verdict(reasons=(f"a {role}, not a sentence or item",))
     if flat.rstrip().endswith("?"):

@@ -29,10 +29,11 @@ import re
 from collections.abc import Iterator
 
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_verb
-from assistant.commitments.rules import Scope, Strength
+from assistant.commitments.rules import EXAMPLES_LEAD, Scope, Strength
+from assistant.commitments.triggers import words
 from assistant.commitments.units import PlacedUnit, document_units
 from assistant.documents import SECTION_SEPARATOR, Document
-from assistant.pdf_layout import CONTENTS_HEADING
+from assistant.pdf_layout import CONTENTS_HEADING, HEADING_NUMBER
 from assistant.stopwords import FUNCTION_WORDS
 
 _ACTION_WORDS = re.compile(
@@ -47,8 +48,11 @@ _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b
                         r"\b(?:pledge|promise)s? to\b", re.I)
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
-_NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|national|NHS England|government)\b",
-                       re.I)
+# A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
+_CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
+_LABEL = re.compile(r"(?:(?P<firm>Action)|Recommendation)\s+\d{1,2}[a-z]?")
+_NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|needed|required|national|NHS England|"
+                       r"government)\b", re.I)
 
 
 def _strength(text: str) -> Strength | None:
@@ -101,13 +105,20 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scop
     lead: Scope | None = None
     since_break = 0
     for i, unit in enumerate(units):
-        if unit.role == "heading":
+        if _repeats_heading(unit):
+            scopes[i] = None
+        elif lead is _CONTENTS:
+            scopes[i] = lead
+        elif unit.role == "heading" and CONTENTS_HEADING.match(unit.flat.strip()):
+            lead = scopes[i] = _CONTENTS
+        elif unit.role == "heading":
             # Headings in a row are one heading group, as a table's column heads are ("Our
             # goals" beside "What we mean"): the group names its items if any of them does.
             grouped = lead if i and units[i - 1].role == "heading" else None
             lead, since_break = _heading_scope(unit.flat) or grouped, i + 1
         elif unit.role == "lead":
-            strength = _strength(unit.flat) or _lead_aim(unit.flat)
+            examples = EXAMPLES_LEAD.search(unit.flat) is not None
+            strength = None if examples else _strength(unit.flat) or _lead_aim(unit.flat)
             lead = Scope(strength, f"an item of the list '{unit.flat}'", strict=True) \
                 if strength else None
             if lead and not any(u.role == "item" for u in units[i + 1:i + 2]):
@@ -128,11 +139,27 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scop
     return scopes
 
 
+def _repeats_heading(unit: PlacedUnit) -> bool:
+    """A line that only repeats its section's title ("Next steps" under "4. Next steps"), as
+    PDF layouts print a chapter's name again on its pages: a title, not an item."""
+    leaf = HEADING_NUMBER.sub("", (unit.section or "").rsplit(SECTION_SEPARATOR, 1)[-1].strip())
+    first = words(unit.flat)[:1]
+    return (bool(first) and not is_verb(first[0])
+            and leaf.strip().lower() == unit.flat.strip().lower())
+
+
+def _label(head: str) -> Strength | None:
+    """A numbered recommendation or action ("Recommendation 3: Review the ..."): what follows
+    the label is the proposal itself."""
+    m = _LABEL.fullmatch(head.strip())
+    return None if m is None else "firm" if m["firm"] else "aim"
+
+
 def _inline_list(text: str) -> Scope | None:
     """A sentence that lists its own items after a committing head: "The plan has four big
     aims: better care ...; smaller gaps ...; and ..."."""
     colon = text.find(": ")
-    if colon < 0 or not (strength := _strength(text[:colon])):
+    if colon < 0 or not (strength := _strength(text[:colon]) or _label(text[:colon])):
         return None
     return Scope(strength, f"listed after '{text[:colon]}:'", strict=True, after_colon=True)
 

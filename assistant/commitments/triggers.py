@@ -64,6 +64,10 @@ _RELATIVE = frozenset({"which", "that", "who", "whom"})
 _ADVERBS = frozenset("""also together then further now jointly actively all both still
 increasingly not never collectively""".split())
 _NEGATIONS = frozenset({"not", "never"})
+_PRONOUNS = frozenset({"we", "i", "you", "they"})
+# "The next step will be to standardise ...": a step or priority of the authors' own.
+_STEP_IS = re.compile(r"\s+(?:then\s+|also\s+)?be\s+to\s+", re.I)
+_STEP_NOUNS = re.compile(r"\b(?:steps?|priorit(?:y|ies)|focus|task|aims?|goals?)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours|W e)\b", re.I)
 _AGENT_NOUNS = frozenset("""organisation organisations partner partners partnership
 partnerships trust trusts board boards council councils team teams icb icbs system providers
@@ -159,6 +163,8 @@ class _VerbPhrase:
 
 def _verb_phrase(text: str, m: re.Match[str]) -> _VerbPhrase | str:
     """The verb after a modal, or why it is no undertaking (need, ability, a forecast)."""
+    if any(w.lower() == "increasingly" for _, w in next_words(text, m.end(), 3)):
+        return "a trend ('will be increasingly driven'): a forecast"
     after = [(at, w) for at, w in next_words(text, m.end(), 8) if w.lower() not in _ADVERBS]
     if not after:
         return "no verb"
@@ -187,6 +193,10 @@ def _modal(text: str, m: re.Match[str]) -> Trigger | str:
     subject = text[clause:m.start()].strip()
     if refusal := _clause_refusal(text, m, clause, subject):
         return refusal
+    step = _STEP_IS.match(text, m.end())
+    if step and _STEP_NOUNS.search(subject) and _verb_follows(text, step.end()):
+        return Trigger(m.start(), step.end(), "firm", "verb",
+                       "the next step or priority will be to")
     phrase = _verb_phrase(text, m)
     if isinstance(phrase, str):
         return phrase
@@ -278,6 +288,21 @@ def _commit_triggers(text: str) -> list[Trigger | str]:
     return found
 
 
+def _noun_or_modifier(text: str, m: re.Match[str]) -> bool:
+    """"an action plan to address ...": a singular "plan" after an article or a noun is the
+    noun; "professionals looking to progress": a bare "looking" after a noun describes them."""
+    verb = m["verb"].lower() if "verb" in m.re.groupindex else ""
+    before = [w.lower() for w in words(text[:m.start()])
+              if w.lower() not in _ADVERBS][-1:]
+    previous = before[0] if before else ""
+    if verb == "plan":
+        return previous in DETERMINERS or (previous not in _PRONOUNS and previous[:1].isalpha()
+                                           and not previous.endswith("s"))
+    if verb == "looking":
+        return previous not in {"are", "is", "am", "be", "we're", "we’re"}
+    return False
+
+
 def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str | None:
     """An "aim to" / "is planned to" / "want everyone to" trigger, or why not (None: no
     infinitive follows)."""
@@ -290,6 +315,8 @@ def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str
         return "relative clause: someone else's aim"
     if _coordinated_noun(text, m.start()):
         return "a noun joined to a noun ('strategies and plans to ...'), not a verb"
+    if not passive and _noun_or_modifier(text, m):
+        return "a noun ('an action plan to ...') or a modifier ('staff looking to ...')"
     clause = _clause_start(text, m.start())
     if _SUBORDINATE.search(text, clause, m.start()):
         return "a clause about what or how: a description"
