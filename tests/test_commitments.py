@@ -412,6 +412,73 @@ To monitor progress, the Board will use local and national indicators, for examp
         "the Board will use local and national indicators, for example"]
 
 
+def test_a_list_of_what_named_bodies_must_do_is_a_list_of_asks(tmp_path):
+    found = _markdown(tmp_path, """# Guidance
+
+## Elective care
+
+All systems must:
+
+- validate patients on the waiting list every 12 weeks
+- make 70% of appointments available through the app by March 2026
+
+Providers must reduce agency spend.
+""")
+    assert [c.what for c in found] == [
+        "validate patients on the waiting list every 12 weeks",
+        "make 70% of appointments available through the app by March 2026"]
+    assert found[1].when.end == date(2026, 3, 31)
+
+
+def test_an_action_and_the_means_its_list_gives_both_count(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## Urgent care
+
+Reduce length of stay in hospital by:
+
+- increasing the share of patients discharged by day 7
+- working with councils to cut discharge delays
+""")
+    assert [c.what for c in found] == [
+        "Reduce length of stay in hospital by",
+        "increasing the share of patients discharged by day 7",
+        "working with councils to cut discharge delays"]
+
+
+def test_examples_after_including_stay_with_their_action(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## What we will do
+
+- maximising care for low-risk patients, including FIT in lower GI pathways, low-risk pathways
+  for bleeding, and breast pain only pathways
+""")
+    assert len(found) == 1
+
+
+def test_a_national_body_writing_its_own_guidance_speaks_for_itself(tmp_path):
+    national = ("NHS England will publish new guidance in 2025.",
+                "NHS England will support systems with a leadership programme.",
+                "NHS England will make new capital available for urgent treatment centres.")
+    assert len(_sentences(tmp_path, *national)) == 3
+    assert _sentences(tmp_path, national[0], "We will open two hubs.")[0].what == \
+        "open two hubs"
+
+
+def test_a_target_table_row_with_a_figure_and_a_date_is_an_aim(tmp_path):
+    (found,) = _sentences(
+        tmp_path, "Improve performance against the 62-day cancer standard to 75% by March 2026.",
+        "Improve the experience of patients.")
+    assert (found.strength, found.target, found.when.end) == ("aim", "75%", date(2026, 3, 31))
+
+
+def test_the_deadline_is_the_latest_date_not_the_baseline(tmp_path):
+    (found,) = _sentences(tmp_path, "We will improve A&E waiting times compared to 2024/25, with "
+                                    "78% of patients seen within 4 hours in March 2026.")
+    assert found.when.end == date(2026, 3, 31)
+
+
 @pytest.mark.realdocs
 @pytest.mark.skipif(not REALDOCS.exists(), reason="needs ../shared/data/realdocs")
 def test_numbered_recommendations_of_a_real_report_and_nothing_from_its_contents():

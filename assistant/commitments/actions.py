@@ -33,6 +33,9 @@ from for in on at by of or e.g. i.e. etc while whilst""".split())
 _SPLIT_INFINITIVE = frozenset("better further more fully jointly quickly effectively".split())
 _ADJECTIVE_ENDINGS = ("-based", "-led", "-wide", "-focused", "ed")
 _TRIM = " \t\n,;:.–—-"
+# "maximising care ..., including FIT pathways, low-risk pathways and ...": the examples after
+# these words belong to one action, up to a member that opens with a verb.
+_EXAMPLES_OPEN = frozenset({"including", "notably"})
 
 
 def _members_words(tokens: list[tuple[int, int, str]], i: int) -> int:
@@ -86,6 +89,7 @@ def split_actions(text: str, start: int, end: int, form: Form,
               for m in _TOKEN.finditer(text[start:end])]
     parts: list[tuple[int, int]] = []
     part_start, size, depth, owned, in_series = start, 0, 0, False, False
+    examples = False  # after "including": its examples belong to the action, not new ones
     acting = enumeration or _opens_action([word for _, _, word in tokens[:4]])
     i = 0
     while i < len(tokens):
@@ -98,16 +102,19 @@ def split_actions(text: str, start: int, end: int, form: Form,
             in_series = (in_series or (not is_and and next_size == 1)) and not is_and
             following = [t[2] for t in tokens[j:j + 6]]
             infinitive = tokens[j - 1][2].lower() == "to"
-            if (not owned and not in_series and not _shared(tokens, i, j) and (
+            opens_act = is_verb(tokens[j][2])
+            if (not owned and not in_series and not _shared(tokens, i, j)
+                    and not (examples and not opens_act) and (
                     (infinitive and size >= 2) or _cuts(
                     form, tokens[j][2], not is_and, size, next_size, following, acting,
                     word == ";"))):
                 parts.append((part_start, at))
-                part_start, size, owned, i = tokens[j][0], 0, False, j
+                part_start, size, owned, examples, i = tokens[j][0], 0, False, False, j
                 continue
         if word not in {",", ";", "(", ")", "“", "”", '"'}:
             size += 1
         owned = owned or (form != "list" and size > 1 and _opens_purpose(tokens, i))
+        examples = examples or (depth == 0 and word.lower() in _EXAMPLES_OPEN)
         i += 1
     parts.append((part_start, end))
     return [trimmed for a, b in parts if (trimmed := _trim(text, a, b))]

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.commitments import fields
 from assistant.commitments.rules import Action, Strength, judge
 from assistant.commitments.scope import scoped_units
+from assistant.commitments.triggers import OTHER_BODIES, OTHER_THAN_NATIONAL, national_voice
 from assistant.commitments.units import PlacedUnit, verbatim_span
 from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 from assistant.documents import Document
@@ -76,11 +77,13 @@ def commitment_id(source: str, text: str, what: str) -> str:
 
 def _time_for(action: Action, actions: tuple[Action, ...],
               times: list[TimeMatch]) -> TimeMatch | None:
-    """The action's own time expression, or the unit's one expression that lies in no action
-    ("One of the plan's delivery targets - X - is set for 2028")."""
+    """The action's own time expression (its latest), or the unit's one expression that lies
+    in no action ("One of the plan's delivery targets - X - is set for 2028")."""
     inside = [t for t in times if action.start <= t.begin and t.finish <= action.end]
-    if inside:
-        return next((t for t in inside if t.when.end), inside[0])
+    if inside:  # the latest date is the deadline; an earlier one is a baseline ("compared to
+        # 2024/25, ... in March 2026")
+        dated = [t for t in inside if t.when.end]
+        return max(dated, key=lambda t: t.when.end) if dated else inside[0]
     outside = [t for t in times
                if not any(a.start <= t.begin and t.finish <= a.end for a in actions)]
     return outside[0] if len(outside) == 1 else None
@@ -118,8 +121,10 @@ def extract(document: Document, source: str,
     """Every commitment of `document`, in reading order. `source` is how citations name the
     file; `document_date` anchors relative deadlines ("within five years")."""
     found: list[Commitment] = []
-    for unit, scope in scoped_units(document):
-        verdict = judge(unit.flat, unit.role, scope)
+    others = (OTHER_THAN_NATIONAL if national_voice("\n".join(b.text for b in document.blocks))
+              else OTHER_BODIES)
+    for unit, scope in scoped_units(document, others):
+        verdict = judge(unit.flat, unit.role, scope, others)
         if not verdict.actions:
             continue
         times = find_times(unit.flat, document_date)

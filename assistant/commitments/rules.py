@@ -6,7 +6,8 @@ actions. Its place gives records too: an item of a list that commits ("We will:"
 under a heading or announcement of actions, a fragment among announced actions ("Hinckley to
 host a centre in 2024/25, investment in ..."), the items a sentence lists after a committing
 colon. A pledge counts only when it says what will change; an action must name more than its
-verb and its date; nothing under a "Background" heading counts.
+verb and its date; nothing under a "Background" heading counts. Outside lists, an imperative
+with a figure and a date is a target (a table's row).
 
 Leaves out finding triggers (`triggers.py`) and list contexts (`scope.py`).
 """
@@ -16,9 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.commitments import fields
 from assistant.commitments.actions import Form, split_actions
 from assistant.commitments.grammar import is_finite, is_verb, states_change
 from assistant.commitments.triggers import (
+    OTHER_BODIES,
     Strength,
     Trigger,
     find_triggers,
@@ -28,13 +31,15 @@ from assistant.commitments.triggers import (
 from assistant.commitments.when import find_times
 from assistant.stopwords import FUNCTION_WORDS
 
-__all__ = ["EXAMPLES_LEAD", "Action", "Scope", "Strength", "Verdict", "judge"]
+__all__ = ["EXAMPLES_LEAD", "MEANS_LEAD", "Action", "Scope", "Strength", "Verdict", "judge"]
 
 _LIST_OPENERS = re.compile(r":\s|\bsuch as\s", re.I)
 # A lead-in that lists examples of what it names ("the HWB will use various indicators, for
 # example:") commits in its own words; its items are the examples, not actions.
 EXAMPLES_LEAD = re.compile(r"\b(?:for example|for instance|e\.g\.|including|such as)\s*:\s*$",
                            re.I)
+# "Reduce length of stay ... by:": an action whose list gives its means; both count.
+MEANS_LEAD = re.compile(r"\b(?:by|through)\s*:\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,11 @@ def _scope_actions(text: str, scope: Scope, role: str, before: int) -> list[Acti
             and len(words(text[a:b])) >= 2]
 
 
-def judge(flat: str, role: str, scope: Scope | None) -> Verdict:
-    """The commitments of one unit, or none, with the reasons either way."""
-    if role == "lead" and EXAMPLES_LEAD.search(flat):
+def judge(flat: str, role: str, scope: Scope | None,
+          others: re.Pattern[str] = OTHER_BODIES) -> Verdict:
+    """The commitments of one unit, or none, with the reasons either way. `others`: the
+    bodies whose undertakings are context, not the document's (see `national_voice`)."""
+    if role == "lead" and (EXAMPLES_LEAD.search(flat) or MEANS_LEAD.search(flat)):
         role = "sentence"
     if role not in {"sentence", "item"}:
         return Verdict(reasons=(f"a {role}, not a sentence or item",))
@@ -131,7 +138,7 @@ def judge(flat: str, role: str, scope: Scope | None) -> Verdict:
     if scope is not None and scope.background:
         return Verdict(reasons=(scope.reason,))
     text = re.sub(r"\bW e\b", "We ", flat)
-    found, refused = find_triggers(text)
+    found, refused = find_triggers(text, others)
     actions = _trigger_actions(text, found)
     reasons = [a.reason for a in actions] + refused
     if scope is not None:
@@ -140,7 +147,20 @@ def judge(flat: str, role: str, scope: Scope | None) -> Verdict:
             listed = _scope_actions(text, scope, role, _fragment_end(text, before))
             actions = listed + actions
             reasons.append(scope.reason if listed else f"{scope.reason}, but no item of its own")
+    elif not actions and _dated_target(text):
+        end = len(text.rstrip(" .;"))
+        actions = [Action(0, end, "aim", "an imperative target with a figure and a date")]
+        reasons.append(actions[0].reason)
     return Verdict(tuple(actions), tuple(reasons) or ("no commitment trigger",))
+
+
+def _dated_target(text: str) -> bool:
+    """A target as a table or box states it, outside any list: an imperative with a figure
+    and a date ("Improve performance against the 62-day standard to 75% by March 2026")."""
+    first = words(text)[:1]
+    return (bool(first) and is_verb(first[0]) and first[0][:1].isupper()
+            and any(t.when.end for t in find_times(text))
+            and fields.target(text, None) is not None)
 
 
 def _fragment_end(text: str, before: int) -> int:

@@ -2,8 +2,9 @@
 
 A plan presents most of its actions as lists, and a list item is a commitment by its place, not
 its grammar ("Adopt a value-based healthcare approach"). These places give a `Scope`:
-- a lead-in that commits ("We will:", "our organisations commit to work together to:") or
-  gives an aim ("The purpose of the Strategy is to:"): its items, up to the next heading or
+- a lead-in that commits ("We will:", "our organisations commit to work together to:"), gives
+  an aim ("The purpose of the Strategy is to:") or sets what named bodies must do ("All
+  systems must:", "Providers are expected to:"): its items, up to the next heading or
   lead-in of the block, even with explanatory sentences between them (a PDF's numbered aims,
   each followed by its "We will ..." text); with no items, the imperative sentences right
   after it (a list without bullets);
@@ -13,12 +14,15 @@ its grammar ("Adopt a value-based healthcare approach"). These places give a `Sc
   its items (for pledges, only those that say what will change);
 - a sentence announcing the actions below ("The delivery actions below are ..."): every item
   and verbless sentence of that section and its subsections;
-- a sentence whose head before a colon commits ("The plan has four big aims: ..."): the items
-  it lists itself;
+- a sentence whose head before a colon commits ("The plan has four big aims: ...") or labels a
+  recommendation ("Recommendation 3: Review ..."): the items it lists itself;
+- an imperative lead-in ending "by:" ("Reduce length of stay ... by:"): itself and its items,
+  the means;
 - a PDF page whose headings name one such list (a table's "Our goals" beside "What we
   mean"): the unclaimed items the reading order puts in the page's other blocks, unless
   their block opens a section of its own.
-A "Background" or "Context" heading gives the opposite: nothing under it counts.
+A "Background" or "Context" heading, or a contents list, gives the opposite: nothing under it
+counts. Lists of other bodies (national ones, unless the document speaks as one) are context.
 
 Leaves out reading a unit for commitments (`rules.py`).
 """
@@ -28,9 +32,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_verb
-from assistant.commitments.rules import EXAMPLES_LEAD, Scope, Strength
-from assistant.commitments.triggers import words
+from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
+from assistant.commitments.rules import EXAMPLES_LEAD, MEANS_LEAD, Scope, Strength
+from assistant.commitments.triggers import OTHER_BODIES, words
 from assistant.commitments.units import PlacedUnit, document_units
 from assistant.documents import SECTION_SEPARATOR, Document
 from assistant.pdf_layout import CONTENTS_HEADING, HEADING_NUMBER
@@ -50,16 +54,20 @@ _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
+_REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we expect that)\b", re.I)
 _LABEL = re.compile(r"(?:(?P<firm>Action)|Recommendation)\s+\d{1,2}[a-z]?")
-_NOT_OURS = re.compile(r"\b(?:must|should|need to|needs to|needed|required|national|NHS England|"
-                       r"government)\b", re.I)
+_NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b", re.I)
 
 
-def _strength(text: str) -> Strength | None:
+def _not_ours(text: str, others: re.Pattern[str]) -> bool:
+    return _NECESSITY.search(text) is not None or others.search(text) is not None
+
+
+def _strength(text: str, others: re.Pattern[str]) -> Strength | None:
     """What a lead-in or heading commits its list to, if anything: a committing verb, or an
     action noun in its last clause ("The ICB gives four broad purposes for the plan:", not
     "Apart from the pledges, the plan is split into nine areas of work:")."""
-    if _NOT_OURS.search(text):
+    if _not_ours(text, others):
         return None
     if _LEAD_FIRM.search(text):
         return "firm"
@@ -69,18 +77,25 @@ def _strength(text: str) -> Strength | None:
     return "firm" if m["firm"] else "aim" if m["aim"] else "aspiration"
 
 
-def _lead_aim(text: str) -> Strength | None:
+def _lead_aim(text: str, others: re.Pattern[str]) -> Strength | None:
     """A lead-in that gives the one aim its list spells out ("The purpose of the Strategy is
     to:", "Our aim is to:"). As a heading, "Purpose of the Strategy" names a section about the
     document, not a list."""
-    return "aim" if _AIM_LEAD.search(text) and not _NOT_OURS.search(text) else None
+    return "aim" if _AIM_LEAD.search(text) and not _not_ours(text, others) else None
 
 
-def _heading_scope(text: str) -> Scope | None:
+def _requirement(text: str) -> Strength | None:
+    """A lead-in that sets its list as what named bodies must do ("All systems must:",
+    "Providers are expected to:", "We ask ICBs to focus on:"): guidance states its asks so,
+    and each item is one. Prose "must" stays a statement of necessity."""
+    return "firm" if _REQUIREMENT.search(text) else None
+
+
+def _heading_scope(text: str, others: re.Pattern[str]) -> Scope | None:
     if _BACKGROUND.search(text):
         return Scope("firm", f"background under '{text}': context, not the plan's actions",
                      background=True)
-    strength = _strength(text) if _ACTION_WORDS.search(text) else None
+    strength = _strength(text, others) if _ACTION_WORDS.search(text) else None
     if strength is None:
         return None
     pledges = re.search(r"\bpledges?\b", text, re.I) is not None
@@ -95,9 +110,10 @@ def _imperative(unit: PlacedUnit) -> bool:
             and words[1].lower() not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES)
 
 
-def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scope | None]:
+def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
+                  others: re.Pattern[str]) -> list[Scope | None]:
     """The scope of each unit of one block."""
-    section = _heading_scope(units[0].section or "") if units else None
+    section = _heading_scope(units[0].section or "", others) if units else None
     scopes: list[Scope | None] = [inherited if u.role in {"item", "sentence"} else None
                                   for u in units]
     if section and section.background:
@@ -115,10 +131,17 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scop
             # Headings in a row are one heading group, as a table's column heads are ("Our
             # goals" beside "What we mean"): the group names its items if any of them does.
             grouped = lead if i and units[i - 1].role == "heading" else None
-            lead, since_break = _heading_scope(unit.flat) or grouped, i + 1
+            lead, since_break = _heading_scope(unit.flat, others) or grouped, i + 1
         elif unit.role == "lead":
             examples = EXAMPLES_LEAD.search(unit.flat) is not None
-            strength = None if examples else _strength(unit.flat) or _lead_aim(unit.flat)
+            strength = None if examples else (_strength(unit.flat, others)
+                                              or _lead_aim(unit.flat, others)
+                                              or _requirement(unit.flat))
+            means = (not strength and MEANS_LEAD.search(unit.flat) and _imperative(unit)
+                     and not is_participle(unit.flat.split()[1]))
+            if means:  # "Reduce length of stay ... by:": the action, then its means
+                strength = "firm"
+                scopes[i] = Scope("firm", "an action whose means its list gives", strict=True)
             lead = Scope(strength, f"an item of the list '{unit.flat}'", strict=True) \
                 if strength else None
             if lead and not any(u.role == "item" for u in units[i + 1:i + 2]):
@@ -135,7 +158,7 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None) -> list[Scop
         elif unit.role == "item" and unit.starts and scopes[i] is None:
             scopes[i] = lead or section
         if scopes[i] is None and unit.role in {"item", "sentence"}:
-            scopes[i] = _inline_list(unit.flat)
+            scopes[i] = _inline_list(unit.flat, others)
     return scopes
 
 
@@ -155,17 +178,19 @@ def _label(head: str) -> Strength | None:
     return None if m is None else "firm" if m["firm"] else "aim"
 
 
-def _inline_list(text: str) -> Scope | None:
+def _inline_list(text: str, others: re.Pattern[str]) -> Scope | None:
     """A sentence that lists its own items after a committing head: "The plan has four big
     aims: better care ...; smaller gaps ...; and ..."."""
     colon = text.find(": ")
-    if colon < 0 or not (strength := _strength(text[:colon]) or _label(text[:colon])):
+    if colon < 0 or not (strength := _strength(text[:colon], others) or _label(text[:colon])):
         return None
     return Scope(strength, f"listed after '{text[:colon]}:'", strict=True, after_colon=True)
 
 
-def scoped_units(document: Document) -> Iterator[tuple[PlacedUnit, Scope | None]]:
-    """Every unit of the document with the list context it sits in (None outside lists)."""
+def scoped_units(document: Document, others: re.Pattern[str] = OTHER_BODIES
+                 ) -> Iterator[tuple[PlacedUnit, Scope | None]]:
+    """Every unit of the document with the list context it sits in (None outside lists).
+    `others`: the bodies whose lists are context, not the document's."""
     by_block: dict[int, list[PlacedUnit]] = {}
     for unit in document_units(document):
         by_block.setdefault(unit.block, []).append(unit)
@@ -176,15 +201,15 @@ def scoped_units(document: Document) -> Iterator[tuple[PlacedUnit, Scope | None]
         inherited = next((scope for name, scope in announced.items()
                           if section == name or section.startswith(name + SECTION_SEPARATOR)),
                          None)
-        scopes = _block_scopes(units, inherited)
+        scopes = _block_scopes(units, inherited, others)
         for unit, scope in zip(units, scopes, strict=True):
             placed.append((unit, scope))
             if unit.role == "sentence" and _ANNOUNCES.search(unit.flat):
                 announced[section] = Scope("firm", f"announced by '{unit.flat}'")
-    yield from _page_lists(placed)
+    yield from _page_lists(placed, others)
 
 
-def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
+def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]], others: re.Pattern[str]
                 ) -> Iterator[tuple[PlacedUnit, Scope | None]]:
     """A PDF page laid out as a table or diagram ("Our goals" beside "What we mean") comes out
     of the reading order with its list split: some items under their heading, the rest in
@@ -201,7 +226,7 @@ def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]]
             continue
         if CONTENTS_HEADING.match(unit.flat.strip()):
             contents.add(unit.page)
-        elif found := _heading_scope(unit.flat):
+        elif found := _heading_scope(unit.flat, others):
             on_page = headings.setdefault(unit.page, {})
             on_page.setdefault(unit.flat, (found, set()))[1].add(unit.block)
     lists = {page: (heading, found, blocks)

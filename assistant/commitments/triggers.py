@@ -8,7 +8,8 @@ to"); a target of the plan's own with a date. Around those triggers it refuses, 
 what the annotation rules exclude: predictions with an inanimate subject ("developments will
 continue to drive"), ability and necessity ("will be better able", "will need to"),
 consequences of a condition, beliefs, relative clauses ("commitments which will close the
-gap"), clauses about the document ("it outlines how we will"), other bodies' undertakings.
+gap"), clauses about the document ("it outlines how we will"), other bodies' undertakings
+(national bodies' are the document's own when it speaks as one: `national_voice`).
 
 Leaves out list context (`scope.py`), turning triggers into records (`rules.py`) and
 splitting spans into actions (`actions.py`).
@@ -72,8 +73,14 @@ _FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours|W e)\b", re.I)
 _AGENT_NOUNS = frozenset("""organisation organisations partner partners partnership
 partnerships trust trusts board boards council councils team teams icb icbs system providers
 commissioners practices network networks alliance collaborative""".split())
-_OTHER_BODY = re.compile(r"\b(?:national|NHS England|government|Department of Health|DHSC|"
-                         r"guidance|(?-i:NICE))\b", re.I)
+# Bodies other than the authors: their undertakings and targets are context, not the plan's.
+OTHER_BODIES = re.compile(r"\b(?:national|NHS England|government|Department of Health|DHSC|"
+                          r"guidance|(?-i:NICE))\b", re.I)
+# What is still another body's in a document written by a national body (NHS England's
+# guidance speaks of "NHS England will" and of its national targets as its own).
+OTHER_THAN_NATIONAL = re.compile(r"\b(?-i:NICE)\b")
+_NATIONAL_UNDERTAKING = re.compile(r"\b(?:NHS England|NHSE|the government|DHSC)\s+will\b", re.I)
+NATIONAL_VOICE_SENTENCES = 3  # "NHS England will ..." this often: the document is its own
 _DESCRIBES = re.compile(r"\b(?:sets? out|setting out|outlines?|describes?|details?|explains?|"
                         r"summari[sz]es?|contains|presents)\b", re.I)
 # Verbs of a scheduled event: "trials will begin in late 2020" is planned, not forecast.
@@ -134,7 +141,14 @@ def _is_agent(subject: str) -> bool:
     return named or head.lower() in _AGENT_NOUNS
 
 
-def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str) -> str | None:
+def national_voice(text: str) -> bool:
+    """Whether a document speaks as a national body: local plans quote what NHS England will
+    do now and then, national guidance states it again and again as its own undertakings."""
+    return len(_NATIONAL_UNDERTAKING.findall(text)) >= NATIONAL_VOICE_SENTENCES
+
+
+def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str,
+                    others: re.Pattern[str]) -> str | None:
     """Why the clause around a modal is not an undertaking of the authors, if it is not."""
     if m.group(1).lower() == "would" and not _REPORTING.search(text, 0, m.start()):
         return "'would' outside reported speech"
@@ -146,7 +160,7 @@ def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str) -> s
         return "the consequence of a condition: a forecast"
     if _BELIEF.search(text, _clause_start(text, max(clause - 1, 0)), m.start()):
         return "a belief or expectation"
-    if _OTHER_BODY.search(subject):
+    if others.search(subject):
         return "another body's undertaking"
     return None
 
@@ -187,11 +201,11 @@ def _verb_phrase(text: str, m: re.Match[str]) -> _VerbPhrase | str:
     return _VerbPhrase(what_at, verb, rest, passive=True)
 
 
-def _modal(text: str, m: re.Match[str]) -> Trigger | str:
+def _modal(text: str, m: re.Match[str], others: re.Pattern[str]) -> Trigger | str:
     """A "will" clause as a trigger, or the reason it is not one."""
     clause = _clause_start(text, m.start())
     subject = text[clause:m.start()].strip()
-    if refusal := _clause_refusal(text, m, clause, subject):
+    if refusal := _clause_refusal(text, m, clause, subject, others):
         return refusal
     step = _STEP_IS.match(text, m.end())
     if step and _STEP_NOUNS.search(subject) and _verb_follows(text, step.end()):
@@ -265,17 +279,17 @@ def _named_doer(text: str, at: int) -> str | None:
     return subject if _is_agent(subject) else None
 
 
-def _by_another_body(text: str, at: int) -> bool:
+def _by_another_body(text: str, at: int, others: re.Pattern[str]) -> bool:
     """"The Government has committed to ...": another body's undertaking, quoted as context."""
-    return _OTHER_BODY.search(_subject_before(text, at)) is not None
+    return others.search(_subject_before(text, at)) is not None
 
 
-def _commit_triggers(text: str) -> list[Trigger | str]:
+def _commit_triggers(text: str, others: re.Pattern[str]) -> list[Trigger | str]:
     found: list[Trigger | str] = []
     for m in _COMMIT.finditer(text):
         nxt = next_words(text, m.end(), 1)
         if nxt and (is_verb(nxt[0][1]) or is_gerund(nxt[0][1])):
-            if _by_another_body(text, m.start()):
+            if _by_another_body(text, m.start(), others):
                 found.append("another body's undertaking")
                 continue
             form: Form = "gerund" if is_gerund(nxt[0][1]) else "verb"
@@ -303,7 +317,8 @@ def _noun_or_modifier(text: str, m: re.Match[str]) -> bool:
     return False
 
 
-def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str | None:
+def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str],
+         others: re.Pattern[str]) -> Trigger | str | None:
     """An "aim to" / "is planned to" / "want everyone to" trigger, or why not (None: no
     infinitive follows)."""
     passive = pattern is _AIM_PASSIVE
@@ -322,7 +337,7 @@ def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str
         return "a clause about what or how: a description"
     if m.start() == 0 and re.search(r"\b(?:is|are)\b", text[m.end():]):
         return "plans named as a sentence's subject: a description"
-    if _by_another_body(text, m.start()):
+    if _by_another_body(text, m.start(), others):
         return "another body's aim"
     strength: Strength = "aspiration" if m["verb"].lower() in _ASPIRATION else "aim"
     if passive:  # "Ongoing outreach is also planned to help ...": the subject is the aim
@@ -331,17 +346,17 @@ def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str]) -> Trigger | str
                    _named_doer(text, m.start()))
 
 
-def _verb_triggers(text: str) -> list[Trigger | str]:
-    found = _commit_triggers(text)
+def _verb_triggers(text: str, others: re.Pattern[str]) -> list[Trigger | str]:
+    found = _commit_triggers(text, others)
     for pattern in (_AIM_VERB, _AIM_PASSIVE, _WANT_FOR):
         for m in pattern.finditer(text):
-            if (aim := _aim(text, m, pattern)) is not None:
+            if (aim := _aim(text, m, pattern, others)) is not None:
                 found.append(aim)
     for m in _AIMED_AT.finditer(text):
         found.append(Trigger(m.start(), m.end(), "aim", "list", "aimed at"))
     for m in _AIM_NOUN.finditer(text):
         head = text[_clause_start(text, m.start()):m.end()]
-        if _OTHER_BODY.search(head) or _EARLIER.search(head):
+        if others.search(head) or _EARLIER.search(head):
             found.append("another body's or an earlier aim")
             continue
         if _infinitive_ok(text, m.end()) or not m.group().rstrip().endswith("to"):
@@ -357,10 +372,10 @@ def _verb_triggers(text: str) -> list[Trigger | str]:
     return found
 
 
-def _target(text: str) -> Trigger | None:
+def _target(text: str, others: re.Pattern[str]) -> Trigger | None:
     """A target or deadline of the plan's own with a date: "delivery targets - X - set for 2028"."""
     m = _TARGET.search(text)
-    if (not m or _OTHER_BODY.search(text) or _PAST.search(text)
+    if (not m or others.search(text) or _PAST.search(text)
             or not any(t.when.end for t in find_times(text))):
         return None
     dashed = _DASHED.search(text, m.end())
@@ -370,14 +385,16 @@ def _target(text: str) -> Trigger | None:
     return Trigger(m.start(), m.start(), "aim", "list", "a target with a date")
 
 
-def find_triggers(text: str) -> tuple[list[Trigger], list[str]]:
-    """The commitment triggers of a unit, in order, and the reasons others were refused."""
+def find_triggers(text: str, others: re.Pattern[str] = OTHER_BODIES
+                  ) -> tuple[list[Trigger], list[str]]:
+    """The commitment triggers of a unit, in order, and the reasons others were refused.
+    `others`: the bodies whose undertakings are context (fewer when a national body writes)."""
     if not _ANY_TRIGGER.search(text):
         return [], []
     refused: list[str] = []
     found: list[Trigger] = []
-    candidates: list[Trigger | str] = [_modal(text, m) for m in _MODAL.finditer(text)]
-    candidates += _verb_triggers(text)
+    candidates: list[Trigger | str] = [_modal(text, m, others) for m in _MODAL.finditer(text)]
+    candidates += _verb_triggers(text, others)
     for candidate in candidates:
         if isinstance(candidate, str):
             refused.append(candidate)
@@ -386,7 +403,7 @@ def find_triggers(text: str) -> tuple[list[Trigger], list[str]]:
             refused.append("a description of the document")
         else:
             found.append(candidate)
-    if not found and (target := _target(text)):
+    if not found and (target := _target(text, others)):
         found.append(target)
     found.sort(key=lambda t: t.phrase_start)
     unique = [t for i, t in enumerate(found) if i == 0 or t.what_start > found[i - 1].what_start]
