@@ -33,6 +33,7 @@ from for in on at by of or e.g. i.e. etc while whilst""".split())
 _SPLIT_INFINITIVE = frozenset("better further more fully jointly quickly effectively".split())
 _ADJECTIVE_ENDINGS = ("-based", "-led", "-wide", "-focused", "ed")
 _TRIM = " \t\n,;:.–—-"
+_FOCUS_ADVERBS = frozenset({"particularly", "especially", "also"})
 # "maximising care ..., including FIT pathways, low-risk pathways and ...": the examples after
 # these words belong to one action, up to a member that opens with a verb.
 _EXAMPLES_OPEN = frozenset({"including", "notably"})
@@ -144,6 +145,11 @@ def _member_start(tokens: list[tuple[int, int, str]], i: int, form: Form) -> int
     and past "to" of a coordinated infinitive ("..., and to reassure them")."""
     j = i + 1
     if tokens[i][2] in {",", ";"} and j < len(tokens) and tokens[j][2].lower() in {"and", "or"}:
+        j += 1
+    # "..., and in particular address ...": the member opens with its verb
+    if j + 2 < len(tokens) and [t[2].lower() for t in tokens[j:j + 2]] == ["in", "particular"]:
+        j += 2
+    elif j + 1 < len(tokens) and tokens[j][2].lower() in _FOCUS_ADVERBS:
         j += 1
     if (j + 1 < len(tokens) and tokens[j][2].lower() == "to" and form == "verb"
             and tokens[j - 1][2].lower() in {"and", "or"}

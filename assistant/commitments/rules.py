@@ -34,6 +34,7 @@ from assistant.stopwords import FUNCTION_WORDS
 __all__ = ["EXAMPLES_LEAD", "MEANS_LEAD", "Action", "Scope", "Strength", "Verdict", "judge"]
 
 _LIST_OPENERS = re.compile(r":\s|\bsuch as\s", re.I)
+_CONTRAST = re.compile(r"[\s,;]+however\b", re.I)
 # A lead-in that lists examples of what it names ("the HWB will use various indicators, for
 # example:") commits in its own words; its items are the examples, not actions.
 EXAMPLES_LEAD = re.compile(r"\b(?:for example|for instance|e\.g\.|including|such as)\s*:\s*$",
@@ -76,7 +77,11 @@ class Verdict:
 
 
 def _span_end(text: str, start: int, limit: int) -> int:
-    """The end of a trigger's span: the next trigger, backed off to a comma before it."""
+    """The end of a trigger's span: the next trigger, backed off to a comma before it, or a
+    contrast that opens a new clause ("... for the overall population however, we know ...")."""
+    contrast = _CONTRAST.search(text, start, limit)
+    if contrast:
+        return contrast.start()
     if limit < len(text):
         comma = text.rfind(",", start, limit)
         return comma if comma > start else limit

@@ -132,6 +132,9 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
             # goals" beside "What we mean"): the group names its items if any of them does.
             grouped = lead if i and units[i - 1].role == "heading" else None
             lead, since_break = _heading_scope(unit.flat, others) or grouped, i + 1
+            if lead and not grouped and (first := _row_before(units, i)) is not None \
+                    and scopes[first] is None:
+                scopes[first] = lead
         elif unit.role == "lead":
             examples = EXAMPLES_LEAD.search(unit.flat) is not None
             strength = None if examples else (_strength(unit.flat, others)
@@ -160,6 +163,18 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
         if scopes[i] is None and unit.role in {"item", "sentence"}:
             scopes[i] = _inline_list(unit.flat, others)
     return scopes
+
+
+def _row_before(units: list[PlacedUnit], heading: int) -> int | None:
+    """A lone item set right before a list's heading, between headings ("LIVING WELL",
+    "Individuals ... are connected", "Our goals"): a table's first row, which the reading order
+    puts above its column heads. Its index, if there is one."""
+    kinds = [u.role for u in units[:heading] if u.role != "noise"]
+    at = [n for n, u in enumerate(units[:heading]) if u.role != "noise"]
+    if len(kinds) >= 2 and kinds[-1] == "item" and kinds[-2] == "heading" \
+            and units[at[-1]].starts:
+        return at[-1]
+    return None
 
 
 def _repeats_heading(unit: PlacedUnit) -> bool:

@@ -45,7 +45,7 @@ class Trigger:
 
 # Every trigger below contains one of these stems: most sentences are let go at once.
 _ANY_TRIGGER = re.compile(r"\b(?:will|shall|would|commit|pledg|promis|undertak|agree|aim|intend|"
-                          r"plan|propos|endeavour|striv|seek|looking|target|hop|want|wish|"
+                          r"plan|propos|endeavour|striv|seek|look|target|hop|want|wish|"
                           r"aspir|meant|scheduled|goal|purpose|objective|intention|"
                           r"ambition|vision|mission|deadline|milestone|trajectory)", re.I)
 _WORD = re.compile(r"[A-Za-z0-9£](?:[\w'’£%-]|\.(?=\w))*")
@@ -65,6 +65,10 @@ _RELATIVE = frozenset({"which", "that", "who", "whom"})
 _ADVERBS = frozenset("""also together then further now jointly actively all both still
 increasingly not never collectively""".split())
 _NEGATIONS = frozenset({"not", "never"})
+_WISHES = frozenset({"wish", "want", "like"})
+# Things that do not undertake: what a programme or plan "will support" is a claimed benefit.
+_SCHEMES = frozenset("""programme programmes plan plans strategy framework approach model
+initiative scheme fund""".split())
 _PRONOUNS = frozenset({"we", "i", "you", "they"})
 # "The next step will be to standardise ...": a step or priority of the authors' own.
 _STEP_IS = re.compile(r"\s+(?:then\s+|also\s+)?be\s+to\s+", re.I)
@@ -90,7 +94,7 @@ _COMMIT = re.compile(r"\b(?:commit|commits|committed|pledge|pledges|pledged|prom
                      r"promised|undertake|undertakes|agreed|agree|agrees)\s+to\s+", re.I)
 _COMMITMENT_NOUN = re.compile(r"\bcommitments?\s+to\s+", re.I)
 _AIM_VERB = re.compile(r"\b(?P<verb>aims?|aiming|intends?|intended|intending|plans?|proposes?|"
-                       r"endeavours?|strives?|seeks?|looking|targets?|hopes?|hoping|wants?|"
+                       r"endeavours?|strives?|seeks?|looking|look|targets?|hopes?|hoping|wants?|"
                        r"wishes|aspires?)\s+to\s+", re.I)
 _AIM_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|also\s+|now\s+)?"
                           r"(?P<verb>aimed|intended|planned|proposed|designed|meant|scheduled)"
@@ -137,6 +141,8 @@ def _is_agent(subject: str) -> bool:
     if not head_words:
         return False
     head = head_words[-1]
+    if head.lower() in _SCHEMES:  # "the Excellence Programme will support ...": a benefit
+        return False
     named = head[:1].isupper() and (len(head_words) > 1 or (head.isupper() and len(head) > 1))
     return named or head.lower() in _AGENT_NOUNS
 
@@ -189,6 +195,8 @@ def _verb_phrase(text: str, m: re.Match[str]) -> _VerbPhrase | str:
     what_at = min([verb_at, *negated])  # "will not tolerate": the negation is part of it
     if verb in _NECESSITY or (verb == "have" and following[:1] == ["to"]):
         return "necessity"
+    if verb in _WISHES:
+        return "a wish ('trusts will wish to'): a forecast"
     if verb != "be":
         return _VerbPhrase(what_at, verb, rest, passive=False)
     complement = [w for w in following if not w.endswith("ly") and w != "further"][:1]
@@ -322,7 +330,9 @@ def _aim(text: str, m: re.Match[str], pattern: re.Pattern[str],
     """An "aim to" / "is planned to" / "want everyone to" trigger, or why not (None: no
     infinitive follows)."""
     passive = pattern is _AIM_PASSIVE
-    follows = (_verb_follows(text, m.end()) if passive else pattern is _WANT_FOR
+    # "we look to partners for ..." looks to someone: "look to" takes a verb, as passives do
+    strict = passive or (m["verb"] or "").lower() == "look"
+    follows = (_verb_follows(text, m.end()) if strict else pattern is _WANT_FOR
                or _infinitive_ok(text, m.end()))
     if not follows:
         return None
