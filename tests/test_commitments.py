@@ -82,6 +82,17 @@ def test_aims_end_where_their_clause_does(tmp_path, sentence, whats):
     assert [c.what for c in _sentences(tmp_path, sentence)] == whats
 
 
+def test_what_a_commitment_includes_continues_it(tmp_path):
+    found = _sentences(tmp_path, "We will support parents to maintain good mental wellbeing.",
+                       "This includes helping our children to thrive and encouraging healthy "
+                       "lifestyles such as physical activity.")
+    assert [c.what for c in found] == [
+        "support parents to maintain good mental wellbeing", "helping our children to thrive",
+        "encouraging healthy lifestyles such as physical activity"]
+    assert _sentences(tmp_path, "Parents matter.", "This includes helping children to thrive.") \
+        == []
+
+
 def test_a_sentence_with_two_actions_gives_two_records_citing_it(tmp_path):
     found = _sentences(tmp_path, "We will invest in research, forge closer links with "
                                  "universities and recruit 20 new researchers.")

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from assistant.commitments import fields
-from assistant.commitments.rules import Action, Strength, judge
+from assistant.commitments.rules import CONTINUES, Action, Scope, Strength, Verdict, judge
 from assistant.commitments.scope import scoped_units
 from assistant.commitments.triggers import OTHER_BODIES, OTHER_THAN_NATIONAL, national_voice
 from assistant.commitments.units import PlacedUnit, verbatim_span
@@ -26,7 +26,7 @@ from assistant.documents import Document
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 6
+REGISTER_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,14 @@ def extract(document: Document, source: str,
     found: list[Commitment] = []
     others = (OTHER_THAN_NATIONAL if national_voice("\n".join(b.text for b in document.blocks))
               else OTHER_BODIES)
+    previous: tuple[PlacedUnit, Verdict] | None = None
     for unit, scope in scoped_units(document, others):
+        if scope is None and previous and previous[1].actions \
+                and previous[0].block == unit.block and CONTINUES.match(unit.flat):
+            scope = Scope(previous[1].actions[0].strength, "continues the commitment before it",
+                          strict=True, after_colon=True)
         verdict = judge(unit.flat, unit.role, scope, others)
+        previous = (unit, verdict)
         if not verdict.actions:
             continue
         times = find_times(unit.flat, document_date)

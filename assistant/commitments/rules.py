@@ -31,9 +31,13 @@ from assistant.commitments.triggers import (
 from assistant.commitments.when import find_times
 from assistant.stopwords import FUNCTION_WORDS
 
-__all__ = ["EXAMPLES_LEAD", "MEANS_LEAD", "Action", "Scope", "Strength", "Verdict", "judge"]
+__all__ = ["CONTINUES", "EXAMPLES_LEAD", "MEANS_LEAD", "Action", "Scope", "Strength", "Verdict",
+           "judge"]
 
-_LIST_OPENERS = re.compile(r":\s|\bsuch as\s", re.I)
+# "We will support children ... This includes helping our children to thrive and ...": the
+# sentence after a commitment that spells out what it includes (its gerunds are the items).
+CONTINUES = re.compile(r"This (?:will )?(?:also )?includes?\s+(?=\w+ing\b)")
+_LIST_OPENERS = re.compile(rf":\s|\bsuch as\s|^{CONTINUES.pattern}", re.I)
 _CONTRAST = re.compile(r"[\s,;]+however\b", re.I)
 # A lead-in that lists examples of what it names ("the HWB will use various indicators, for
 # example:") commits in its own words; its items are the examples, not actions.
