@@ -93,6 +93,31 @@ def test_what_a_commitment_includes_continues_it(tmp_path):
         == []
 
 
+def test_a_sentence_listing_what_the_one_before_names(tmp_path):
+    found = _sentences(tmp_path, "At the launch the trust listed some of the pledges.",
+                       "They include easier access to GP practices; shorter waits for "
+                       "ambulances; fairer health, including in mental health services; "
+                       "and growing the workforce.")
+    assert [c.what for c in found] == [
+        "easier access to GP practices", "shorter waits for ambulances",
+        "fairer health, including in mental health services", "growing the workforce"]
+    assert _sentences(tmp_path, "The trust met the council.", "They include three members.") \
+        == []
+
+
+def test_the_areas_of_work_a_plan_is_split_into_are_its_work(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## How the plan is organised
+
+Apart from the pledges, the plan is split into nine areas of work:
+
+1. Mental health – reorganising services into eight neighbourhood teams.
+2. Women's health – agreeing how women's health hubs will work locally.
+""")
+    assert len(found) == 2 and found[0].target == "eight neighbourhood teams"
+
+
 def test_a_sentence_with_two_actions_gives_two_records_citing_it(tmp_path):
     found = _sentences(tmp_path, "We will invest in research, forge closer links with "
                                  "universities and recruit 20 new researchers.")

@@ -35,7 +35,7 @@ _ADJECTIVE_ENDINGS = ("-based", "-led", "-wide", "-focused", "ed")
 _TRIM = " \t\n,;:.–—-"
 _FOCUS_ADVERBS = frozenset({"particularly", "especially", "also"})
 # "maximising care ..., including FIT pathways, low-risk pathways and ...": the examples after
-# these words belong to one action, up to a member that opens with a verb.
+# these words belong to one action, up to a member that opens with a verb or a semicolon.
 _EXAMPLES_OPEN = frozenset({"including", "notably"})
 
 
@@ -105,7 +105,7 @@ def split_actions(text: str, start: int, end: int, form: Form,
             infinitive = tokens[j - 1][2].lower() == "to"
             opens_act = is_verb(tokens[j][2])
             if (not owned and not in_series and not _shared(tokens, i, j)
-                    and not (examples and not opens_act) and (
+                    and not (examples and not opens_act and word != ";") and (
                     (infinitive and size >= 2) or _cuts(
                     form, tokens[j][2], not is_and, size, next_size, following, acting,
                     word == ";"))):

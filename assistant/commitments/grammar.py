@@ -46,7 +46,7 @@ understanding wellbeing well-being""".split())
 COMPARATIVES = frozenset("""more less fewer better earlier improved reduced increased new
 extra additional""".split())
 SHORT_ADJECTIVES = frozenset("""short fast low high strong quick small wide close great long
-safe large near""".split())
+safe large near easy early healthy happy fair simple clear""".split())
 
 AUXILIARIES = frozenset("""is are was were am has have had do does did will would can could
 may might must shall should""".split())
@@ -87,8 +87,11 @@ def states_change(text: str) -> bool:
 
 
 def _comparative_adjective(word: str) -> bool:
-    """"shorter", "faster", "closer": a short adjective with -er (not "partner", "other")."""
-    return word.endswith("er") and (word[:-2] in SHORT_ADJECTIVES or word[:-1] in SHORT_ADJECTIVES)
+    """"shorter", "faster", "closer", "easier": a short adjective with -er (not "partner",
+    "other")."""
+    return word.endswith("er") and (word[:-2] in SHORT_ADJECTIVES or word[:-1] in SHORT_ADJECTIVES
+                                    or (word.endswith("ier") and word[:-3] + "y"
+                                        in SHORT_ADJECTIVES))
 
 
 def is_finite(text: str) -> bool:

@@ -31,13 +31,16 @@ from assistant.commitments.triggers import (
 from assistant.commitments.when import find_times
 from assistant.stopwords import FUNCTION_WORDS
 
-__all__ = ["CONTINUES", "EXAMPLES_LEAD", "MEANS_LEAD", "Action", "Scope", "Strength", "Verdict",
-           "judge"]
+__all__ = ["CONTINUES", "EXAMPLES_LEAD", "MEANS_LEAD", "THEY_INCLUDE", "Action", "Scope",
+           "Strength", "Verdict", "judge"]
 
 # "We will support children ... This includes helping our children to thrive and ...": the
 # sentence after a commitment that spells out what it includes (its gerunds are the items).
 CONTINUES = re.compile(r"This (?:will )?(?:also )?includes?\s+(?=\w+ing\b)")
-_LIST_OPENERS = re.compile(rf":\s|\bsuch as\s|^{CONTINUES.pattern}", re.I)
+# "They include A; B; and C" after a sentence that names the pledges or actions.
+THEY_INCLUDE = re.compile(r"(?:They|These|Those) (?:include|are)\s+")
+_LIST_OPENERS = re.compile(rf":\s|\bsuch as\s|^{CONTINUES.pattern}|^{THEY_INCLUDE.pattern}",
+                           re.I)
 _CONTRAST = re.compile(r"[\s,;]+however\b", re.I)
 # A lead-in that lists examples of what it names ("the HWB will use various indicators, for
 # example:") commits in its own words; its items are the examples, not actions.

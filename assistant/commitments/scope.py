@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
-from assistant.commitments.rules import EXAMPLES_LEAD, MEANS_LEAD, Scope, Strength
+from assistant.commitments.rules import EXAMPLES_LEAD, MEANS_LEAD, THEY_INCLUDE, Scope, Strength
 from assistant.commitments.triggers import OTHER_BODIES, words
 from assistant.commitments.units import PlacedUnit, document_units
 from assistant.documents import SECTION_SEPARATOR, Document
@@ -42,7 +42,8 @@ from assistant.stopwords import FUNCTION_WORDS
 
 _ACTION_WORDS = re.compile(
     r"\b(?P<firm>what we will do|we will|our commitments?|commitments|pledges?|"
-    r"(?:key |delivery )*actions|deliverables|next steps|principles)\b|"
+    r"(?:key |delivery )*actions|deliverables|next steps|principles|areas of work|"
+    r"workstreams?)\b|"
     r"\b(?P<aim>priorities|aims|objectives|goals|purposes)\b|"
     r"\b(?P<aspiration>ambitions?|vision)\b", re.I)
 _ANNOUNCES = re.compile(
@@ -161,8 +162,20 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
         elif unit.role == "item" and unit.starts and scopes[i] is None:
             scopes[i] = lead or section
         if scopes[i] is None and unit.role in {"item", "sentence"}:
-            scopes[i] = _inline_list(unit.flat, others)
+            scopes[i] = _inline_list(unit.flat, others) or _listed_after(units, i, others)
     return scopes
+
+
+def _listed_after(units: list[PlacedUnit], i: int, others: re.Pattern[str]) -> Scope | None:
+    """"... listed some of the pledges without numbering them. They include easier access
+    to GP practices; shorter waits ...": a sentence listing what the one before it names."""
+    if i == 0 or units[i - 1].role != "sentence" or not THEY_INCLUDE.match(units[i].flat):
+        return None
+    named = _heading_scope(units[i - 1].flat, others)
+    if named is None or named.background:
+        return None
+    return Scope(named.strength, f"listed after '{units[i - 1].flat}'",
+                 needs_change=named.needs_change, after_colon=True)
 
 
 def _row_before(units: list[PlacedUnit], heading: int) -> int | None:
