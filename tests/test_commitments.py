@@ -118,6 +118,22 @@ Apart from the pledges, the plan is split into nine areas of work:
     assert len(found) == 2 and found[0].target == "eight neighbourhood teams"
 
 
+def test_a_headings_list_set_as_lines_without_bullets(tmp_path):
+    found = _markdown(tmp_path, """# Guidance
+
+## Success measures
+
+Reduce average length of stay in adult acute mental health beds.
+
+Close the activity gap against pre-Covid levels.
+
+Demand rose last year.
+""")
+    assert [(c.what, c.strength) for c in found] == [
+        ("Reduce average length of stay in adult acute mental health beds", "aim"),
+        ("Close the activity gap against pre-Covid levels", "aim")]
+
+
 def test_a_sentence_with_two_actions_gives_two_records_citing_it(tmp_path):
     found = _sentences(tmp_path, "We will invest in research, forge closer links with "
                                  "universities and recruit 20 new researchers.")

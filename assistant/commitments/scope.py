@@ -44,7 +44,7 @@ _ACTION_WORDS = re.compile(
     r"\b(?P<firm>what we will do|we will|our commitments?|commitments|pledges?|"
     r"(?:key |delivery )*actions|deliverables|next steps|principles|areas of work|"
     r"workstreams?)\b|"
-    r"\b(?P<aim>priorities|aims|objectives|goals|purposes)\b|"
+    r"\b(?P<aim>priorities|aims|objectives|goals|purposes|success measures?)\b|"
     r"\b(?P<aspiration>ambitions?|vision)\b", re.I)
 _ANNOUNCES = re.compile(
     r"\b(?:actions|commitments|pledges|priorities)\b[^.]{0,40}\b(?:below|following)\b|"
@@ -161,6 +161,9 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
             scopes[i] = lead
         elif unit.role == "item" and unit.starts and scopes[i] is None:
             scopes[i] = lead or section
+        elif unit.role == "sentence" and scopes[i] is None and lead and not lead.strict \
+                and _imperative(unit):
+            scopes[i] = lead  # a heading's list set as lines without bullets
         if scopes[i] is None and unit.role in {"item", "sentence"}:
             scopes[i] = _inline_list(unit.flat, others) or _listed_after(units, i, others)
     return scopes
