@@ -161,9 +161,9 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
             scopes[i] = lead
         elif unit.role == "item" and unit.starts and scopes[i] is None:
             scopes[i] = lead or section
-        elif unit.role == "sentence" and scopes[i] is None and lead and not lead.strict \
-                and _imperative(unit):
-            scopes[i] = lead  # a heading's list set as lines without bullets
+        elif unit.role == "sentence" and scopes[i] is None and (named := lead or section) \
+                and not named.strict and _imperative(unit):
+            scopes[i] = named  # a heading's list set as lines without bullets
         if scopes[i] is None and unit.role in {"item", "sentence"}:
             scopes[i] = _inline_list(unit.flat, others) or _listed_after(units, i, others)
     return scopes
