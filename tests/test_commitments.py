@@ -196,6 +196,8 @@ def test_statements_that_are_not_commitments_give_nothing(tmp_path, sentence):
      "standardise job descriptions for these roles"),
     ("Recommendation 3: Review the financial reward structures for the digital workforce.",
      "aim", "Review the financial reward structures for the digital workforce"),
+    ("Over the longer term, UHL intends acute services to be based at two sites.", "aim",
+     "acute services to be based at two sites"),
 ])
 def test_strength_follows_the_wording(tmp_path, sentence, strength, what):
     (found,) = _sentences(tmp_path, sentence)

@@ -53,6 +53,7 @@ _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b
                         r"\b(?:pledge|promise)s? to\b", re.I)
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
+LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the paragraph after it
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
 _REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we expect that)\b", re.I)
@@ -162,7 +163,8 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
         elif unit.role == "item" and unit.starts and scopes[i] is None:
             scopes[i] = lead or section
         elif unit.role == "sentence" and scopes[i] is None and (named := lead or section) \
-                and not named.strict and _imperative(unit):
+                and not named.strict and _imperative(unit) \
+                and len(unit.flat.split()) <= LINE_ITEM_WORDS:
             scopes[i] = named  # a heading's list set as lines without bullets
         if scopes[i] is None and unit.role in {"item", "sentence"}:
             scopes[i] = _inline_list(unit.flat, others) or _listed_after(units, i, others)

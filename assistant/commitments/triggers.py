@@ -99,7 +99,8 @@ _AIM_VERB = re.compile(r"\b(?P<verb>aims?|aiming|intends?|intended|intending|pla
 _AIM_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|also\s+|now\s+)?"
                           r"(?P<verb>aimed|intended|planned|proposed|designed|meant|scheduled)"
                           r"\s+to\s+", re.I)
-_WANT_FOR = re.compile(r"\b(?P<verb>want|wants|wish|wishes)\s+(?=(?:\w+\s+){1,3}?to\s)", re.I)
+_WANT_FOR = re.compile(r"\b(?P<verb>want|wants|wish|wishes|intend|intends)\s+"
+                       r"(?=(?:\w+\s+){1,3}?to\s)", re.I)
 _AIMED_AT = re.compile(r"\baimed\s+at\s+", re.I)
 _AIM_NOUN = re.compile(r"\b(?P<noun>aim|aims|goal|goals|purpose|objective|objectives|"
                        r"intention|ambition|ambitions|vision|mission|commitments?|pledges?|"
