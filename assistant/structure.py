@@ -21,8 +21,7 @@ from assistant.stopwords import FUNCTION_WORDS
 
 Role = Literal["sentence", "item", "lead", "heading", "row", "noise"]
 
-# List markers, with Word's second-level "o" as text extraction leaves it ("o reducing demand").
-_BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|o(?=\s+[a-z])|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMrs)"
     r"(?<!\bMs)(?<!\bSt)(?<=[.!?])[\"”’)]?\s+(?=[\"“(£]?[A-Z0-9])"

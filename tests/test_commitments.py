@@ -118,6 +118,19 @@ Apart from the pledges, the plan is split into nine areas of work:
     assert len(found) == 2 and found[0].target == "eight neighbourhood teams"
 
 
+def test_words_second_level_o_bullets_are_items(tmp_path):
+    found = _markdown(tmp_path, """# Guidance
+
+## Priorities
+
+For 2025/26 we ask ICBs and providers to focus on:
+o reducing demand through new neighbourhood models
+o making full use of digital tools
+""")
+    assert [c.what for c in found] == ["reducing demand through new neighbourhood models",
+                                       "making full use of digital tools"]
+
+
 def test_a_headings_list_set_as_lines_without_bullets(tmp_path):
     found = _markdown(tmp_path, """# Guidance
 

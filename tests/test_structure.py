@@ -25,15 +25,6 @@ def test_an_item_of_two_sentences_starts_once():
         ("lead", False), ("item", True), ("item", False), ("item", True)]
 
 
-def test_words_second_level_o_bullet_is_a_list_marker():
-    units = split_units("We ask ICBs to focus on:\no reducing demand through new models\n"
-                        "o making full use of digital tools\nO'Neill chairs the board.")
-    assert [(u.role, u.text) for u in units[:3]] == [
-        ("lead", "We ask ICBs to focus on:"), ("item", "reducing demand through new models"),
-        ("item", "making full use of digital tools")]
-    assert units[3].text.startswith("O'Neill")
-
-
 def test_a_lead_in_run_on_to_the_last_item_still_leads_the_next_list():
     """PDF text often has no blank line between a list's last item and the next lead-in."""
     units = split_units("Key actions:\n- Explore a strategy.\n- Deliver programmes on risk "
