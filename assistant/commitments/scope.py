@@ -68,7 +68,7 @@ def _not_ours(text: str, others: re.Pattern[str]) -> bool:
 def _strength(text: str, others: re.Pattern[str]) -> Strength | None:
     """What a lead-in or heading commits its list to, if anything: a committing verb, or an
     action noun in its last clause ("The ICB gives four broad purposes for the plan:", not
-    "Apart from the pledges, the plan is split into nine areas of work:")."""
+    "Apart from the pledges, the plan has these sections:")."""
     if _not_ours(text, others):
         return None
     if _LEAD_FIRM.search(text):
