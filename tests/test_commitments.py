@@ -574,6 +574,54 @@ def test_the_deadline_is_the_latest_date_not_the_baseline(tmp_path):
     assert found.when.end == date(2026, 3, 31)
 
 
+def test_what_a_policy_undertakes_to_do_when_a_condition_holds_counts(tmp_path):
+    found = _sentences(
+        tmp_path, "If the panel supports the request, funding will be back-dated to the date of "
+                  "the application.",
+        "If the Review Panel finds an error, the Review Panel will require the panel to "
+        "reconsider the decision.",
+        "If we get this right, demand for hospital beds will fall.")
+    assert [c.what for c in found] == [
+        "funding will be back-dated to the date of the application",
+        "the Review Panel will require the panel to reconsider the decision"]
+
+
+def test_panels_groups_and_their_members_are_bodies_that_undertake(tmp_path):
+    found = _sentences(tmp_path, "The screening group will decide whether a case is exceptional.",
+                       "Panel members will consider the benefit to the patient.",
+                       "The results will surprise many.")
+    assert [c.what for c in found] == ["The screening group will decide whether a case is "
+                                       "exceptional", "Panel members will consider the benefit "
+                                                      "to the patient"]
+
+
+def test_an_adverb_between_will_and_its_verb_is_skipped(tmp_path):
+    found = _sentences(tmp_path, "A review of the decision will automatically be triggered by "
+                                 "a legal challenge.", "The trust will comply.")
+    assert [c.what for c in found] == [
+        "A review of the decision will automatically be triggered by a legal challenge",
+        "The trust will comply"]  # "comply" is the verb, not an adverb
+
+
+def test_a_lead_in_ending_in_a_condition_lists_cases_not_actions(tmp_path):
+    found = _markdown(tmp_path, """# Policy
+
+## Experimental treatments
+
+The panel will consider a request for an unproven treatment where there is either:
+
+- evidence from small case reports;
+- evidence of short-term outcomes only.
+
+We will:
+
+- publish the panel's decisions
+""")
+    assert [c.what for c in found] == [
+        "The panel will consider a request for an unproven treatment where there is either",
+        "publish the panel's decisions"]
+
+
 @pytest.mark.realdocs
 @pytest.mark.skipif(not REALDOCS.exists(), reason="needs ../shared/data/realdocs")
 def test_numbered_recommendations_of_a_real_report_and_nothing_from_its_contents():

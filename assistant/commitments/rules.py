@@ -31,8 +31,8 @@ from assistant.commitments.triggers import (
 from assistant.commitments.when import find_times
 from assistant.stopwords import FUNCTION_WORDS
 
-__all__ = ["CONTINUES", "EXAMPLES_LEAD", "MEANS_LEAD", "THEY_INCLUDE", "Action", "Scope",
-           "Strength", "Verdict", "judge"]
+__all__ = ["CONDITIONS_LEAD", "CONTINUES", "EXAMPLES_LEAD", "MEANS_LEAD", "THEY_INCLUDE",
+           "Action", "Scope", "Strength", "Verdict", "judge"]
 
 # "We will support children ... This includes helping our children to thrive and ...": the
 # sentence after a commitment that spells out what it includes (its gerunds are the items).
@@ -48,6 +48,9 @@ EXAMPLES_LEAD = re.compile(r"\b(?:for example|for instance|e\.g\.|including|such
                            re.I)
 # "Reduce length of stay ... by:": an action whose list gives its means; both count.
 MEANS_LEAD = re.compile(r"\b(?:by|through)\s*:\s*$", re.I)
+# "NHS England will consider a request where there is either:": a lead-in whose last clause is
+# a condition lists the cases it applies to, not actions; the lead-in itself may commit.
+CONDITIONS_LEAD = re.compile(r"\b(?:where|if|when|unless|whether)\b[^,;:]*:\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,8 @@ def judge(flat: str, role: str, scope: Scope | None,
           others: re.Pattern[str] = OTHER_BODIES) -> Verdict:
     """The commitments of one unit, or none, with the reasons either way. `others`: the
     bodies whose undertakings are context, not the document's (see `national_voice`)."""
-    if role == "lead" and (EXAMPLES_LEAD.search(flat) or MEANS_LEAD.search(flat)):
+    if role == "lead" and any(lead.search(flat) for lead in (EXAMPLES_LEAD, MEANS_LEAD,
+                                                               CONDITIONS_LEAD)):
         role = "sentence"
     if role not in {"sentence", "item"}:
         return Verdict(reasons=(f"a {role}, not a sentence or item",))

@@ -33,7 +33,14 @@ import re
 from collections.abc import Iterator
 
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
-from assistant.commitments.rules import EXAMPLES_LEAD, MEANS_LEAD, THEY_INCLUDE, Scope, Strength
+from assistant.commitments.rules import (
+    CONDITIONS_LEAD,
+    EXAMPLES_LEAD,
+    MEANS_LEAD,
+    THEY_INCLUDE,
+    Scope,
+    Strength,
+)
 from assistant.commitments.triggers import OTHER_BODIES, words
 from assistant.commitments.units import PlacedUnit, document_units
 from assistant.documents import SECTION_SEPARATOR, Document
@@ -62,7 +69,8 @@ _NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b",
 
 
 def _not_ours(text: str, others: re.Pattern[str]) -> bool:
-    return _NECESSITY.search(text) is not None or others.search(text) is not None
+    return (_NECESSITY.search(text) is not None or others.search(text) is not None
+            or CONDITIONS_LEAD.search(text) is not None)
 
 
 def _strength(text: str, others: re.Pattern[str]) -> Strength | None:

@@ -7,7 +7,7 @@ body as its subject ("we will", "the ICB would" in reported speech) or with a pa
 to"); a target of the plan's own with a date. Around those triggers it refuses, with a reason,
 what the annotation rules exclude: predictions with an inanimate subject ("developments will
 continue to drive"), ability and necessity ("will be better able", "will need to"),
-consequences of a condition, beliefs, relative clauses ("commitments which will close the
+beliefs, relative clauses ("commitments which will close the
 gap"), clauses about the document ("it outlines how we will"), other bodies' undertakings
 (national bodies' are the document's own when it speaks as one: `national_voice`).
 
@@ -55,7 +55,6 @@ _REPORTING = re.compile(r"\b(said|says|told|promised|pledged|stated|announced|co
 _CLAUSE_OPENERS = re.compile(r",\s|;\s|\s[–—]\s|:\s|\(|\b(?:and|but|so|that)\s", re.I)
 _PREPOSITION = re.compile(r"\s(?:in|of|for|from|at|on|across|with|within|who|which|that)\s",
                           re.I)
-_CONDITION = re.compile(r"\b(?:if|unless|otherwise)\b", re.I)
 _BELIEF = re.compile(r"\b(?:anticipate|expect|believe|predict|think|know|forecast|estimate|"
                      r"assume)s?\b", re.I)
 _DOCUMENT = re.compile(r"\b(?:plan|strategy)\b", re.I)
@@ -76,7 +75,8 @@ _STEP_NOUNS = re.compile(r"\b(?:steps?|priorit(?:y|ies)|focus|task|aims?|goals?)
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours|W e)\b", re.I)
 _AGENT_NOUNS = frozenset("""organisation organisations partner partners partnership
 partnerships trust trusts board boards council councils team teams icb icbs system providers
-commissioners practices network networks alliance collaborative""".split())
+commissioners practices network networks alliance collaborative panel panels group groups
+committee committees members""".split())
 # Bodies other than the authors: their undertakings and targets are context, not the plan's.
 OTHER_BODIES = re.compile(r"\b(?:national|NHS England|government|Department of Health|DHSC|"
                           r"guidance|(?-i:NICE))\b", re.I)
@@ -163,8 +163,6 @@ def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str,
         return "relative clause"
     if _SUBORDINATE.search(subject) or _DESCRIBES.search(text, 0, m.start()):
         return "a clause about the document or a question"
-    if _CONDITION.search(text, 0, m.start()):
-        return "the consequence of a condition: a forecast"
     if _BELIEF.search(text, _clause_start(text, max(clause - 1, 0)), m.start()):
         return "a belief or expectation"
     if others.search(subject):
@@ -182,11 +180,20 @@ class _VerbPhrase:
     passive: bool
 
 
+def _adverb_before_verb(word: str, following: str) -> bool:
+    """An "-ly" adverb between the modal and its verb: "will automatically be triggered",
+    "will routinely offer" ("will apply", "will comply" are verbs themselves)."""
+    return (word.lower().endswith("ly") and len(word) > 4 and not is_verb(word)
+            and (following.lower() == "be" or is_verb(following)))
+
+
 def _verb_phrase(text: str, m: re.Match[str]) -> _VerbPhrase | str:
     """The verb after a modal, or why it is no undertaking (need, ability, a forecast)."""
     if any(w.lower() == "increasingly" for _, w in next_words(text, m.end(), 3)):
         return "a trend ('will be increasingly driven'): a forecast"
-    after = [(at, w) for at, w in next_words(text, m.end(), 8) if w.lower() not in _ADVERBS]
+    ahead = next_words(text, m.end(), 9)
+    after = [(at, w) for i, (at, w) in enumerate(ahead[:8]) if w.lower() not in _ADVERBS
+             and not _adverb_before_verb(w, ahead[i + 1][1] if i + 1 < len(ahead) else "")]
     if not after:
         return "no verb"
     (verb_at, verb), *rest = after
