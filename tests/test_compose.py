@@ -144,6 +144,21 @@ def test_a_definition_opens_with_the_sentence_that_says_what_the_subject_is(
     assert answer["answer"].startswith("The area has adopted the national Core20PLUS5 approach")
 
 
+def test_a_definition_adds_only_what_is_about_its_subject(settings, tmp_path, fake_embedder):
+    """After the defining sentence, a definition adds sentences that name the subject or stand
+    next to the definition, not whatever else scored well nearby."""
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "digest.md",
+        "# Digest\n\n## Prevention\n\nThe area has adopted the national Core20PLUS5 approach, "
+        "which focuses on the most deprived fifth of the population. The five clinical areas of "
+        "Core20PLUS5 include maternity and hypertension.\n\n## Women's health\n\nThe area "
+        "will agree local models for women's health hubs across the national approach areas.\n",
+        "What is Core20PLUS5?")
+    assert answer["answer"].startswith("The area has adopted the national Core20PLUS5 approach")
+    assert "Core20PLUS5 include maternity" in answer["answer"]
+    assert "women's health hubs" not in answer["answer"]
+
+
 def test_references_and_acknowledgements_are_never_points(settings, tmp_path, fake_embedder):
     """A reference list matches the question's words ("Leeds research strategy") and says
     nothing about the subject: the apparatus of a document is never quoted."""

@@ -227,6 +227,8 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
         pool.remove(first)
         chosen.append(first)
         words += len(evidence.sentences[first].text.split())
+    if question.form == "definition" and question.subject:
+        pool = _about_subject(question.subject, evidence, pool, first)
     for pick in pool:
         if len(chosen) >= limit:
             break
@@ -238,6 +240,19 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
         chosen.append(pick)
         words += length
     return chosen
+
+
+def _about_subject(subject: str, evidence: Evidence, pool: list[int],
+                   defining: int | None) -> list[int]:
+    """What a definition may add: sentences that name its subject or sit next to the one that
+    defines it ("What is Core20PLUS5?" is not answered by a sentence about women's health
+    hubs that happened to score well); the whole pool when none does."""
+    name = re.compile(rf"\b{re.escape(subject)}\b", re.IGNORECASE)
+    anchor = evidence.sentences[defining] if defining is not None else None
+    about = [i for i in pool if name.search(evidence.sentences[i].text) or (
+        anchor is not None and evidence.sentences[i].hit == anchor.hit
+        and abs(evidence.sentences[i].position - anchor.position) <= 1)]
+    return about if about or defining is not None else pool
 
 
 def _section_of(evidence: Evidence, index: int) -> tuple:
