@@ -69,6 +69,8 @@ _NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b",
 
 
 def _not_ours(text: str, others: re.Pattern[str]) -> bool:
+    """A lead-in whose list is not the document's own actions: what must be done, what other
+    bodies do, or the cases a condition covers."""
     return (_NECESSITY.search(text) is not None or others.search(text) is not None
             or CONDITIONS_LEAD.search(text) is not None)
 

@@ -6,10 +6,10 @@ body as its subject ("we will", "the ICB would" in reported speech) or with a pa
 "aim to", "is planned to", "want to"); an aim, vision or pledge noun with one ("our vision is
 to"); a target of the plan's own with a date. Around those triggers it refuses, with a reason,
 what the annotation rules exclude: predictions with an inanimate subject ("developments will
-continue to drive"), ability and necessity ("will be better able", "will need to"),
-beliefs, relative clauses ("commitments which will close the
-gap"), clauses about the document ("it outlines how we will"), other bodies' undertakings
-(national bodies' are the document's own when it speaks as one: `national_voice`).
+continue to drive"), ability and necessity ("will be better able", "will need to"), beliefs,
+relative clauses ("commitments which will close the gap"), clauses about the document ("it
+outlines how we will"), other bodies' undertakings (national bodies' are the document's own
+when it speaks as one: `national_voice`).
 
 Leaves out list context (`scope.py`), turning triggers into records (`rules.py`) and
 splitting spans into actions (`actions.py`).
