@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
+
+from assistant.stopwords import FUNCTION_WORDS
 
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -94,3 +97,35 @@ def garbled_reason(text: str) -> str | None:
     if visible and letters / visible < 0.3:
         return f"text is mostly non-letters ({letters / visible:.0%} letters)"
     return None
+
+
+# Some converters turn the "ll" ligature into "l" and a space: "wil be", "col aboration".
+_LIGATURE_BROKEN = re.compile(r"\b(?:wil|al|wel|shal)\b")
+_LIGATURE_WHOLE = re.compile(r"\b(?:will|all|well|shall)\b")
+_L_THEN_SPACE = re.compile(r"\b([A-Za-z]*l) (?=([a-z]+)\b)")
+
+
+def lost_ligatures(text: str) -> bool:
+    """Whether a document's text lost its "ll" ligatures: "wil", "al" and "wel" again and
+    again, "will", "all" and "well" (almost) never."""
+    broken = len(_LIGATURE_BROKEN.findall(text))
+    return broken >= 3 and len(_LIGATURE_WHOLE.findall(text)) * 10 < broken
+
+
+def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
+    """`text` with each "l " that stood for "ll" put back: joined to the next word when that
+    makes a word ("chal enges" -> "challenges", "clinical y" -> "clinically"), else doubled
+    when that makes a word ("wil be" -> "will be"). `is_word(word, min_stem)` says what a
+    word is."""
+    def repair(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        if len(right) > 2:  # the stem must reach into `right`: "al ocations"
+            joins = is_word(f"{left}l{right}", len(left) + 2)
+        else:  # a suffix ("y", "s", "er"), not a short word ("be", "to") or a broken "al"
+            joins = (right not in FUNCTION_WORDS and not right.endswith("l")
+                     and is_word(f"{left}l{right}", len(left)))
+        if joins:
+            return f"{left}l"
+        return f"{left}l " if is_word(f"{left}l") else m.group()
+
+    return _L_THEN_SPACE.sub(repair, text)

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
+from assistant.cleaning import (
+    clean_text,
+    garbled_reason,
+    lost_ligatures,
+    restore_ligatures,
+    strip_running_lines,
+)
 from assistant.errors import DocumentError
 from assistant.pdf_layout import (
     Line,
@@ -28,7 +34,7 @@ from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -89,11 +95,24 @@ def load_document(path: Path) -> Document:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise DocumentError("empty file")
-    document = _LOADERS[kind](path, data)
+    document = _with_ligatures(_LOADERS[kind](path, data))
     if not any(block.text.strip() for block in document.blocks):
         if kind == "pdf":
             raise DocumentError("no extractable text on any page (scanned images? run OCR first)")
         raise DocumentError("no text found in the file")
+    return document
+
+
+def _with_ligatures(document: Document) -> Document:
+    """The document with its "ll" ligatures put back, when its converter lost them all
+    ("wil be", "col aboration"): the register, lexical search and answers need the words."""
+    if not lost_ligatures("\n".join(block.text for block in document.blocks)):
+        return document
+    from assistant.lexicon import is_word
+
+    document.blocks = [replace(block, text=restore_ligatures(block.text, is_word),
+                               section=block.section and restore_ligatures(block.section, is_word))
+                       for block in document.blocks]
     return document
 
 

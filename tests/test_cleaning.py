@@ -1,6 +1,14 @@
 import pytest
 
-from assistant.cleaning import clean_text, garbled_reason, strip_running_lines
+from assistant.cleaning import (
+    clean_text,
+    garbled_reason,
+    lost_ligatures,
+    restore_ligatures,
+    strip_running_lines,
+)
+from assistant.documents import load_document
+from assistant.lexicon import is_word
 
 
 def test_clean_text_joins_hyphenated_words_and_normalises_space():
@@ -46,3 +54,34 @@ def test_garbled_reason_accepts_prose_with_urls_and_figures():
     prose = ("The ICB Board approved the plan on 13 July 2023 (see https://example.nhs.uk/about/"
              "plan.html and/or the summary). Around 1.1 million people live in LLR.")
     assert garbled_reason(prose) is None
+
+
+BROKEN = ("We wil col aborate with al partners to build skil s, and wil fol ow up annual y; "
+          "the model ing was chal enging but wel received by local and national teams.")
+
+
+def test_lost_ligatures_needs_the_broken_words_again_and_again_and_no_whole_ones():
+    assert lost_ligatures(BROKEN)
+    assert not lost_ligatures("We will work with all partners as well as local teams.")
+    assert not lost_ligatures(BROKEN + " We will also do more, as will all of them, as well.")
+
+
+def test_restore_ligatures_joins_or_doubles_only_where_that_makes_a_word():
+    assert restore_ligatures(BROKEN, is_word) == (
+        "We will collaborate with all partners to build skills, and will follow up annually; "
+        "the modelling was challenging but well received by local and national teams.")
+
+
+def test_restore_ligatures_keeps_words_that_end_in_l():
+    text = "financial al ocations at national level for the hospital to use"
+    assert restore_ligatures(text, is_word) == (
+        "financial allocations at national level for the hospital to use")
+
+
+def test_a_document_that_lost_its_ligatures_loads_with_them(tmp_path):
+    path = tmp_path / "guide.md"
+    path.write_text(f"# Col aborative planning\n\n{BROKEN}\n", encoding="utf-8")
+    document = load_document(path)
+    text = "\n".join(block.text for block in document.blocks)
+    assert "will collaborate with all partners" in text and " wil " not in text
+    assert all("Col aborative" not in (block.section or "") for block in document.blocks)

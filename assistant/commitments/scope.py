@@ -60,6 +60,7 @@ _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b
                         r"\b(?:pledge|promise)s? to\b", re.I)
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
+IMPERATIVE_RUN = 3  # imperative sentences in a row that make a list of actions
 LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the paragraph after it
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
@@ -116,10 +117,15 @@ def _heading_scope(text: str, others: re.Pattern[str]) -> Scope | None:
 
 def _imperative(unit: PlacedUnit) -> bool:
     """A sentence that opens with a base-form verb and its object: "Embed research into our
-    local communities ..."; not "Support for carers is ..."."""
+    local communities ...", "Work closely with ...", "Support and assure ..."; not "Support
+    for carers is ..."."""
     words = unit.flat.split()
-    return (len(words) > 2 and is_verb(words[0]) and words[0][:1].isupper()
-            and words[1].lower() not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES)
+    if len(words) < 3 or not is_verb(words[0]) or not words[0][:1].isupper():
+        return False
+    second = words[1].lower()
+    if second in {"and", "or"}:  # "Convene and co-ordinate ...", "Develop and continuously"
+        return is_verb(words[2]) or words[2].endswith("ly")
+    return second.endswith("ly") or second not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES
 
 
 def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
@@ -178,7 +184,24 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
             scopes[i] = named  # a heading's list set as lines without bullets
         if scopes[i] is None and unit.role in {"item", "sentence"}:
             scopes[i] = _inline_list(unit.flat, others) or _listed_after(units, i, others)
+    _imperative_runs(units, scopes)
     return scopes
+
+
+def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> None:
+    """Give a run of `IMPERATIVE_RUN` or more short imperative sentences in a row, none
+    scoped yet, the scope of a list: a list set as lines without bullets or a lead-in, under
+    whatever heading ("Providers": "Develop ...", "Ensure ...", "Work with ...")."""
+    run: list[int] = []
+    for i, unit in enumerate([*units, None]):
+        if unit is not None and unit.role == "sentence" and scopes[i] is None \
+                and _imperative(unit) and len(unit.flat.split()) <= LINE_ITEM_WORDS:
+            run.append(i)
+            continue
+        if len(run) >= IMPERATIVE_RUN:
+            for j in run:
+                scopes[j] = Scope("firm", "a run of imperative lines: a list without bullets")
+        run = []
 
 
 def _listed_after(units: list[PlacedUnit], i: int, others: re.Pattern[str]) -> Scope | None:
