@@ -686,3 +686,16 @@ def test_the_report_gives_each_half_and_document_with_its_misses():
     for source, scores in figures["documents"].items():
         assert f"dev: {Path(source).name}" in report
         assert all(missed in report for missed in scores["missed"])
+
+
+def test_a_run_of_imperative_lines_under_any_heading_is_a_list(tmp_path):
+    found = _markdown(tmp_path, "# Roles\n\n**Regions**\n\n"
+                      "Support ICBs and providers to plan across the region.\n\n"
+                      "Lead planning where a regional response is required.\n\n"
+                      "Work closely with national teams on planning products.\n\n"
+                      "**Notes**\n\nPlanning is a shared task.\n\n"
+                      "Review the plan each year.\n\nAgree the budget with partners.\n")
+    assert [c.what for c in found] == [
+        "Support ICBs and providers to plan across the region",
+        "Lead planning where a regional response is required",
+        "Work closely with national teams on planning products"]

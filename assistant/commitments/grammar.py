@@ -18,7 +18,7 @@ import re
 # one document: the list is what "we will ..." and action items open with.
 VERBS = frozenset("""
 accelerate achieve act adapt add address adopt advance advocate agree align allocate analyse
-appoint apply assess attract audit bring broaden build champion change close co-design
+appoint apply assess assure attract audit bring broaden build champion change close co-design
 co-produce collaborate collect combine commission commit communicate complete consider
 consolidate consult continue contribute convene coordinate co-ordinate create cut decrease
 define deliver demonstrate deploy design develop digitise direct double drive eliminate embed

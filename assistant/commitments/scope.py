@@ -61,6 +61,7 @@ _LEAD_FIRM = re.compile(r"\b(?:will|shall|commit|commits|agreed?)\b|\bW e will\b
 _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
 IMPERATIVE_RUN = 3  # imperative sentences in a row that make a list of actions
+RUN_LINE_WORDS = 45  # an action line of such a run may be longer than a line under a heading
 LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the paragraph after it
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
@@ -125,7 +126,8 @@ def _imperative(unit: PlacedUnit) -> bool:
     second = words[1].lower()
     if second in {"and", "or"}:  # "Convene and co-ordinate ...", "Develop and continuously"
         return is_verb(words[2]) or words[2].endswith("ly")
-    return second.endswith("ly") or second not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES
+    return (second.endswith("ly") or second == "with"  # "Work with ICBs to ..."
+            or second not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES)
 
 
 def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
@@ -195,12 +197,13 @@ def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> Non
     run: list[int] = []
     for i, unit in enumerate([*units, None]):
         if unit is not None and unit.role == "sentence" and scopes[i] is None \
-                and _imperative(unit) and len(unit.flat.split()) <= LINE_ITEM_WORDS:
+                and _imperative(unit) and len(unit.flat.split()) <= RUN_LINE_WORDS:
             run.append(i)
             continue
         if len(run) >= IMPERATIVE_RUN:
             for j in run:
-                scopes[j] = Scope("firm", "a run of imperative lines: a list without bullets")
+                scopes[j] = Scope("firm", "a run of imperative lines: a list without bullets",
+                                  strict=True)
         run = []
 
 
