@@ -129,3 +129,51 @@ def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
         return f"{left}l " if is_word(f"{left}l") else m.group()
 
     return _L_THEN_SPACE.sub(repair, text)
+
+
+# A PDF converted to text keeps each page's foot and head inside the text: "... NHS England
+# will transfer 2" (the page number), blank lines, then "2025/26 priorities and operational
+# planning guidance a higher proportion of funding ..." (the running head, then the sentence).
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
+_PAGE_NUMBER_END = re.compile(r"(?:^|\s+)\d{1,3}[ \t]*$")
+RUNNING_HEAD_PAGES = 3  # page breaks that show the same head before it counts as one
+_HEAD_WORDS = range(3, 11)
+_SENTENCE_END = re.compile(r"[.!?:;”’\"')\]*]\s*$")
+
+
+def _running_head(paragraphs: list[str]) -> str | None:
+    """The longest run of opening words that at least `RUNNING_HEAD_PAGES` paragraphs after
+    a page number share."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for before, paragraph in zip(paragraphs, paragraphs[1:]):
+        if _PAGE_NUMBER_END.search(before):
+            opening = paragraph.split()
+            counts.update(tuple(opening[:n]) for n in _HEAD_WORDS if len(opening) >= n)
+    shared = [head for head, seen in counts.items() if seen >= RUNNING_HEAD_PAGES]
+    return " ".join(max(shared, key=len)) if shared else None
+
+
+def join_page_breaks(text: str) -> str:
+    """`text` without the running head that opens its pages and the page number before it,
+    and with a sentence that a page break cut in two joined again."""
+    parts = _PARAGRAPH_BREAK.split(text)
+    paragraphs, breaks = parts[::2], parts[1::2]
+    head = _running_head(paragraphs)
+    if head is None:
+        return text
+    opening = re.compile(r"^\s*" + r"\s+".join(map(re.escape, head.split())) + r"(?:\s+|$)")
+    out = [paragraphs[0]]
+    for paragraph, gap in zip(paragraphs[1:], breaks):
+        rest = opening.sub("", paragraph, count=1)
+        if rest == paragraph:
+            out += [gap, paragraph]
+            continue
+        out[-1] = _PAGE_NUMBER_END.sub("", out[-1])
+        if not out[-1].strip() and len(out) > 1:  # the page number stood on its own
+            del out[-2:]
+        if rest[:1].islower() and not _SENTENCE_END.search(out[-1]):
+            # the sentence goes on over the page ("62-" "day" is one word)
+            out[-1] += ("" if out[-1].endswith("-") else " ") + rest
+        elif rest.strip():
+            out += [gap, rest]
+    return "".join(out)

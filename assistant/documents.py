@@ -16,6 +16,7 @@ from pathlib import Path
 from assistant.cleaning import (
     clean_text,
     garbled_reason,
+    join_page_breaks,
     lost_ligatures,
     restore_ligatures,
     strip_running_lines,
@@ -34,7 +35,7 @@ from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 7
+EXTRACTOR_VERSION = 8
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -307,7 +308,7 @@ def decode_text(data: bytes) -> str:
 
 
 def _load_text(path: Path, data: bytes) -> Document:
-    text = clean_text(decode_text(data))
+    text = clean_text(join_page_breaks(decode_text(data)))
     warnings: list[PageWarning] = []
     kept = _keep_page(None, text, warnings)
     first_line = next((ln for ln in text.split("\n") if ln.strip()), "")
@@ -365,7 +366,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             bold.clear()
             bold_lines.clear()
 
-    for line in decode_text(data).splitlines():
+    for line in join_page_breaks(decode_text(data)).splitlines():
         if line.lstrip().startswith("```"):
             close_bold()
             in_code = not in_code

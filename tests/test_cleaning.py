@@ -3,6 +3,7 @@ import pytest
 from assistant.cleaning import (
     clean_text,
     garbled_reason,
+    join_page_breaks,
     lost_ligatures,
     restore_ligatures,
     strip_running_lines,
@@ -85,3 +86,25 @@ def test_a_document_that_lost_its_ligatures_loads_with_them(tmp_path):
     text = "\n".join(block.text for block in document.blocks)
     assert "will collaborate with all partners" in text and " wil " not in text
     assert all("Col aborative" not in (block.section or "") for block in document.blocks)
+
+
+def _paged(*pages: str) -> str:
+    """Pages as a PDF converter runs them together: number, blank lines, running head."""
+    head = "2025/26 planning guidance for systems"
+    return "".join(f"{page} {n}\n\n\n{head} " if n < len(pages) else page
+                   for n, page in enumerate(pages, start=1))
+
+
+def test_join_page_breaks_drops_heads_and_numbers_and_mends_cut_sentences():
+    text = _paged("Intro. NHS England will transfer", "a higher share of funding.",
+                  "**Next steps**", "We will publish the cancer 62-", "day standard.")
+    assert join_page_breaks(text) == (
+        "Intro. NHS England will transfer a higher share of funding.\n\n\n**Next steps**"
+        "\n\n\nWe will publish the cancer 62-day standard.")
+
+
+def test_join_page_breaks_needs_the_head_on_several_pages():
+    text = _paged("We will act", "now and later.")
+    assert join_page_breaks(text) == text
+    plain = "Our aims for 2025 are 3\n\nWe will act now.\n\nWe will act now and again.\n"
+    assert join_page_breaks(plain) == plain
