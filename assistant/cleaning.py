@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 
 from assistant.stopwords import FUNCTION_WORDS
 
@@ -145,7 +146,7 @@ def _running_head(paragraphs: list[str]) -> str | None:
     """The longest run of opening words that at least `RUNNING_HEAD_PAGES` paragraphs after
     a page number share."""
     counts: Counter[tuple[str, ...]] = Counter()
-    for before, paragraph in zip(paragraphs, paragraphs[1:]):
+    for before, paragraph in pairwise(paragraphs):
         if _PAGE_NUMBER_END.search(before):
             opening = paragraph.split()
             counts.update(tuple(opening[:n]) for n in _HEAD_WORDS if len(opening) >= n)
@@ -163,7 +164,7 @@ def join_page_breaks(text: str) -> str:
         return text
     opening = re.compile(r"^\s*" + r"\s+".join(map(re.escape, head.split())) + r"(?:\s+|$)")
     out = [paragraphs[0]]
-    for paragraph, gap in zip(paragraphs[1:], breaks):
+    for paragraph, gap in zip(paragraphs[1:], breaks, strict=True):
         rest = opening.sub("", paragraph, count=1)
         if rest == paragraph:
             out += [gap, paragraph]
