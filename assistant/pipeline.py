@@ -35,7 +35,7 @@ from assistant.evidence import (
 from assistant.glossary import expand_query, spelled_in
 from assistant.naming import LibraryNames
 from assistant.question import Question, analyse
-from assistant.refusal import decide, focal_share, missing_notice, missing_words
+from assistant.refusal import AskedOf, decide, focal_share, missing_notice, missing_words
 from assistant.rerank import rerank
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.sources import Source
@@ -97,7 +97,7 @@ class Pipeline:
 
     def reload(self) -> None:
         """Pick up a changed index (after the library was updated)."""
-        for name in ("snapshot", "retriever", "scorer", "names"):
+        for name in ("snapshot", "retriever", "scorer", "names", "_document_terms"):
             self.__dict__.pop(name, None)
 
     def refresh(self) -> None:
@@ -120,6 +120,21 @@ class Pipeline:
         rows = self.snapshot.rows_of({source}).tolist()
         return [Hit(chunk, row, rank, 1.0) for rank, (row, chunk)
                 in enumerate(zip(rows, self.snapshot.chunks_at(rows), strict=True), start=1)]
+
+    @cached_property
+    def _document_terms(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def terms_of(self, sources: list[str]) -> set[str]:
+        """The index terms the documents `sources` use in their title, file name and text
+        (each document's read once)."""
+        for source in sources:
+            if source not in self._document_terms:
+                texts = [self.documents[source].title, re.sub(r"[\W_]+", " ", Path(source).stem),
+                         *(hit.chunk.text for hit in self.document_hits(source))]
+                self._document_terms[source] = frozenset(
+                    term for text in texts for term in self.scorer.lexical.terms(text))
+        return set().union(*(self._document_terms[source] for source in sources))
 
     def surroundings(self, hit: Hit) -> tuple[str, str] | None:
         """The passages just before and after a hit in its document; None when the index
@@ -305,7 +320,9 @@ class Pipeline:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
-        missing = missing_words(analysed, hits, self.scorer) \
+        asked_of = AskedOf(frozenset(self.terms_of(named)) if named else None,
+                           frozenset(naming), frozenset(self.snapshot.glossary))
+        missing = missing_words(analysed, hits, self.scorer, asked_of) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
                           focal_share(analysed, missing, self.scorer, naming), bool(hits))

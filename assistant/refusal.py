@@ -5,7 +5,11 @@ A question about something the corpus never names ("menopause", a hospital it ha
 on) retrieves passages about its neighbours, and sentence scores alone cannot tell "about the
 neighbour" from "about the thing". Two facts settle it: the word is in no chunk of the index,
 and no word of the retrieved passages is a close word-vector neighbour of it (so "surgeries"
-asked against "practices" is not missing). When such words carry a large share of the
+asked against "practices" is not missing). A question that names the document it asks of
+("What does the dementia strategy say about the DVLA?") is held to that document: a word only
+other documents use is missing from the one asked about. An acronym counts as a word like
+any other unless the documents spell it out somewhere ("Urgent and emergency care (UEC)"), in
+which case a question may use either form. When such words carry a large share of the
 question's focus, the answer is a refusal that names them; when they are a side detail, the
 answer stands and lists them in `missing`.
 
@@ -30,6 +34,7 @@ from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
 from assistant.question import Question
 from assistant.retrieval import Hit
+from assistant.stopwords import FUNCTION_WORDS
 
 NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it
 FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal
@@ -61,7 +66,8 @@ _CLOSING_PARTICIPLE = re.compile(r"\b([A-Za-z][\w'-]*(?:ed|en))\W*$")
 _AFTER_SUBJECT = re.compile(
     r"\b(?:does|do|did|will|would|can|could|should|must)\s+(?:it|they|he|she|we|you|"
     r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:plan|strategy|framework|report|"
-    r"guidance|document|addendum|policy|programme))\s+([A-Za-z][\w'-]*)", re.IGNORECASE)
+    r"guidance|document|addendum|policy|programme|article|summary))\s+([A-Za-z][\w'-]*)",
+    re.IGNORECASE)
 
 # The head of an opening "which/what" phrase names the kind of answer wanted ("Which national
 # initiative was…", "What job did…"), which the answer need not call by that name; its
@@ -71,23 +77,41 @@ _WH_HEAD = re.compile(
     r"did|does|do|will|would|has|have|had|can|could|should|must|might|may)\b", re.IGNORECASE)
 
 
-def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -> list[str]:
-    """Focus words that no chunk of the index uses and that have no close neighbour among
-    the words of the retrieved passages."""
+@dataclass(frozen=True)
+class AskedOf:
+    """Where a question's words are looked for: the index terms of the documents it names
+    (None: the whole library), the words of the names that picked them, and the acronyms
+    the documents define ("Urgent and emergency care (UEC)")."""
+
+    terms: frozenset[str] | None = None
+    naming: frozenset[str] = frozenset()
+    acronyms: frozenset[str] = frozenset()
+
+
+def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
+                  asked_of: AskedOf = AskedOf()) -> list[str]:
+    """Focus words that no chunk of the index uses (or, when the question names the
+    documents it asks of, that those documents never use) and that have no close neighbour
+    among the words of the retrieved passages. An acronym the documents define, or spell
+    out in the retrieved passages ("children and young people" for CYP), is not missing."""
     lexical = scorer.lexical
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
                                                 _CLOSING_PARTICIPLE, _AFTER_SUBJECT)
              for m in pattern.finditer(question.text) if not _inverted(question.text, m)}
     if head := _WH_HEAD.match(question.text):
         verbs.add(head.group(1).lower())
+    texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")
-              and not word.rstrip("s").isupper()  # acronyms: the glossary may spell them
+              and not _names_the_document(word, asked_of.naming)
+              and not _defined_acronym(word, asked_of.acronyms, texts)
               and (terms := lexical.terms(word))
-              and all(lexical.document_frequency(t) == 0 for t in terms)]
+              and all(lexical.document_frequency(t) == 0
+                      or (asked_of.terms is not None and t not in asked_of.terms)
+                      for t in terms)]
     if not unseen:
         return []
-    offered = list(dict.fromkeys(w.lower() for hit in hits for w in _WORD.findall(hit.chunk.text)
+    offered = list(dict.fromkeys(w.lower() for text in texts for w in _WORD.findall(text)
                                  if scorer.term(w)))
     if not offered:
         return unseen
@@ -97,6 +121,25 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer) -
             if cosine < NEIGHBOUR_COSINE]
 
 
+def _names_the_document(word: str, naming: AbstractSet[str]) -> bool:
+    """A word of the name that picked the document asked of ("the delivery article"): it
+    says where to look, and the document need not use it."""
+    parts = [part for part in word.split("-") if part]
+    return bool(parts) and all(name_word(part) in naming for part in parts)
+
+
+def _defined_acronym(word: str, acronyms: AbstractSet[str], texts: list[str]) -> bool:
+    """An acronym the documents define, or whose letters open a run of words of `texts`
+    (function words skipped): "CYP" in "... children and young people ...".
+    """
+    letters = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
+    if len(letters) < 2 or not letters.isupper() or not letters.isalpha():
+        return False
+    if letters in acronyms:
+        return True
+    initials = "".join(w[0] for text in texts for w in _WORD.findall(text)
+                       if w.lower() not in FUNCTION_WORDS).lower()
+    return letters.lower() in initials
 def _inverted(text: str, match: re.Match) -> bool:
     """An auxiliary opening the question ("Will the centre…", "How will bowel screening…")
     is followed by the subject, not by a verb."""

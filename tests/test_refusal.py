@@ -4,7 +4,7 @@ import re
 
 from assistant.ingest import ingest
 from assistant.question import analyse
-from assistant.refusal import decide, focal_share, missing_notice, missing_words
+from assistant.refusal import AskedOf, decide, focal_share, missing_notice, missing_words
 from assistant.service import Assistant
 
 
@@ -93,7 +93,7 @@ def test_ask_leaves_the_naming_words_out_with_or_without_a_document_filter(
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     assistant = Assistant(settings.with_overrides(refusal_threshold=0.0),
                           embedder=fake_embedder)
-    text = "What does the sections digest say about zyxophobia in mental health teams?"
+    text = "What does the sections digest say about zyxophobia in the diagnostic centre?"
     digest = [s for s in assistant.documents if s.endswith("digest.pdf")]
     shares = []
     for sources in (None, digest):
@@ -103,3 +103,33 @@ def test_ask_leaves_the_naming_words_out_with_or_without_a_document_filter(
                              " ".join(answer["refusal_reasons"]))
     whole = focal_share(analyse(text), ["zyxophobia"], assistant.scorer)
     assert len(shares) == 2 and shares[0] == shares[1] and int(shares[0]) > round(whole * 100)
+
+
+def test_a_word_the_named_document_never_uses_is_missing_though_another_uses_it(
+        settings, small_corpus, fake_embedder):
+    """'agency' is in the overview, not in the digest the question asks of."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    digest = [s for s in assistant.documents if s.endswith("digest.pdf")]
+    question = analyse("What does the sections digest say about agency spending?")
+    hits = assistant.retrieve(question.text, 5, sources=digest)
+    assert missing_words(question, hits, assistant.scorer) == []
+    asked_of = AskedOf(frozenset(assistant.terms_of(digest)))
+    assert missing_words(question, hits, assistant.scorer, asked_of) == ["agency", "spending"]
+    answer = assistant.ask(question.text).to_json()
+    assert answer["documents_named"] == digest and answer["missing"] == ["agency", "spending"]
+
+
+def test_an_acronym_is_missing_unless_the_documents_spell_it_out(
+        settings, small_corpus, fake_embedder):
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    question = analyse("What will the diagnostic centre tell the DVLA?")
+    hits = assistant.retrieve(question.text, 5)
+    assert missing_words(question, hits, assistant.scorer) == ["DVLA"]
+    assert missing_words(question, hits, assistant.scorer,
+                         AskedOf(acronyms=frozenset({"DVLA"}))) == []
+    spelled = analyse("What will the second CDC at Hinckley offer?")
+    hits = assistant.retrieve(spelled.text, 5)
+    assert any("community diagnostic centre" in hit.chunk.text for hit in hits)
+    assert missing_words(spelled, hits, assistant.scorer) == []
