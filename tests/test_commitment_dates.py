@@ -126,3 +126,20 @@ def test_month_end_knows_leap_years():
 
 def test_non_ascii_and_line_breaks_around_an_expression():
     assert parse_when("will begin\nin late 2020 – “soon”").end == D(2020, 12, 31)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("in quarter 1 2025", When("in quarter 1 2025", D(2025, 1, 1), D(2025, 3, 31))),
+    ("by quarter two of 2025/26", When("by quarter two of 2025/26", None, D(2025, 9, 30))),
+    # no year: the next such quarter of an NHS year ending after the document's date
+    ("during the first half of quarter four",
+     When("during the first half of quarter four", D(2026, 1, 1), D(2026, 2, 15))),
+    ("by Q2", When("by Q2", None, D(2025, 9, 30))),
+    ("in quarter one", When("in quarter one", D(2026, 4, 1), D(2026, 6, 30))),
+])
+def test_quarters_written_out_and_quarters_of_the_documents_year(text, expected):
+    assert parse_when(text, D(2025, 9, 8)) == expected
+
+
+def test_a_quarter_without_a_year_needs_the_documents_date():
+    assert parse_when("during quarter four") == NO_WHEN

@@ -699,3 +699,12 @@ def test_a_run_of_imperative_lines_under_any_heading_is_a_list(tmp_path):
         "Support ICBs and providers to plan across the region",
         "Lead planning where a regional response is required",
         "Work closely with national teams on planning products"]
+
+
+def test_an_aim_named_as_a_reference_point_is_part_of_the_action(tmp_path):
+    found = _markdown(tmp_path, "# Plan\n\n## Our priorities\n\nWe will:\n\n"
+                      "- expand support teams consistent with the government's aim of reaching "
+                      "full coverage by 2029/30\n")
+    assert [(c.what, c.when.end) for c in found] == [
+        ("expand support teams consistent with the government's aim of reaching full coverage "
+         "by 2029/30", date(2030, 3, 31))]

@@ -107,6 +107,9 @@ _AIM_NOUN = re.compile(r"\b(?P<noun>aim|aims|goal|goals|purpose|objective|object
                        r"promises?|targets?)\b[^.;:]{0,40}?\b"
                        r"(?:is|are|was|were)\s+(?:to|for|that)\s+", re.I)
 _AIM_OF = re.compile(r"\b(?P<noun>aim|goal|ambition)s?\s+of\s+", re.I)
+# "... consistent with the government's aim of reaching ...": an aim named as a reference point.
+_REFERENCE = re.compile(r"\b(?:consistent with|in line with|in keeping with|aligned (?:to|with)|"
+                        r"in support of)\s+(?:[\w'’]+\s+){0,4}$", re.I)
 _EARLIER = re.compile(r"\b(?:at the time|previous|previously|formerly|original|earlier|"
                       r"last year)\b", re.I)
 _PAST = re.compile(r"\b(?:was|were|had been|at the time)\b", re.I)
@@ -384,7 +387,9 @@ def _verb_triggers(text: str, others: re.Pattern[str]) -> list[Trigger | str]:
             found.append(Trigger(m.start(), m.end(), strength, "verb", "aim or vision is to"))
     for m in _AIM_OF.finditer(text):
         nxt = next_words(text, m.end(), 1)
-        if nxt and nxt[0][1].lower() not in DETERMINERS:
+        if _REFERENCE.search(text, 0, m.start()):
+            found.append("an aim referred to ('consistent with the government's aim of')")
+        elif nxt and nxt[0][1].lower() not in DETERMINERS:
             form = "gerund" if is_gerund(nxt[0][1]) else "list"
             found.append(Trigger(m.start(), m.end(), "aim", form, "an aim of"))
     return found

@@ -2,7 +2,8 @@
 
 Plans date their commitments in a few recurring shapes: a deadline year ("by 2028"), an NHS
 financial year that runs 1 April to 31 March ("2024/25"), a month ("by March 2026"), a quarter
-("Q3 2025"), a part of a year ("late 2020"), a range ("2023-2028") and a span from the
+("Q3 2025", "quarter one of 2026/27"; "quarter four" alone is the next one after the
+document's date), a part of a year ("late 2020"), a range ("2023-2028") and a span from the
 document's own date ("within five years"). `end` is the deadline; `start` is set only when the
 expression is itself a period ("in 2024/25", "during 2024"), never for "by ...".
 
@@ -41,8 +42,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<b>{_YEAR})(?:/(?P<b2>\d\d))?\b", re.I)),
     ("quarter", re.compile(
         rf"\b(?:(?P<prep>{_DEADLINE}|{_PERIOD})\s+)?(?:the\s+)?(?:Q(?P<q>[1-4])|"
+        rf"quarter\s+(?P<qn>one|two|three|four|[1-4])|"
         rf"(?P<qw>first|second|third|fourth|final)\s+quarter\s+of)\s*(?:of\s+)?"
         rf"(?P<y>{_YEAR})(?:\s*/\s*(?P<y2>\d\d))?\b", re.I)),
+    ("quarter_of_year", re.compile(
+        rf"\b(?:(?P<prep>{_DEADLINE}|{_PERIOD})\s+)?(?:the\s+)?(?:(?P<half>first|second)\s+half"
+        rf"\s+of\s+)?(?:quarter\s+(?P<qn>one|two|three|four|[1-4])|Q(?P<q>[1-4]))\b"
+        rf"(?!\s*(?:of\s+)?(?:/|{_YEAR}))", re.I)),
     ("financial", re.compile(
         rf"\b(?:(?P<prep>{_DEADLINE}|{_PERIOD}|the end of)\s+)?(?:the\s+)?(?:financial year\s+)?"
         rf"(?P<y>{_YEAR})\s*(?:/\s*(?P<y2>\d\d(?:\d\d)?)|[-–]\s*(?P<y3>\d\d))(?!\d)", re.I)),
@@ -136,8 +142,7 @@ def _dates(kind: str, m: re.Match[str], today: date | None) -> tuple[date | None
         found = _financial_year(int(m["y"]), m["y2"] or m["y3"], prep)
         return found if found else (None, None)
     if kind == "quarter":
-        quarter = int(m["q"]) if m["q"] else ["first", "second", "third", "fourth"].index(
-            m["qw"].lower().replace("final", "fourth")) + 1
+        quarter = _quarter_number(m)
         year = int(m["y"])
         if m["y2"]:  # a quarter of a financial year: Q1 is April to June
             first_month = (quarter * 3 + 1) % 12 or 12
@@ -146,6 +151,8 @@ def _dates(kind: str, m: re.Match[str], today: date | None) -> tuple[date | None
             first_month = quarter * 3 - 2
         end = month_end(year, first_month + 2)
         return (date(year, first_month, 1) if _is_period(prep) else None), end
+    if kind == "quarter_of_year":
+        return _quarter_after(m, prep, today)
     if kind == "day":
         year, month = int(m["y"]), MONTHS[m["m"].lower().rstrip(".")]
         day = min(int(m["d"]), calendar.monthrange(year, month)[1]) or 1
@@ -164,6 +171,34 @@ def _dates(kind: str, m: re.Match[str], today: date | None) -> tuple[date | None
             return date(year, 1, 1), None
         return (date(year, 1, 1) if _is_period(prep) else None), date(year, 12, 31)
     return _relative(m, today)
+
+
+def _quarter_number(m: re.Match[str]) -> int:
+    """1-4 from "Q3", "quarter three", "quarter 3" or "the third quarter of"."""
+    word = (m["q"] or m["qn"] or m.groupdict().get("qw") or "").lower().replace("final", "fourth")
+    if word.isdigit():
+        return int(word)
+    return (["one", "two", "three", "four"].index(word) if word in {"one", "two", "three", "four"}
+            else ["first", "second", "third", "fourth"].index(word)) + 1
+
+
+def _quarter_after(m: re.Match[str], prep: str | None,
+                   today: date | None) -> tuple[date | None, date | None]:
+    """"quarter four" with no year: the next such quarter of an NHS financial year (Q1 is
+    April to June) ending on or after the document's date; "the first half of" it ends
+    mid-quarter. Nothing without a document date."""
+    if today is None:
+        return None, None
+    quarter = _quarter_number(m)
+    first_month = (quarter * 3 + 1) % 12 or 12
+    year = today.year
+    while month_end(year, first_month + 2) < today:
+        year += 1
+    start, end = date(year, first_month, 1), month_end(year, first_month + 2)
+    if m["half"]:
+        middle = date(year, first_month + 1, 15)
+        start, end = (start, middle) if m["half"].lower() == "first" else (middle, end)
+    return (start if _is_period(prep) else None), end
 
 
 def _part_dates(part: str, year: int, prep: str | None) -> tuple[date | None, date]:
