@@ -35,7 +35,14 @@ from assistant.evidence import (
 from assistant.glossary import expand_query, spelled_in
 from assistant.naming import LibraryNames
 from assistant.question import Question, analyse
-from assistant.refusal import AskedOf, decide, focal_share, missing_notice, missing_words
+from assistant.refusal import (
+    AskedOf,
+    decide,
+    focal_share,
+    lemmas,
+    missing_notice,
+    missing_words,
+)
 from assistant.rerank import rerank
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.sources import Source
@@ -97,7 +104,8 @@ class Pipeline:
 
     def reload(self) -> None:
         """Pick up a changed index (after the library was updated)."""
-        for name in ("snapshot", "retriever", "scorer", "names", "_document_terms"):
+        for name in ("snapshot", "retriever", "scorer", "names", "_document_terms",
+                     "_document_lemmas"):
             self.__dict__.pop(name, None)
 
     def refresh(self) -> None:
@@ -135,6 +143,20 @@ class Pipeline:
                 self._document_terms[source] = frozenset(
                     term for text in texts for term in self.scorer.lexical.terms(text))
         return set().union(*(self._document_terms[source] for source in sources))
+
+    @cached_property
+    def _document_lemmas(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def lemmas_of(self, sources: list[str]) -> frozenset[str]:
+        """The uninflected words (`refusal.lemma`) the documents `sources` use in their
+        title, file name and text (each document's read once)."""
+        for source in sources:
+            if source not in self._document_lemmas:
+                self._document_lemmas[source] = lemmas(
+                    [self.documents[source].title, re.sub(r"[\W_]+", " ", Path(source).stem),
+                     *(hit.chunk.text for hit in self.document_hits(source))])
+        return frozenset().union(*(self._document_lemmas[source] for source in sources))
 
     def surroundings(self, hit: Hit) -> tuple[str, str] | None:
         """The passages just before and after a hit in its document; None when the index
@@ -321,7 +343,8 @@ class Pipeline:
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
         asked_of = AskedOf(frozenset(self.terms_of(named)) if named else None,
-                           frozenset(naming), frozenset(self.snapshot.glossary))
+                           frozenset(naming), frozenset(self.snapshot.glossary),
+                           self.lemmas_of(named or list(self.documents)))
         missing = missing_words(analysed, hits, self.scorer, asked_of) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
         decision = decide(analysed, evidence.strength, threshold, missing,

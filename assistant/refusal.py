@@ -9,7 +9,8 @@ asked against "practices" is not missing). A question that names the document it
 ("What does the dementia strategy say about the DVLA?") is held to that document: a word only
 other documents use is missing from the one asked about. An acronym counts as a word like
 any other unless the documents spell it out somewhere ("Urgent and emergency care (UEC)"), in
-which case a question may use either form. When such words carry a large share of the
+which case a question may use either form. A word for a person or role ("navigators") is
+missing when the documents use only its activity ("navigation"): the stemmer joins the two. When such words carry a large share of the
 question's focus, the answer is a refusal that names them; when they are a side detail, the
 answer stands and lists them in `missing`.
 
@@ -27,6 +28,7 @@ Leaves out how strength is computed (`pipeline.Pipeline.gather`, `answer.Evidenc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -86,6 +88,7 @@ class AskedOf:
     terms: frozenset[str] | None = None
     naming: frozenset[str] = frozenset()
     acronyms: frozenset[str] = frozenset()
+    lemmas: frozenset[str] | None = None  # `lemmas` of the documents' words, when known
 
 
 def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
@@ -106,9 +109,11 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
               and not _names_the_document(word, asked_of.naming)
               and not _defined_acronym(word, asked_of.acronyms, texts)
               and (terms := lexical.terms(word))
-              and all(lexical.document_frequency(t) == 0
-                      or (asked_of.terms is not None and t not in asked_of.terms)
-                      for t in terms)]
+              and (all(lexical.document_frequency(t) == 0
+                       or (asked_of.terms is not None and t not in asked_of.terms)
+                       for t in terms)
+                   or (asked_of.lemmas is not None and _names_a_role(word)
+                       and lemma(word) not in asked_of.lemmas))]
     if not unseen:
         return []
     offered = list(dict.fromkeys(w.lower() for text in texts for w in _WORD.findall(text)
@@ -119,6 +124,34 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
                @ scorer.embed_sentences(offered).T).max(axis=1)
     return [word for word, cosine in zip(unseen, nearest.tolist(), strict=True)
             if cosine < NEIGHBOUR_COSINE]
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""))
+_ROLE_ENDINGS = ("or", "er", "ist")
+
+
+def lemma(word: str) -> str:
+    """A word without its inflection ("navigators" -> "navigator", "challenging" and
+    "challenges" -> "challeng"), but with its derivation: the index's stemmer makes
+    "navigators" and "navigation" one term, so a document about navigation would hide that
+    none of its words is "navigator"."""
+    word = word.lower()
+    for suffix, replacement in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[:-len(suffix)] + replacement
+            break
+    return word[:-1] if word.endswith("e") else word
+
+
+def _names_a_role(word: str) -> bool:
+    """A noun for a person or role ("navigators", "directors", "pharmacist"): its activity
+    ("navigation", "direction") does not stand for it, though the stemmer joins them."""
+    return word.isalpha() and lemma(word).endswith(_ROLE_ENDINGS)
+
+
+def lemmas(texts: Iterable[str]) -> frozenset[str]:
+    """The `lemma` of every word of `texts`."""
+    return frozenset(lemma(w) for text in texts for w in _WORD.findall(text))
 
 
 def _names_the_document(word: str, naming: AbstractSet[str]) -> bool:

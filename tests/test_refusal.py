@@ -2,9 +2,18 @@
 
 import re
 
+from conftest import FakeEmbedder
+
 from assistant.ingest import ingest
 from assistant.question import analyse
-from assistant.refusal import AskedOf, decide, focal_share, missing_notice, missing_words
+from assistant.refusal import (
+    AskedOf,
+    decide,
+    focal_share,
+    lemma,
+    missing_notice,
+    missing_words,
+)
 from assistant.service import Assistant
 
 
@@ -133,3 +142,20 @@ def test_an_acronym_is_missing_unless_the_documents_spell_it_out(
     hits = assistant.retrieve(spelled.text, 5)
     assert any("community diagnostic centre" in hit.chunk.text for hit in hits)
     assert missing_words(spelled, hits, assistant.scorer) == []
+
+
+def test_a_role_is_missing_when_only_its_activity_is_mentioned(settings, small_corpus):
+    """The stemmer makes 'navigators' and 'navigation' one term; the documents name the
+    activity, never the people. (Wide hashed vectors: no two words share a slot.)"""
+    (small_corpus / "navigation.md").write_text(
+        "# Navigation\n\nThe diagnostic centre will improve navigation between services.\n",
+        encoding="utf-8")
+    embedder = FakeEmbedder(dimension=4096)
+    ingest([small_corpus], settings, embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=embedder)
+    question = analyse("How will care navigators improve the diagnostic centre?")
+    hits = assistant.retrieve(question.text, 5)
+    assert missing_words(question, hits, assistant.scorer) == []
+    asked_of = AskedOf(lemmas=assistant.lemmas_of(list(assistant.documents)))
+    assert missing_words(question, hits, assistant.scorer, asked_of) == ["navigators"]
+    assert lemma("navigators") == "navigator" and lemma("challenging") == lemma("challenges")
