@@ -139,7 +139,9 @@ _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
 _PAGE_NUMBER_END = re.compile(r"(?:^|\s+)\d{1,3}[ \t]*$")
 RUNNING_HEAD_PAGES = 3  # page breaks that show the same head before it counts as one
 _HEAD_WORDS = range(3, 11)
-_SENTENCE_END = re.compile(r"[.!?:;”’\"')\]*]\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;”’\"')\]*|]\s*$")
+_NOT_RUNNING = re.compile(r"\s*(?:#|\||[-*•]\s)")  # a heading, a table row, a list item
+RUNNING_TEXT_WORDS = 8  # a line this long that stops without a stop is cut, not a heading
 
 
 def _running_head(paragraphs: list[str]) -> str | None:
@@ -154,27 +156,35 @@ def _running_head(paragraphs: list[str]) -> str | None:
     return " ".join(max(shared, key=len)) if shared else None
 
 
-def join_page_breaks(text: str) -> str:
+def mend_converted_text(text: str) -> str:
     """`text` without the running head that opens its pages and the page number before it,
-    and with a sentence that a page break cut in two joined again."""
+    and with a sentence that a page or paragraph break cut in two joined again: a paragraph
+    of running text that stops without a stop, followed by one in lower case ("... waits of 12"
+    "hours or more.")."""
     parts = _PARAGRAPH_BREAK.split(text)
     paragraphs, breaks = parts[::2], parts[1::2]
     head = _running_head(paragraphs)
-    if head is None:
-        return text
-    opening = re.compile(r"^\s*" + r"\s+".join(map(re.escape, head.split())) + r"(?:\s+|$)")
+    opening = re.compile(r"^\s*" + r"\s+".join(map(re.escape, head.split())) + r"(?:\s+|$)") \
+        if head else None
     out = [paragraphs[0]]
     for paragraph, gap in zip(paragraphs[1:], breaks, strict=True):
-        rest = opening.sub("", paragraph, count=1)
-        if rest == paragraph:
-            out += [gap, paragraph]
-            continue
-        out[-1] = _PAGE_NUMBER_END.sub("", out[-1])
-        if not out[-1].strip() and len(out) > 1:  # the page number stood on its own
-            del out[-2:]
-        if rest[:1].islower() and not _SENTENCE_END.search(out[-1]):
-            # the sentence goes on over the page ("62-" "day" is one word)
+        rest = opening.sub("", paragraph, count=1) if opening else paragraph
+        paged = rest != paragraph
+        if paged:
+            out[-1] = _PAGE_NUMBER_END.sub("", out[-1])
+            if not out[-1].strip() and len(out) > 1:  # the page number stood on its own
+                del out[-2:]
+        if rest[:1].islower() and not _SENTENCE_END.search(out[-1]) \
+                and (paged or _running_text(out[-1])):
+            # the sentence goes on ("62-" "day" is one word)
+            out[-1] = out[-1].rstrip()
             out[-1] += ("" if out[-1].endswith("-") else " ") + rest
         elif rest.strip():
             out += [gap, rest]
     return "".join(out)
+
+
+def _running_text(paragraph: str) -> bool:
+    """A paragraph whose last line is running text, not a heading or a short label."""
+    last = paragraph.rsplit("\n", 1)[-1].strip()
+    return not _NOT_RUNNING.match(paragraph) and len(last.split()) >= RUNNING_TEXT_WORDS

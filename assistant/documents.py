@@ -16,8 +16,8 @@ from pathlib import Path
 from assistant.cleaning import (
     clean_text,
     garbled_reason,
-    join_page_breaks,
     lost_ligatures,
+    mend_converted_text,
     restore_ligatures,
     strip_running_lines,
 )
@@ -308,7 +308,7 @@ def decode_text(data: bytes) -> str:
 
 
 def _load_text(path: Path, data: bytes) -> Document:
-    text = clean_text(join_page_breaks(decode_text(data)))
+    text = clean_text(mend_converted_text(decode_text(data)))
     warnings: list[PageWarning] = []
     kept = _keep_page(None, text, warnings)
     first_line = next((ln for ln in text.split("\n") if ln.strip()), "")
@@ -366,7 +366,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             bold.clear()
             bold_lines.clear()
 
-    for line in join_page_breaks(decode_text(data)).splitlines():
+    for line in mend_converted_text(decode_text(data)).splitlines():
         if line.lstrip().startswith("```"):
             close_bold()
             in_code = not in_code

@@ -10,9 +10,9 @@ asked against "practices" is not missing). A question that names the document it
 other documents use is missing from the one asked about. An acronym counts as a word like
 any other unless the documents spell it out somewhere ("Urgent and emergency care (UEC)"), in
 which case a question may use either form. A word for a person or role ("navigators") is
-missing when the documents use only its activity ("navigation"): the stemmer joins the two. When such words carry a large share of the
-question's focus, the answer is a refusal that names them; when they are a side detail, the
-answer stands and lists them in `missing`.
+missing when the documents use only its activity ("navigation"): the stemmer joins the two.
+When such words carry a large share of the question's focus, the answer is a refusal that
+names them; when they are a side detail, the answer stands and lists them in `missing`.
 
 Every question is checked for missing words except one asking for a value (a date, number,
 sum or name): value questions' near misses are caught by the strength rule, whose typed

@@ -3,8 +3,8 @@ import pytest
 from assistant.cleaning import (
     clean_text,
     garbled_reason,
-    join_page_breaks,
     lost_ligatures,
+    mend_converted_text,
     restore_ligatures,
     strip_running_lines,
 )
@@ -95,16 +95,26 @@ def _paged(*pages: str) -> str:
                    for n, page in enumerate(pages, start=1))
 
 
-def test_join_page_breaks_drops_heads_and_numbers_and_mends_cut_sentences():
+def test_mend_converted_text_drops_heads_and_numbers_and_mends_cut_sentences():
     text = _paged("Intro. NHS England will transfer", "a higher share of funding.",
                   "**Next steps**", "We will publish the cancer 62-", "day standard.")
-    assert join_page_breaks(text) == (
+    assert mend_converted_text(text) == (
         "Intro. NHS England will transfer a higher share of funding.\n\n\n**Next steps**"
         "\n\n\nWe will publish the cancer 62-day standard.")
 
 
-def test_join_page_breaks_needs_the_head_on_several_pages():
+def test_mend_converted_text_needs_the_head_on_several_pages():
     text = _paged("We will act", "now and later.")
-    assert join_page_breaks(text) == text
+    assert mend_converted_text(text) == text
     plain = "Our aims for 2025 are 3\n\nWe will act now.\n\nWe will act now and again.\n"
-    assert join_page_breaks(plain) == plain
+    assert mend_converted_text(plain) == plain
+
+
+def test_mend_converted_text_joins_running_text_cut_at_a_paragraph_break():
+    cut = "A growing number of patients are facing waits of 12 \n\nhours or more. Next."
+    assert mend_converted_text(cut) == (
+        "A growing number of patients are facing waits of 12 hours or more. Next.")
+    kept = ("# Our aims for the health of the city\n\nwe begin here.\n\n"
+            "- an item of a list that runs on without a stop\n\nand a line after it.\n\n"
+            "Short label\n\nlower text.\n\nA whole sentence that ends with its stop.\n\nand more.")
+    assert mend_converted_text(kept) == kept
