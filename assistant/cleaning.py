@@ -24,17 +24,21 @@ _GLYPH_TOKEN = re.compile(
 _MOJIBAKE = re.compile(r"[ÃÂâ][\u0080-\u00bf€™œž]")
 _DIGITS = re.compile(r"\d+")
 _LEADERS = re.compile(r"(?:\s?[.·_…]){4,}\s?")  # table-of-contents dot leaders
+# Typographic ligatures some PDFs extract as one character ("ﬁnancial"): the letters they join.
+_LIGATURE_LETTERS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl",
+                                   "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+                                   "\ufb06": "st"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(text: str) -> str:
     """Normalise a page of extracted text while keeping its paragraph breaks.
 
-    Joins words hyphenated across line ends, shortens table-of-contents dot leaders, folds
-    runs of spaces, drops control characters and trailing spaces, and collapses more than one
-    blank line.
+    Spells out typographic ligatures ("ﬁ" -> "fi"), joins words hyphenated across line ends,
+    shortens table-of-contents dot leaders, folds runs of spaces, drops control characters
+    and trailing spaces, and collapses more than one blank line.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_LIGATURE_LETTERS)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad\n", "")
     text = _CONTROL.sub("", text)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)

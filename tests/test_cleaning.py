@@ -118,3 +118,8 @@ def test_mend_converted_text_joins_running_text_cut_at_a_paragraph_break():
             "- an item of a list that runs on without a stop\n\nand a line after it.\n\n"
             "Short label\n\nlower text.\n\nA whole sentence that ends with its stop.\n\nand more.")
     assert mend_converted_text(kept) == kept
+
+
+def test_clean_text_spells_out_typographic_ligatures():
+    assert clean_text("\ufb01nancial e\ufb00ort, \ufb02ow and a\ufb03liated sta\ufb00") == \
+        "financial effort, flow and affiliated staff"
