@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 
-from assistant.stopwords import FUNCTION_WORDS
-
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -105,9 +103,12 @@ def garbled_reason(text: str) -> str | None:
 
 
 # Some converters turn the "ll" ligature into "l" and a space: "wil be", "col aboration".
-_LIGATURE_BROKEN = re.compile(r"\b(?:wil|al|wel|shal)\b")
+_LIGATURE_BROKEN = re.compile(r"\b(?<!\bet )(?:wil|al|wel|shal)\b")  # not "et al"
 _LIGATURE_WHOLE = re.compile(r"\b(?:will|all|well|shall)\b")
-_L_THEN_SPACE = re.compile(r"\b([A-Za-z]*l) (?=([a-z]+)\b)")
+_L_THEN_SPACE = re.compile(r"\b(?<!\bet )([A-Za-z]*l) (?=([a-z]+)\b)")
+# What follows a lost "ll" when the word goes on: "ful y", "skil s", "smal er", "fol ow".
+_LIGATURE_ENDINGS = frozenset({"y", "s", "es", "ed", "er", "ow"})
+_WORD_AFTER = 4  # a right part this long that is a word itself stays a word ("financial year")
 
 
 def lost_ligatures(text: str) -> bool:
@@ -120,15 +121,16 @@ def lost_ligatures(text: str) -> bool:
 def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
     """`text` with each "l " that stood for "ll" put back: joined to the next word when that
     makes a word ("chal enges" -> "challenges", "clinical y" -> "clinically"), else doubled
-    when that makes a word ("wil be" -> "will be"). `is_word(word, min_stem)` says what a
-    word is."""
+    when that makes a word ("wil be" -> "will be"). Two words that are words on their own
+    stay apart ("financial year", "Patel et al"). `is_word(word, min_stem)` says what a word
+    is."""
     def repair(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
-        if len(right) > 2:  # the stem must reach into `right`: "al ocations"
-            joins = is_word(f"{left}l{right}", len(left) + 2)
-        else:  # a suffix ("y", "s", "er"), not a short word ("be", "to") or a broken "al"
-            joins = (right not in FUNCTION_WORDS and not right.endswith("l")
-                     and is_word(f"{left}l{right}", len(left)))
+        if len(right) <= 2:  # an ending ("y", "s", "er"), not a short word ("be", "us")
+            joins = right in _LIGATURE_ENDINGS and is_word(f"{left}l{right}", len(left))
+        else:  # the stem must reach into `right`: "al ocations"
+            joins = not (len(right) >= _WORD_AFTER and is_word(right)) \
+                and is_word(f"{left}l{right}", len(left) + 2)
         if joins:
             return f"{left}l"
         return f"{left}l " if is_word(f"{left}l") else m.group()
@@ -140,12 +142,26 @@ def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
 # will transfer 2" (the page number), blank lines, then "2025/26 priorities and operational
 # planning guidance a higher proportion of funding ..." (the running head, then the sentence).
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
-_PAGE_NUMBER_END = re.compile(r"(?:^|\s+)\d{1,3}[ \t]*$")
 RUNNING_HEAD_PAGES = 3  # page breaks that show the same head before it counts as one
 _HEAD_WORDS = range(3, 11)
 _SENTENCE_END = re.compile(r"[.!?:;”’\"')\]*|]\s*$")
-_NOT_RUNNING = re.compile(r"\s*(?:#|\||[-*•]\s)")  # a heading, a table row, a list item
+_NOT_RUNNING = re.compile(r"\s*(?:#|\|)")  # a Markdown heading or table row
 RUNNING_TEXT_WORDS = 8  # a line this long that stops without a stop is cut, not a heading
+_TAIL = 400  # characters of a paragraph's end that its checks read
+
+
+def _page_number(paragraph: str) -> str | None:
+    """The page number a paragraph of running text ends with ("... will transfer 2"), or
+    that stands alone; None for anything else, headings included ("## Priority 2")."""
+    tail = paragraph[-_TAIL:].rstrip()
+    last = tail.rsplit(None, 1)[-1] if tail else ""
+    if not (last.isdigit() and len(last) <= 3) or _NOT_RUNNING.match(_last_line(paragraph)):
+        return None
+    return last
+
+
+def _last_line(paragraph: str) -> str:
+    return paragraph[-_TAIL:].rstrip().rsplit("\n", 1)[-1]
 
 
 def _running_head(paragraphs: list[str]) -> str | None:
@@ -153,8 +169,8 @@ def _running_head(paragraphs: list[str]) -> str | None:
     a page number share."""
     counts: Counter[tuple[str, ...]] = Counter()
     for before, paragraph in pairwise(paragraphs):
-        if _PAGE_NUMBER_END.search(before):
-            opening = paragraph.split()
+        if _page_number(before):
+            opening = paragraph[:_TAIL].split()
             counts.update(tuple(opening[:n]) for n in _HEAD_WORDS if len(opening) >= n)
     shared = [head for head, seen in counts.items() if seen >= RUNNING_HEAD_PAGES]
     return " ".join(max(shared, key=len)) if shared else None
@@ -164,31 +180,42 @@ def mend_converted_text(text: str) -> str:
     """`text` without the running head that opens its pages and the page number before it,
     and with a sentence that a page or paragraph break cut in two joined again: a paragraph
     of running text that stops without a stop, followed by one in lower case ("... waits of 12"
-    "hours or more.")."""
+    "hours or more."). Code blocks are left as they are."""
+    text = text.replace("\r\n", "\n")
     parts = _PARAGRAPH_BREAK.split(text)
     paragraphs, breaks = parts[::2], parts[1::2]
     head = _running_head(paragraphs)
-    opening = re.compile(r"^\s*" + r"\s+".join(map(re.escape, head.split())) + r"(?:\s+|$)") \
+    opening = re.compile(r"\s*" + r"\s+".join(map(re.escape, head.split())) + r"(?:\s+|$)") \
         if head else None
-    out = [paragraphs[0]]
+    out: list[list[str]] = [[paragraphs[0]]]  # each kept paragraph as its joined pieces
+    gaps: list[str] = []
+    fenced = paragraphs[0].count("```") % 2 == 1
     for paragraph, gap in zip(paragraphs[1:], breaks, strict=True):
-        rest = opening.sub("", paragraph, count=1) if opening else paragraph
-        paged = rest != paragraph
-        if paged:
-            out[-1] = _PAGE_NUMBER_END.sub("", out[-1])
-            if not out[-1].strip() and len(out) > 1:  # the page number stood on its own
-                del out[-2:]
-        if rest[:1].islower() and not _SENTENCE_END.search(out[-1]) \
-                and (paged or _running_text(out[-1])):
-            # the sentence goes on ("62-" "day" is one word)
-            out[-1] = out[-1].rstrip()
-            out[-1] += ("" if out[-1].endswith("-") else " ") + rest
-        elif rest.strip():
-            out += [gap, rest]
-    return "".join(out)
+        before = out[-1][-1]
+        page = None if fenced else _page_number(before)
+        rest = paragraph
+        if page and opening and (found := opening.match(paragraph)):
+            rest = paragraph[found.end():]
+            out[-1][-1] = before[:before.rstrip().rfind(page)].rstrip()
+            if not "".join(out[-1]).strip() and len(out) > 1:  # the number stood alone
+                out.pop()
+                gap = gaps.pop()
+        before = out[-1][-1]
+        if not fenced and rest[:1].islower() and not _SENTENCE_END.search(before[-_TAIL:]) \
+                and (rest is not paragraph or _running_text(before)):
+            out[-1][-1] = before.rstrip()  # the sentence goes on ("62-" "day" is one word)
+            out[-1].append(("" if before.rstrip().endswith("-") else " ") + rest)
+        elif rest.strip() or rest is paragraph:  # a page's bare head goes with its break
+            out.append([rest])
+            gaps.append(gap)
+        fenced ^= paragraph.count("```") % 2 == 1
+    kept = ["".join(pieces) for pieces in out]
+    return kept[0] + "".join(g + p for g, p in zip(gaps, kept[1:], strict=True))
 
 
 def _running_text(paragraph: str) -> bool:
-    """A paragraph whose last line is running text, not a heading or a short label."""
-    last = paragraph.rsplit("\n", 1)[-1].strip()
-    return not _NOT_RUNNING.match(paragraph) and len(last.split()) >= RUNNING_TEXT_WORDS
+    """A paragraph whose last line is running text (a list item's included), not a heading,
+    a table row or a short label."""
+    last = _last_line(paragraph).strip()
+    return not _NOT_RUNNING.match(last) and not _NOT_RUNNING.match(paragraph[:_TAIL]) \
+        and len(last.split()) >= RUNNING_TEXT_WORDS

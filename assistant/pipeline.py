@@ -104,8 +104,7 @@ class Pipeline:
 
     def reload(self) -> None:
         """Pick up a changed index (after the library was updated)."""
-        for name in ("snapshot", "retriever", "scorer", "names", "_document_terms",
-                     "_document_lemmas"):
+        for name in ("snapshot", "retriever", "scorer", "names", "_document_words"):
             self.__dict__.pop(name, None)
 
     def refresh(self) -> None:
@@ -130,33 +129,26 @@ class Pipeline:
                 in enumerate(zip(rows, self.snapshot.chunks_at(rows), strict=True), start=1)]
 
     @cached_property
-    def _document_terms(self) -> dict[str, frozenset[str]]:
+    def _document_words(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         return {}
 
-    def terms_of(self, sources: list[str]) -> set[str]:
-        """The index terms the documents `sources` use in their title, file name and text
-        (each document's read once)."""
-        for source in sources:
-            if source not in self._document_terms:
+    def asked_of(self, sources: list[str], naming: set[str]) -> AskedOf:
+        """Where a question's words are looked for (`refusal.AskedOf`): the documents it is
+        asked of (`sources`; [] for the whole library), their index terms and uninflected
+        words from title, file name and text, each document read once per index version."""
+        words = self._document_words  # this index version's, even if another thread reloads
+        chosen = sources or list(self.documents)
+        for source in chosen:
+            if source not in words:
                 texts = [self.documents[source].title, re.sub(r"[\W_]+", " ", Path(source).stem),
                          *(hit.chunk.text for hit in self.document_hits(source))]
-                self._document_terms[source] = frozenset(
-                    term for text in texts for term in self.scorer.lexical.terms(text))
-        return set().union(*(self._document_terms[source] for source in sources))
-
-    @cached_property
-    def _document_lemmas(self) -> dict[str, frozenset[str]]:
-        return {}
-
-    def lemmas_of(self, sources: list[str]) -> frozenset[str]:
-        """The uninflected words (`refusal.lemma`) the documents `sources` use in their
-        title, file name and text (each document's read once)."""
-        for source in sources:
-            if source not in self._document_lemmas:
-                self._document_lemmas[source] = lemmas(
-                    [self.documents[source].title, re.sub(r"[\W_]+", " ", Path(source).stem),
-                     *(hit.chunk.text for hit in self.document_hits(source))])
-        return frozenset().union(*(self._document_lemmas[source] for source in sources))
+                words[source] = (frozenset(t for text in texts
+                                           for t in self.scorer.lexical.terms(text)),
+                                 lemmas(texts))
+        found = [words[source] for source in chosen]
+        return AskedOf(frozenset().union(*(terms for terms, _ in found)) if sources else None,
+                       frozenset(naming), frozenset(self.snapshot.glossary),
+                       frozenset().union(*(lemma_set for _, lemma_set in found)))
 
     def surroundings(self, hit: Hit) -> tuple[str, str] | None:
         """The passages just before and after a hit in its document; None when the index
@@ -342,10 +334,8 @@ class Pipeline:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
-        asked_of = AskedOf(frozenset(self.terms_of(named)) if named else None,
-                           frozenset(naming), frozenset(self.snapshot.glossary),
-                           self.lemmas_of(named or list(self.documents)))
-        missing = missing_words(analysed, hits, self.scorer, asked_of) \
+        missing = missing_words(analysed, hits, self.scorer,
+                                self.asked_of(sources or named, naming)) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
                           focal_share(analysed, missing, self.scorer, naming), bool(hits))

@@ -126,6 +126,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
             if cosine < NEIGHBOUR_COSINE]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""))
 _ROLE_ENDINGS = ("or", "er", "ist")
 
@@ -139,6 +140,8 @@ def lemma(word: str) -> str:
     for suffix, replacement in _INFLECTIONS:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[:-len(suffix)] + replacement
+            if suffix in {"ed", "ing"} and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "transferred", "planning": the consonant doubled
             break
     return word[:-1] if word.endswith("e") else word
 
@@ -162,17 +165,17 @@ def _names_the_document(word: str, naming: AbstractSet[str]) -> bool:
 
 
 def _defined_acronym(word: str, acronyms: AbstractSet[str], texts: list[str]) -> bool:
-    """An acronym the documents define, or whose letters open a run of words of `texts`
-    (function words skipped): "CYP" in "... children and young people ...".
+    """An acronym the documents define, or whose letters open a run of words of one sentence
+    of `texts` (function words skipped): "CYP" in "... children and young people ...".
     """
     letters = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
     if len(letters) < 2 or not letters.isupper() or not letters.isalpha():
         return False
     if letters in acronyms:
         return True
-    initials = "".join(w[0] for text in texts for w in _WORD.findall(text)
-                       if w.lower() not in FUNCTION_WORDS).lower()
-    return letters.lower() in initials
+    return any(letters.lower() in "".join(w[0] for w in _WORD.findall(sentence)
+                                          if w.lower() not in FUNCTION_WORDS).lower()
+               for text in texts for sentence in _SENTENCE_BREAK.split(text))
 def _inverted(text: str, match: re.Match) -> bool:
     """An auxiliary opening the question ("Will the centre…", "How will bowel screening…")
     is followed by the subject, not by a verb."""

@@ -114,10 +114,20 @@ def test_mend_converted_text_joins_running_text_cut_at_a_paragraph_break():
     cut = "A growing number of patients are facing waits of 12 \n\nhours or more. Next."
     assert mend_converted_text(cut) == (
         "A growing number of patients are facing waits of 12 hours or more. Next.")
+    item = "- an item of a list that a page cut off before its\r\n\r\nlast few words."
+    assert mend_converted_text(item) == (
+        "- an item of a list that a page cut off before its last few words.")
     kept = ("# Our aims for the health of the city\n\nwe begin here.\n\n"
-            "- an item of a list that runs on without a stop\n\nand a line after it.\n\n"
-            "Short label\n\nlower text.\n\nA whole sentence that ends with its stop.\n\nand more.")
+            "| a table row of the plan with many cells in it | and another\n\nlower text.\n\n"
+            "Short label\n\nlower text.\n\nA whole sentence that ends with its stop.\n\nand more."
+            "\n\n```\nfor item in the many things of the plan we go on\n\nprint(item)\n```\n")
     assert mend_converted_text(kept) == kept
+
+
+def test_mend_converted_text_leaves_headings_that_share_their_first_words():
+    text = "".join(f"## Priority {n}\n\nThe ICB will work with partners on area {n}.\n\n"
+                   for n in range(1, 5))
+    assert mend_converted_text(text) == text
 
 
 def test_clean_text_spells_out_typographic_ligatures():

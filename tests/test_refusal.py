@@ -123,7 +123,7 @@ def test_a_word_the_named_document_never_uses_is_missing_though_another_uses_it(
     question = analyse("What does the sections digest say about agency spending?")
     hits = assistant.retrieve(question.text, 5, sources=digest)
     assert missing_words(question, hits, assistant.scorer) == []
-    asked_of = AskedOf(frozenset(assistant.terms_of(digest)))
+    asked_of = assistant.asked_of(digest, set())
     assert missing_words(question, hits, assistant.scorer, asked_of) == ["agency", "spending"]
     answer = assistant.ask(question.text).to_json()
     assert answer["documents_named"] == digest and answer["missing"] == ["agency", "spending"]
@@ -156,6 +156,6 @@ def test_a_role_is_missing_when_only_its_activity_is_mentioned(settings, small_c
     question = analyse("How will care navigators improve the diagnostic centre?")
     hits = assistant.retrieve(question.text, 5)
     assert missing_words(question, hits, assistant.scorer) == []
-    asked_of = AskedOf(lemmas=assistant.lemmas_of(list(assistant.documents)))
+    asked_of = AskedOf(lemmas=assistant.asked_of([], set()).lemmas)
     assert missing_words(question, hits, assistant.scorer, asked_of) == ["navigators"]
     assert lemma("navigators") == "navigator" and lemma("challenging") == lemma("challenges")

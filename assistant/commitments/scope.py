@@ -123,10 +123,11 @@ def _imperative(unit: PlacedUnit) -> bool:
     words = unit.flat.split()
     if len(words) < 3 or not is_verb(words[0]) or not words[0][:1].isupper():
         return False
-    second = words[1].lower()
+    second, third = words[1].lower(), words[2].strip(",.;:").lower()
     if second in {"and", "or"}:  # "Convene and co-ordinate ...", "Develop and continuously"
-        return is_verb(words[2]) or words[2].endswith("ly")
-    return (second.endswith("ly") or second == "with"  # "Work with ICBs to ..."
+        return is_verb(third) or third.endswith("ly")
+    adverb = second.endswith("ly") and second != "only"  # "Work closely", not "Change only"
+    return (adverb or second == "with"  # "Work with ICBs to ..."
             or second not in (FUNCTION_WORDS - DETERMINERS) | AUXILIARIES)
 
 

@@ -43,12 +43,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("quarter", re.compile(
         rf"\b(?:(?P<prep>{_DEADLINE}|{_PERIOD})\s+)?(?:the\s+)?(?:Q(?P<q>[1-4])|"
         rf"quarter\s+(?P<qn>one|two|three|four|[1-4])|"
-        rf"(?P<qw>first|second|third|fourth|final)\s+quarter\s+of)\s*(?:of\s+)?"
-        rf"(?P<y>{_YEAR})(?:\s*/\s*(?P<y2>\d\d))?\b", re.I)),
+        rf"(?P<qw>first|second|third|fourth|final)\s+quarter\s+of)\s*(?:of\s+)?(?:the\s+)?"
+        rf"(?:FY\s*)?(?P<y>{_YEAR})(?:\s*/\s*(?P<y2>\d\d))?\b", re.I)),
     ("quarter_of_year", re.compile(
         rf"\b(?:(?P<prep>{_DEADLINE}|{_PERIOD})\s+)?(?:the\s+)?(?:(?P<half>first|second)\s+half"
         rf"\s+of\s+)?(?:quarter\s+(?P<qn>one|two|three|four|[1-4])|Q(?P<q>[1-4]))\b"
-        rf"(?!\s*(?:of\s+)?(?:/|{_YEAR}))", re.I)),
+        rf"(?!\s*(?:of\s+)?(?:the\s+)?(?:FY\s*)?(?:/|{_YEAR})|\s+(?:years?|months?|weeks?|days?)\b)",
+        re.I)),
     ("financial", re.compile(
         rf"\b(?:(?P<prep>{_DEADLINE}|{_PERIOD}|the end of)\s+)?(?:the\s+)?(?:financial year\s+)?"
         rf"(?P<y>{_YEAR})\s*(?:/\s*(?P<y2>\d\d(?:\d\d)?)|[-–]\s*(?P<y3>\d\d))(?!\d)", re.I)),
