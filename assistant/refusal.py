@@ -74,9 +74,12 @@ _AFTER_SUBJECT = re.compile(
 # The head of an opening "which/what" phrase names the kind of answer wanted ("Which national
 # initiative was…", "What job did…"), which the answer need not call by that name; its
 # modifiers do name the topic ("What menopause support will…").
+_AUXILIARY = (r"(?:is|are|was|were|did|does|do|will|would|has|have|had|can|could|should|must|"
+              r"might|may)\b")
+# ("What will care navigators do…" has no such phrase: an auxiliary comes first.)
 _WH_HEAD = re.compile(
-    r"^\s*(?:which|what)\s+(?:[\w'’-]+\s+){0,3}?([A-Za-z][\w'’-]*)\s+(?:is|are|was|were|"
-    r"did|does|do|will|would|has|have|had|can|could|should|must|might|may)\b", re.IGNORECASE)
+    rf"^\s*(?:which|what)\s+(?:(?!{_AUXILIARY})[\w'’-]+\s+){{0,3}}?(?!{_AUXILIARY})"
+    rf"([A-Za-z][\w'’-]*)\s+{_AUXILIARY}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

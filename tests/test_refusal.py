@@ -68,7 +68,8 @@ def test_the_kind_of_answer_a_which_phrase_asks_for_is_not_a_missing_topic(
     for text, missing in (("Which national quuxative was the diagnostic centre part of?", []),
                           ("What zyxophobia support will the diagnostic centre offer?",
                            ["zyxophobia"]),
-                          ("Besides the diagnostic centre, what opened?", [])):
+                          ("Besides the diagnostic centre, what opened?", []),
+                          ("What will zyxophobes do at the diagnostic centre?", ["zyxophobes"])):
         question = analyse(text)
         assert missing_words(question, assistant.retrieve(text, 5), assistant.scorer) == missing
 
