@@ -66,6 +66,11 @@ class SearchResponse:
                 "timings_ms": self.timings_ms}
 
 
+def _file_words(source: str) -> str:
+    """A file's name as words ("llr-plan_pledges.md" -> "llr plan pledges")."""
+    return re.sub(r"[\W_]+", " ", Path(source).stem)
+
+
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 
@@ -140,7 +145,7 @@ class Pipeline:
         chosen = sources or list(self.documents)
         for source in chosen:
             if source not in words:
-                texts = [self.documents[source].title, re.sub(r"[\W_]+", " ", Path(source).stem),
+                texts = [self.documents[source].title, _file_words(source),
                          *(hit.chunk.text for hit in self.document_hits(source))]
                 words[source] = (frozenset(t for text in texts
                                            for t in self.scorer.lexical.terms(text)),
@@ -296,7 +301,7 @@ class Pipeline:
         ("leeds__strategy.pdf"). Not the title: "Leicester, Leicestershire and Rutland"
         would vouch for every question about Rutland."""
         before, _ = self.snapshot.neighbours(hit.row)
-        name = re.sub(r"[\W_]+", " ", Path(hit.chunk.source).stem)
+        name = _file_words(hit.chunk.source)
         return " ".join([hit.chunk.section or "", hit.chunk.text,
                          before.text if before else "", name])
 

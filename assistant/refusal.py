@@ -193,7 +193,7 @@ def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
     what about, so they are not part of the focus."""
     weights = {w: max((scorer.lexical.idf(t) for t in scorer.lexical.terms(w)), default=0.0)
                for w in question.focus_words
-               if not all(name_word(part) in naming for part in w.split("-") if part)}
+               if not _names_the_document(w, naming)}
     total = sum(weights.values())
     return sum(weights.get(w, 0.0) for w in missing) / total if total else 0.0
 
