@@ -106,6 +106,7 @@ def garbled_reason(text: str) -> str | None:
 _LIGATURE_BROKEN = re.compile(r"\b(?<!\bet )(?:wil|al|wel|shal)\b")  # not "et al"
 _LIGATURE_WHOLE = re.compile(r"\b(?:will|all|well|shall)\b")
 _L_THEN_SPACE = re.compile(r"\b(?<!\bet )([A-Za-z]*l) (?=([a-z]+)\b)")
+_L_THEN_STOP = re.compile(r"\b(?<!\bet )([A-Za-z]*l) (?=[:;,.!?)])")  # "plans wil :"
 # What follows a lost "ll" when the word goes on: "ful y", "skil s", "smal er", "fol ow".
 _LIGATURE_ENDINGS = frozenset({"y", "s", "es", "ed", "er", "ow"})
 _WORD_AFTER = 4  # a right part this long that is a word itself stays a word ("financial year")
@@ -121,9 +122,9 @@ def lost_ligatures(text: str) -> bool:
 def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
     """`text` with each "l " that stood for "ll" put back: joined to the next word when that
     makes a word ("chal enges" -> "challenges", "clinical y" -> "clinically"), else doubled
-    when that makes a word ("wil be" -> "will be"). Two words that are words on their own
-    stay apart ("financial year", "Patel et al"). `is_word(word, min_stem)` says what a word
-    is."""
+    when that makes a word ("wil be" -> "will be", "plans wil :" -> "plans will:"). Two words
+    that are words on their own stay apart ("financial year", "Patel et al"). `is_word(word,
+    min_stem)` says what a word is."""
     def repair(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
         if len(right) <= 2:  # an ending ("y", "s", "er"), not a short word ("be", "us")
@@ -135,7 +136,10 @@ def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
             return f"{left}l"
         return f"{left}l " if is_word(f"{left}l") else m.group()
 
-    return _L_THEN_SPACE.sub(repair, text)
+    def before_stop(m: re.Match[str]) -> str:  # the space was the ligature's: "wil :" -> "will:"
+        return f"{m.group(1)}l" if is_word(f"{m.group(1)}l") else m.group()
+
+    return _L_THEN_STOP.sub(before_stop, _L_THEN_SPACE.sub(repair, text))
 
 
 # A PDF converted to text keeps each page's foot and head inside the text: "... NHS England

@@ -37,6 +37,7 @@ from assistant.naming import LibraryNames
 from assistant.question import Question, analyse
 from assistant.refusal import (
     AskedOf,
+    carried_meaning,
     decide,
     focal_share,
     lemmas,
@@ -343,7 +344,8 @@ class Pipeline:
                                 self.asked_of(sources or named, naming)) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
-                          focal_share(analysed, missing, self.scorer, naming), bool(hits))
+                          focal_share(analysed, missing, self.scorer, naming), bool(hits),
+                          carried_meaning(analysed, missing, self.scorer))
         if not decision.answered:
             answer = Answer(question, refusal_text(question, hits, decision.missing), False, [],
                             chosen.name)

@@ -12,7 +12,10 @@ any other unless the documents spell it out somewhere ("Urgent and emergency car
 which case a question may use either form. A word for a person or role ("navigators") is
 missing when the documents use only its activity ("navigation"): the stemmer joins the two.
 When such words carry a large share of the question's focus, the answer is a refusal that
-names them; when they are a side detail, the answer stands and lists them in `missing`.
+names them; when they are a side detail, the answer stands and lists them in `missing`. The
+share weighs words by IDF, which is highest for every word no document uses, "sure" in "make
+sure" as much as "endoscopy"; so the words must also carry some of the question's meaning
+(`carried_meaning`: how far the question's vector moves without them).
 
 Every question is checked for missing words except one asking for a value (a date, number,
 sum or name): value questions' near misses are caught by the strength rule, whose typed
@@ -32,6 +35,8 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
 from assistant.question import Question
@@ -39,7 +44,8 @@ from assistant.retrieval import Hit
 from assistant.stopwords import FUNCTION_WORDS
 
 NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it
-FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal
+FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal...
+CARRIED_FLOOR = 0.045  # ...when they also carry this much of the question's meaning
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,19 @@ def _inverted(text: str, match: re.Match) -> bool:
     return match.re is _AFTER_AUXILIARY and len(text[:match.start()].split()) <= 1
 
 
+def carried_meaning(question: Question, missing: list[str], scorer: EvidenceScorer) -> float:
+    """How much of the question's meaning the missing words carry: 1 - the cosine of the
+    question's vector with and without them. A word no document uses always has the highest
+    IDF, side detail or not; the vector knows "sure" in "make sure" from "endoscopy"."""
+    if not missing:
+        return 0.0
+    words = re.compile(r"\b(?:" + "|".join(map(re.escape, missing)) + r")\b")
+    without = " ".join(words.sub(" ", question.text).split())
+    vectors = scorer.embedder.embed_batch([question.text, without])
+    norms = np.linalg.norm(vectors, axis=1)
+    return 1.0 - float(vectors[0] @ vectors[1] / (norms[0] * norms[1] or 1.0))
+
+
 def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
                 naming: AbstractSet[str] = frozenset()) -> float:
     """IDF-weighted share of the question's focus words that are missing. Words of a name
@@ -199,14 +218,14 @@ def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
 
 
 def decide(question: Question, strength: float, threshold: float, missing: list[str],
-           share: float, has_hits: bool) -> Decision:
+           share: float, has_hits: bool, carried: float = 1.0) -> Decision:
     """Answer only with passages, evidence strength at the threshold and no focal gap."""
     reasons = []
     if not has_hits:
         reasons.append("no passage was retrieved")
     if strength < threshold:
         reasons.append(f"evidence strength {strength:.2f} is below {threshold:.2f}")
-    if missing and share >= FOCAL_SHARE:
+    if missing and share >= FOCAL_SHARE and carried >= CARRIED_FLOOR:
         reasons.append(f"the documents never mention {', '.join(missing)} "
                        f"({share:.0%} of what the question is about)")
     return Decision(not reasons, tuple(reasons), tuple(missing))

@@ -79,6 +79,14 @@ def test_restore_ligatures_keeps_words_that_end_in_l():
         "financial allocations at national level for the hospital to use")
 
 
+def test_restore_ligatures_mends_a_broken_word_before_a_stop_and_leaves_whole_words():
+    text = "As a minimum, we expect that plans wil : set out the evidence; as we wil ."
+    assert restore_ligatures(text, is_word) == (
+        "As a minimum, we expect that plans will: set out the evidence; as we will.")
+    assert restore_ligatures("the hospital, the council . Patel :", is_word) == (
+        "the hospital, the council . Patel :")
+
+
 def test_a_document_that_lost_its_ligatures_loads_with_them(tmp_path):
     path = tmp_path / "guide.md"
     path.write_text(f"# Col aborative planning\n\n{BROKEN}\n", encoding="utf-8")

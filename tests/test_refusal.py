@@ -7,7 +7,9 @@ from conftest import FakeEmbedder
 from assistant.ingest import ingest
 from assistant.question import analyse
 from assistant.refusal import (
+    CARRIED_FLOOR,
     AskedOf,
+    carried_meaning,
     decide,
     focal_share,
     lemma,
@@ -26,6 +28,30 @@ def test_the_decision_gives_its_reasons():
     side = decide(question, 0.7, 0.48, ["menopause"], 0.1, True)
     assert side.answered and side.reasons == () and side.missing == ("menopause",)
     assert not decide(question, 0.9, 0.48, [], 0.0, False).answered
+
+
+def test_a_missing_word_that_carries_little_of_the_question_does_not_refuse_it():
+    question = analyse("What does the plan say about menopause?")
+    assert decide(question, 0.9, 0.48, ["menopause"], 0.6, True, carried=0.2).answered is False
+    slight = decide(question, 0.9, 0.48, ["menopause"], 0.6, True, carried=0.01)
+    assert slight.answered and slight.missing == ("menopause",)
+
+
+def test_the_bundled_model_tells_a_side_word_from_the_subject():
+    """Real vectors: 'sure' in 'make sure' carries little of the question, a clinical
+    subject a lot, though both have the top IDF of a word no document uses."""
+    from types import SimpleNamespace
+
+    from assistant.config import Settings
+    from assistant.embeddings import make_embedder
+
+    settings = Settings()
+    scorer = SimpleNamespace(embedder=make_embedder(settings.model, settings.embedding_backend))
+    side = analyse("How will section 3 make sure patients reach the right service?")
+    subject = analyse("Will the new diagnostic centre offer endoscopy?")
+    assert carried_meaning(side, ["sure"], scorer) < CARRIED_FLOOR
+    assert carried_meaning(subject, ["endoscopy"], scorer) > 2 * CARRIED_FLOOR
+    assert carried_meaning(subject, [], scorer) == 0.0
 
 
 def test_missing_notice_names_the_words():
@@ -103,7 +129,7 @@ def test_ask_leaves_the_naming_words_out_with_or_without_a_document_filter(
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     assistant = Assistant(settings.with_overrides(refusal_threshold=0.0),
                           embedder=fake_embedder)
-    text = "What does the sections digest say about zyxophobia in the diagnostic centre?"
+    text = "What does the sections digest say about zyxophobia?"
     digest = [s for s in assistant.documents if s.endswith("digest.pdf")]
     shares = []
     for sources in (None, digest):
