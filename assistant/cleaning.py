@@ -106,7 +106,7 @@ def garbled_reason(text: str) -> str | None:
 _LIGATURE_BROKEN = re.compile(r"\b(?<!\bet )(?:wil|al|wel|shal)\b")  # not "et al"
 _LIGATURE_WHOLE = re.compile(r"\b(?:will|all|well|shall)\b")
 _L_THEN_SPACE = re.compile(r"\b(?<!\bet )([A-Za-z]*l) (?=([a-z]+)\b)")
-_L_THEN_STOP = re.compile(r"\b(?<!\bet )([A-Za-z]*l) (?=[:;,.!?)])")  # "plans wil :"
+_L_THEN_STOP = re.compile(r"\b(?<!\bet )([a-z]*l) (?=[:;,.!?)])")  # "plans wil :", not "Tel :"
 # What follows a lost "ll" when the word goes on: "ful y", "skil s", "smal er", "fol ow".
 _LIGATURE_ENDINGS = frozenset({"y", "s", "es", "ed", "er", "ow"})
 _WORD_AFTER = 4  # a right part this long that is a word itself stays a word ("financial year")

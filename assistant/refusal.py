@@ -45,7 +45,7 @@ from assistant.stopwords import FUNCTION_WORDS
 
 NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it
 FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal...
-CARRIED_FLOOR = 0.045  # ...when they also carry this much of the question's meaning
+CARRIED_FLOOR = 0.05  # ...when they also carry this much of the question's meaning
 
 
 @dataclass(frozen=True)
@@ -197,9 +197,9 @@ def carried_meaning(question: Question, missing: list[str], scorer: EvidenceScor
     IDF, side detail or not; the vector knows "sure" in "make sure" from "endoscopy"."""
     if not missing:
         return 0.0
-    words = re.compile(r"\b(?:" + "|".join(map(re.escape, missing)) + r")\b")
+    words = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, missing)) + r")(?![\w'’-])")
     without = " ".join(words.sub(" ", question.text).split())
-    vectors = scorer.embedder.embed_batch([question.text, without])
+    vectors = scorer.embed_sentences([question.text, without])  # each alone: int8 batches vary
     norms = np.linalg.norm(vectors, axis=1)
     return 1.0 - float(vectors[0] @ vectors[1] / (norms[0] * norms[1] or 1.0))
 

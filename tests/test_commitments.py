@@ -561,6 +561,18 @@ def test_a_national_body_writing_its_own_guidance_speaks_for_itself(tmp_path):
         "open two hubs"
 
 
+def test_a_national_voice_is_read_through_an_acronym_in_brackets_not_any_bracket():
+    from assistant.commitments.triggers import national_voice
+
+    own = " ".join(["The Department of Health and Social Care \\(DHSC\\) will issue guidance.",
+                    "NHS England and DHSC will work together.",
+                    "The Department of Health and Social Care (DHSC) will publish a plan."])
+    assert national_voice(own)
+    local = " ".join([f"Our ICB ({how} NHS England) will expand {what}." for how, what in (
+        ("working with", "hubs"), ("supported by", "clinics"), ("funded by", "services"))])
+    assert not national_voice(local)
+
+
 def test_a_target_table_row_with_a_figure_and_a_date_is_an_aim(tmp_path):
     (found,) = _sentences(
         tmp_path, "Improve performance against the 62-day cancer standard to 75% by March 2026.",

@@ -46,12 +46,17 @@ def test_the_bundled_model_tells_a_side_word_from_the_subject():
     from assistant.embeddings import make_embedder
 
     settings = Settings()
-    scorer = SimpleNamespace(embedder=make_embedder(settings.model, settings.embedding_backend))
+    embedder = make_embedder(settings.model, settings.embedding_backend)
+    scorer = SimpleNamespace(embed_sentences=embedder.embed_each)
     side = analyse("How will section 3 make sure patients reach the right service?")
     subject = analyse("Will the new diagnostic centre offer endoscopy?")
     assert carried_meaning(side, ["sure"], scorer) < CARRIED_FLOOR
     assert carried_meaning(subject, ["endoscopy"], scorer) > 2 * CARRIED_FLOOR
     assert carried_meaning(subject, [], scorer) == 0.0
+    carers = analyse("Will the plan support carers' assessments?")  # a word ending in "'"
+    assert carried_meaning(carers, ["carers'"], scorer) > CARRIED_FLOOR
+    hyphened = analyse("What does the plan say about end-of-life care?")
+    assert carried_meaning(hyphened, ["life"], scorer) == 0.0  # only whole words go
 
 
 def test_missing_notice_names_the_words():

@@ -83,8 +83,9 @@ OTHER_BODIES = re.compile(r"\b(?:national|NHS England|government|Department of H
 # What is still another body's in a document written by a national body (NHS England's
 # guidance speaks of "NHS England will" and of its national targets as its own).
 OTHER_THAN_NATIONAL = re.compile(r"\b(?-i:NICE)\b")
-_NATIONAL_UNDERTAKING = re.compile(  # "(DHSC) will", "\\(DHSC\\) will" in Markdown
-    r"\b(?:NHS England|NHSE|the government|DHSC)(?:\\?\))?\s+will\b", re.I)
+_NATIONAL_UNDERTAKING = re.compile(  # "... Social Care (DHSC) will", "\\(DHSC\\) will" in Markdown
+    r"\b(?:NHS England|NHSE|the government|DHSC)\s+will\b|\\?\((?:NHSE|DHSC)\\?\)\s+will\b",
+    re.I)
 NATIONAL_VOICE_SENTENCES = 3  # "NHS England will ..." this often: the document is its own
 _DESCRIBES = re.compile(r"\b(?:sets? out|setting out|outlines?|describes?|details?|explains?|"
                         r"summari[sz]es?|contains|presents)\b", re.I)
