@@ -225,7 +225,9 @@ def decide(question: Question, strength: float, threshold: float, missing: list[
         reasons.append("no passage was retrieved")
     if strength < threshold:
         reasons.append(f"evidence strength {strength:.2f} is below {threshold:.2f}")
-    if missing and share >= FOCAL_SHARE and carried >= CARRIED_FLOOR:
+    if carried < CARRIED_FLOOR:  # "sure" in "make sure": not worth a notice either
+        missing = []
+    if missing and share >= FOCAL_SHARE:
         reasons.append(f"the documents never mention {', '.join(missing)} "
                        f"({share:.0%} of what the question is about)")
     return Decision(not reasons, tuple(reasons), tuple(missing))
