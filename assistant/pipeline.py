@@ -42,6 +42,7 @@ from assistant.refusal import (
     focal_share,
     lemmas,
     missing_notice,
+    missing_terms,
     missing_words,
 )
 from assistant.rerank import rerank
@@ -346,15 +347,16 @@ class Pipeline:
         decision = decide(analysed, evidence.strength, threshold, missing,
                           focal_share(analysed, missing, self.scorer, naming), bool(hits),
                           carried_meaning(analysed, missing, self.scorer))
+        named_missing = missing_terms(analysed, list(decision.missing), self.scorer)
         if not decision.answered:
-            answer = Answer(question, refusal_text(question, hits, decision.missing), False, [],
+            answer = Answer(question, refusal_text(question, hits, named_missing), False, [],
                             chosen.name)
         else:
             draft = chosen.draft(evidence)
             text, citations = finalise(draft, hits)
             notice = draft.notice
-            if decision.missing:
-                notice = " ".join(filter(None, [missing_notice(decision.missing)
+            if named_missing:
+                notice = " ".join(filter(None, [missing_notice(named_missing)
                                                 + " This answers the rest of the question.",
                                                 notice]))
             answer = Answer(question, text, bool(citations), citations, draft.backend,
@@ -363,7 +365,7 @@ class Pipeline:
                 answer.text = refusal_text(question, hits)
         answer.named = named
         answer.named_titles = [self.documents[source].title for source in named]
-        answer.missing = list(decision.missing)
+        answer.missing = named_missing
         answer.reasons = list(decision.reasons)
         answer.query = query if query != question else None
         answer.strength = evidence.strength

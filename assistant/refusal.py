@@ -204,6 +204,39 @@ def carried_meaning(question: Question, missing: list[str], scorer: EvidenceScor
     return 1.0 - float(vectors[0] @ vectors[1] / (norms[0] * norms[1] or 1.0))
 
 
+_QUESTION_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def missing_terms(question: Question, missing: list[str], scorer: EvidenceScorer) -> list[str]:
+    """What to name as missing: words that stand next to each other in the question joined
+    into one term ("sickle cell", "armed forces veterans"), and only the terms that carry
+    some of the question's meaning ("navigators", not "play" in "What role will care
+    navigators play…"); all of `missing` when no term does on its own."""
+    absent = set(missing)
+    runs: list[list[re.Match[str]]] = []
+    for word in _QUESTION_WORD.finditer(question.text):
+        if word.group() not in absent:
+            continue
+        if runs and question.text[runs[-1][-1].end():word.start()].strip() == "":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    terms = list(dict.fromkeys(" ".join(_trimmed(question, [w.group() for w in run], scorer))
+                               for run in runs))
+    meant = [term for term in terms
+             if carried_meaning(question, term.split(), scorer) >= CARRIED_FLOOR]
+    return meant or list(missing)
+
+
+def _trimmed(question: Question, run: list[str], scorer: EvidenceScorer) -> list[str]:
+    """A run of missing words without the words after its head that carry nothing on their
+    own ("navigators play" -> "navigators"); the words before it modify the head and stay
+    ("armed forces veterans")."""
+    while len(run) > 1 and carried_meaning(question, run[-1:], scorer) < CARRIED_FLOOR:
+        run = run[:-1]
+    return run
+
+
 def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
                 naming: AbstractSet[str] = frozenset()) -> float:
     """IDF-weighted share of the question's focus words that are missing. Words of a name

@@ -14,6 +14,7 @@ from assistant.refusal import (
     focal_share,
     lemma,
     missing_notice,
+    missing_terms,
     missing_words,
 )
 from assistant.service import Assistant
@@ -57,6 +58,16 @@ def test_the_bundled_model_tells_a_side_word_from_the_subject():
     assert carried_meaning(carers, ["carers'"], scorer) > CARRIED_FLOOR
     hyphened = analyse("What does the plan say about end-of-life care?")
     assert carried_meaning(hyphened, ["life"], scorer) == 0.0  # only whole words go
+
+    def named(text: str, missing: list[str]) -> list[str]:
+        return missing_terms(analyse(text), missing, scorer)
+
+    assert named("Why does the plan prioritise sickle cell services for Leicester's diverse "
+                 "communities?", ["sickle", "cell", "diverse"]) == ["sickle cell"]
+    assert named("Does pledge 1 include specific help for armed forces veterans?",
+                 ["armed", "forces", "veterans"]) == ["armed forces veterans"]
+    assert named("What role will care navigators play in triage?",
+                 ["navigators", "play"]) == ["navigators"]
 
 
 def test_missing_notice_names_the_words():
