@@ -71,6 +71,7 @@ _PLURAL_ASKED = re.compile(
 _OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what "
                         r"(?:does|do|did|will|would|should|can|could|has|have|had) )|"
                         r"\b(?:and|or) (?:what|which|how|where|who|why)\b", re.I)
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")  # a question's words, as `focus_words` holds them
 _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)
 # Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
@@ -139,7 +140,7 @@ def analyse(text: str) -> Question:
         form = "fact"
     focus_text = focus(text)
     ignored = search_stopwords() | _DOCUMENT_WORDS
-    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", focus_text)
+    words = WORD.findall(focus_text)
     focus_words = tuple(dict.fromkeys(
         w for w in words if w.lower().replace("’", "'").removesuffix("'s") not in ignored
         and len(w) > 1))

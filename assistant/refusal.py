@@ -39,7 +39,7 @@ import numpy as np
 
 from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
-from assistant.question import Question
+from assistant.question import WORD, Question
 from assistant.retrieval import Hit
 from assistant.stopwords import FUNCTION_WORDS
 
@@ -204,9 +204,6 @@ def carried_meaning(question: Question, missing: list[str], scorer: EvidenceScor
     return 1.0 - float(vectors[0] @ vectors[1] / (norms[0] * norms[1] or 1.0))
 
 
-_QUESTION_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
-
-
 def missing_terms(question: Question, missing: list[str], scorer: EvidenceScorer) -> list[str]:
     """What to name as missing: words that stand next to each other in the question joined
     into one term ("sickle cell", "armed forces veterans"), and only the terms that carry
@@ -214,7 +211,7 @@ def missing_terms(question: Question, missing: list[str], scorer: EvidenceScorer
     navigators play…"); all of `missing` when no term does on its own."""
     absent = set(missing)
     runs: list[list[re.Match[str]]] = []
-    for word in _QUESTION_WORD.finditer(question.text):
+    for word in WORD.finditer(question.text):
         if word.group() not in absent:
             continue
         if runs and question.text[runs[-1][-1].end():word.start()].strip() == "":
