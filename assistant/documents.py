@@ -35,7 +35,7 @@ from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 10
+EXTRACTOR_VERSION = 11
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -348,9 +348,16 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     """Sections from "#" headings, and from bold lines standing alone (see `_bold_heading`);
     consecutive bold lines are one heading broken over lines ("**Medium Term**",
     "**Planning Framework**"). A bold heading stays in its section's text as well, as a PDF's
-    headings do: it was printed as a line of the page."""
+    headings do: it was printed as a line of the page.
+
+    The title is the first "#" heading, unless the text opens with a bold heading: then a
+    converter split the cover's title over lines and heading levels ("**Medium Term**",
+    "**Planning**", "## **Framework**"), and the title is every heading before the first
+    line of text."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     title: str | None = None
+    cover: list[str] = []  # the headings before any text, when the first is bold
+    body = False  # a line of text has been read
     in_code = False
     headings = HeadingPath()
     bold: list[str] = []  # a bold heading's lines, until the text under it starts
@@ -361,6 +368,8 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         nonlocal guessed
         if bold:
             guessed = True
+            if not body and (cover or not sections[-1][0]):
+                cover.append(" ".join(bold))
             sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)),
                              list(bold_lines)))
             bold.clear()
@@ -387,8 +396,11 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         if match:
             heading = _plain_markdown(match.group(2)).strip()
             title = title or heading
+            if cover and not body:
+                cover.append(heading)
             sections.append((headings.enter(len(match.group(1)), heading), []))
         elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
+            body = body or bool(line.strip())
             if line.strip().startswith("|"):  # a table row: "a | b", one row a line
                 line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
             sections[-1][1].append(_plain_markdown(line))
@@ -396,7 +408,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     if guessed:
         # guessed headings: bold table cells and run-in phrases leave scraps of sections
         sections = _merge_small(sections)
-    return _sectioned_document(path, "markdown", title, sections)
+    return _sectioned_document(path, "markdown", " ".join(cover) or title, sections)
 
 
 def _sectioned_document(path: Path, kind: str, title: str | None,
