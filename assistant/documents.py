@@ -328,6 +328,7 @@ def _plain_markdown(line: str) -> str:
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")
 BOLD_HEADING_LEVEL = 7  # below every "#" level
 BOLD_HEADING_WORDS = 12
+COVER_WORDS = 16  # a title longer than this is a cover's other lines run on
 
 
 def _bold_heading(line: str) -> str | None:
@@ -352,12 +353,14 @@ def _load_markdown(path: Path, data: bytes) -> Document:
 
     The title is the first "#" heading, unless the text opens with a bold heading: then a
     converter split the cover's title over lines and heading levels ("**Medium Term**",
-    "**Planning**", "## **Framework**"), and the title is every heading before the first
-    line of text."""
+    "**Planning**", "## **Framework**"), and the title is the headings before the first line
+    of text, up to a "#" heading below one already read (an outline begins) and at most
+    `COVER_WORDS` words; a "# " heading among them is the title on its own ("**Draft**",
+    "# Our plan")."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     title: str | None = None
-    cover: list[str] = []  # the headings before any text, when the first is bold
-    body = False  # a line of text has been read
+    cover: list[tuple[int, str]] = []  # (level, heading) before any text, the first bold
+    covering = True  # the cover's headings are still being read
     in_code = False
     headings = HeadingPath()
     bold: list[str] = []  # a bold heading's lines, until the text under it starts
@@ -368,8 +371,8 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         nonlocal guessed
         if bold:
             guessed = True
-            if not body and (cover or not sections[-1][0]):
-                cover.append(" ".join(bold))
+            if covering and (cover or not sections[-1][0]):
+                cover.append((BOLD_HEADING_LEVEL, " ".join(bold)))
             sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)),
                              list(bold_lines)))
             bold.clear()
@@ -396,11 +399,17 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         if match:
             heading = _plain_markdown(match.group(2)).strip()
             title = title or heading
-            if cover and not body:
-                cover.append(heading)
-            sections.append((headings.enter(len(match.group(1)), heading), []))
+            level = len(match.group(1))
+            if cover and covering:
+                if level == 1:  # "# Our plan" after "**Draft**": the title itself
+                    cover[:], covering = [(level, heading)], False
+                elif all(level <= seen for seen, _ in cover):
+                    cover.append((level, heading))
+                else:  # below a heading already read: the outline begins
+                    covering = False
+            sections.append((headings.enter(level, heading), []))
         elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
-            body = body or bool(line.strip())
+            covering = covering and not line.strip()
             if line.strip().startswith("|"):  # a table row: "a | b", one row a line
                 line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
             sections[-1][1].append(_plain_markdown(line))
@@ -408,7 +417,10 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     if guessed:
         # guessed headings: bold table cells and run-in phrases leave scraps of sections
         sections = _merge_small(sections)
-    return _sectioned_document(path, "markdown", " ".join(cover) or title, sections)
+    cover_title = " ".join(heading for _, heading in cover)
+    if len(cover_title.split()) <= COVER_WORDS:
+        title = cover_title or title
+    return _sectioned_document(path, "markdown", title, sections)
 
 
 def _sectioned_document(path: Path, kind: str, title: str | None,

@@ -59,17 +59,21 @@ def test_bold_lines_of_converted_markdown_are_headings(tmp_path):
 
 def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
     """A converter splits a cover title over bold lines and heading levels: the title is all
-    of it, not the one "#" heading among them ("Framework") or one found pages later."""
+    of it, not the one "#" heading among them ("Framework") or one found pages later; an
+    outline's first subheading is not part of it, and a "# " heading is the title alone."""
     body = " ".join(f"Word{i}" for i in range(60)) + "."
     split = tmp_path / "medium-term.md"
     split.write_text(f"**Medium Term **\n\n**Planning **\n\n## **Framework **\n\n"
                      f"### delivering change together\n\n2026/27 to 2028/29\n\n{body}\n",
                      encoding="utf-8")
-    assert load_document(split).title == "Medium Term Planning Framework delivering change together"
+    assert load_document(split).title == "Medium Term Planning Framework"
     later = tmp_path / "leeds.md"
     later.write_text(f"**The Leeds Health **\n\n**and Wellbeing Strategy **\n\n{body}\n\n"
                      f"# part of a range of organisations\n\n{body}\n", encoding="utf-8")
     assert load_document(later).title == "The Leeds Health and Wellbeing Strategy"
+    marked = tmp_path / "draft.md"
+    marked.write_text(f"**Draft**\n\n# Our plan\n\n## Introduction\n\n{body}\n", encoding="utf-8")
+    assert load_document(marked).title == "Our plan"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
