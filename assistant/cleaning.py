@@ -142,6 +142,66 @@ def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
     return _L_THEN_STOP.sub(before_stop, _L_THEN_SPACE.sub(repair, text))
 
 
+# A font whose map sends a letter to a quote glyph: "Strate’y", "ali’n", "meetin’" (the "g"
+# became a closing quote), "e‘‘icient use o‘ resources" (the "f" an opening one). A word with
+# the glyph inside, or at its end; not a contraction ("it’s", "we’ll").
+SLIPPED_GLYPHS = ("’", "‘")
+_CONTRACTION = re.compile(r"’(?:s|t|ll|re|ve|d|m)$", re.IGNORECASE)
+SLIPPED_WORDS = 3  # words one letter must mend before the document counts as misread
+_MIN_STEM = 4
+
+
+def _slipped(glyph: str) -> re.Pattern[str]:
+    return re.compile(rf"\b[A-Za-z]+(?:{glyph}+[A-Za-z]+)+{glyph}*(?![A-Za-z])"
+                      rf"|\b[A-Za-z]+{glyph}+(?![A-Za-z])")
+
+
+def slipped_letters(text: str, is_word: Callable[..., bool]) -> dict[str, str]:
+    """For each quote glyph that a document's font printed for a letter, that letter: the
+    one that turns at least `SLIPPED_WORDS` of its words with the glyph into vocabulary
+    words (not stems with an ending: "carers’" is no "carersa"), more of them than stay as
+    they are, and most of them when a word that several letters mend ("o‘": of, on, or)
+    counts as a share of a vote. Empty for a document whose quotes are what they seem."""
+    letters = {}
+    for glyph in SLIPPED_GLYPHS:
+        candidates = [word for word in _slipped(glyph).findall(text)
+                      if _misread(word, glyph, is_word)]
+        votes: Counter[str] = Counter()
+        mends: Counter[str] = Counter()
+        for word in candidates:
+            fits = [letter for letter in "abcdefghijklmnopqrstuvwxyz"
+                    if is_word(word.replace(glyph, letter))]  # whole words only: the proof
+            mends.update(fits)
+            votes.update({letter: 1 / len(fits) for letter in fits})
+        if votes:
+            letter = votes.most_common(1)[0][0]
+            if mends[letter] >= SLIPPED_WORDS and mends[letter] * 2 > len(candidates):
+                letters[glyph] = letter
+    return letters
+
+
+def _misread(word: str, glyph: str, is_word: Callable[..., bool]) -> bool:
+    """A closing quote after a word closes a quotation ("residents’", "the ‘front door’");
+    an opening quote never ends a word."""
+    closes = glyph == "’" and glyph not in word.rstrip(glyph) and is_word(word.rstrip(glyph))
+    return not (closes or _CONTRACTION.search(word))
+
+
+def restore_slipped_letters(text: str, letters: dict[str, str],
+                            is_word: Callable[..., bool]) -> str:
+    """`text` with each misread word mended ("Strate’y" -> "Strategy", "o‘" -> "of") where
+    that makes a word; quotes, possessives and names stay ("residents’", "O’Neill")."""
+    for glyph, letter in letters.items():
+        def mend(m: re.Match[str], glyph: str = glyph, letter: str = letter) -> str:
+            word = m.group()
+            mended = word.replace(glyph, letter)
+            return mended if _misread(word, glyph, is_word) and is_word(mended, _MIN_STEM) \
+                else word
+
+        text = _slipped(glyph).sub(mend, text)
+    return text
+
+
 # A PDF converted to text keeps each page's foot and head inside the text: "... NHS England
 # will transfer 2" (the page number), blank lines, then "2025/26 priorities and operational
 # planning guidance a higher proportion of funding ..." (the running head, then the sentence).

@@ -19,6 +19,8 @@ from assistant.cleaning import (
     lost_ligatures,
     mend_converted_text,
     restore_ligatures,
+    restore_slipped_letters,
+    slipped_letters,
     strip_running_lines,
 )
 from assistant.errors import DocumentError
@@ -35,7 +37,7 @@ from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 11
+EXTRACTOR_VERSION = 12
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -106,13 +108,26 @@ def load_document(path: Path) -> Document:
 
 def _with_ligatures(document: Document) -> Document:
     """The document with its "ll" ligatures put back, when its converter lost them all
-    ("wil be", "col aboration"): the register, lexical search and answers need the words."""
-    if not lost_ligatures("\n".join(block.text for block in document.blocks)):
-        return document
+    ("wil be", "col aboration"), and with the letters its font printed as quotes put back
+    ("Strate’y", "e‘‘icient"): the register, lexical search and answers need the words."""
+    text = "\n".join(block.text for block in document.blocks)
     from assistant.lexicon import is_word
 
-    document.blocks = [replace(block, text=restore_ligatures(block.text, is_word),
-                               section=block.section and restore_ligatures(block.section, is_word))
+    repairs: list[Callable[[str], str]] = []
+    if lost_ligatures(text):
+        repairs.append(lambda part: restore_ligatures(part, is_word))
+    if letters := slipped_letters(text, is_word):
+        repairs.append(lambda part: restore_slipped_letters(part, letters, is_word))
+    if not repairs:
+        return document
+
+    def repaired(part: str) -> str:
+        for repair in repairs:
+            part = repair(part)
+        return part
+
+    document.blocks = [replace(block, text=repaired(block.text),
+                               section=block.section and repaired(block.section))
                        for block in document.blocks]
     return document
 

@@ -6,6 +6,8 @@ from assistant.cleaning import (
     lost_ligatures,
     mend_converted_text,
     restore_ligatures,
+    restore_slipped_letters,
+    slipped_letters,
     strip_running_lines,
 )
 from assistant.documents import load_document
@@ -85,6 +87,36 @@ def test_restore_ligatures_mends_a_broken_word_before_a_stop_and_leaves_whole_wo
         "As a minimum, we expect that plans will: set out the evidence; as we will.")
     kept = "the hospital, the council . Patel : Tel : 0113 , Dr Gil ."  # names, contacts
     assert restore_ligatures(kept, is_word) == kept
+
+
+# A font that printed "g" as a closing quote and "f" as an opening one (as one of the West
+# Sussex strategies does), next to quotes, possessives and names that are what they seem.
+MISREAD = ("Our Strate’y aims to ali’n local plans in-order to ensure a coherent approach to "
+           "meetin’ the needs o‘ our residents and a more e‘‘icient use o‘ resources, includin’ "
+           "the ‘front door’ to Trans‘ormation. It’s the carers’ and O’Neill’s view.")
+QUOTED = ("It’s the ‘front door’ to care, the carers’ view and the residents’ voice, as "
+          "O’Neill said: ‘we’ll listen’. Our ‘Start Well’ theme and the patients’ ‘charter’.")
+
+
+def test_slipped_letters_are_found_only_where_whole_words_prove_them():
+    assert slipped_letters(MISREAD, is_word) == {"’": "g", "‘": "f"}
+    assert slipped_letters(QUOTED, is_word) == {}
+
+
+def test_restore_slipped_letters_mends_words_and_leaves_quotes_possessives_and_names():
+    assert restore_slipped_letters(MISREAD, {"’": "g", "‘": "f"}, is_word) == (
+        "Our Strategy aims to align local plans in-order to ensure a coherent approach to "
+        "meeting the needs of our residents and a more efficient use of resources, including "
+        "the ‘front door’ to Transformation. It’s the carers’ and O’Neill’s view.")
+
+
+def test_a_document_whose_font_misread_letters_loads_with_them(tmp_path):
+    path = tmp_path / "strategy.md"
+    path.write_text(f"# Our strate’y\n\n{MISREAD}\n", encoding="utf-8")
+    document = load_document(path)
+    text = "\n".join(block.text for block in document.blocks)
+    assert "ali’n" not in text and "to align local plans" in text
+    assert document.blocks[0].section == "Our strategy"
 
 
 def test_a_document_that_lost_its_ligatures_loads_with_them(tmp_path):

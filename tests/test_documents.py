@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from conftest import REALDOCS, make_pdf
 
+from assistant.cleaning import restore_slipped_letters, slipped_letters
 from assistant.documents import decode_text, load_document
 from assistant.errors import DocumentError
+from assistant.lexicon import is_word
 
 
 def test_pdf_pages_are_one_based_and_running_lines_dropped(tmp_path):
@@ -186,7 +188,9 @@ def test_real_pdfs_every_page_yields_text_or_a_warning(path: Path):
     assert covered == set(range(1, expected_pages + 1))
     assert len(doc.blocks) >= expected_pages * 0.8
     reader = PdfReader(path)
+    pages = [page.extract_text() for page in reader.pages]
+    misread = slipped_letters("\n".join(pages), is_word)  # letters the font printed as quotes
     for block in doc.blocks:  # each block's text really is on that page
-        raw = reader.pages[block.page - 1].extract_text()
+        raw = restore_slipped_letters(pages[block.page - 1], misread, is_word)
         probe = max(block.text.split(), key=len)
         assert probe.replace("-", "") in raw.replace("-\n", "").replace("-", "")
