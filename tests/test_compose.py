@@ -112,6 +112,32 @@ def test_render_shapes_lines_by_their_bullets():
     assert render([Line("A", 1, "-"), Line("B", 1, "-")]) == "- A [1].\n- B [1]."
 
 
+def test_render_puts_an_items_label_before_its_text():
+    assert render([Line("It adopted the approach", 1, "-", "Core20PLUS5")]) == (
+        "- Core20PLUS5: It adopted the approach [1].")
+
+
+def test_a_sentence_of_a_labelled_item_carries_the_label_once(settings, tmp_path,
+                                                              fake_embedder):
+    """"- **Core20PLUS5.** LLR has adopted this approach…": a sentence quoted from the item
+    says what it is about only with the item's run-in label."""
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "inequalities.md",
+        "# Plan\n\n## Inequalities\n\nThree approaches underpin the work on inequalities:\n\n"
+        "- **Health Inequalities Framework.** It narrows the gap in healthy life expectancy "
+        "across the area. It gives partners shared definitions of inequality and equity.\n"
+        "- **Core20PLUS5.** The area has adopted this national approach to inequalities in "
+        "care.\n- **Proportionate universalism.** Effort on inequalities is matched to the "
+        "level of need.\n",
+        "How will the plan reduce inequalities?")
+    lines = answer["answer"].split("\n")
+    framework = [line for line in lines if "healthy life expectancy" in line
+                 or "shared definitions" in line]
+    assert framework and framework[0].startswith("- Health Inequalities Framework: It ")
+    assert all("Framework:" not in line for line in framework[1:])
+    assert any(line.startswith("- Core20PLUS5: The area has adopted") for line in lines)
+
+
 def test_every_feature_has_a_weight():
     assert set(POINT_WEIGHTS) == set(FEATURES)
 

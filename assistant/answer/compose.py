@@ -19,7 +19,7 @@ Leaves out the fact path (`extractive.py`) and the refusal decision (`refusal.py
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -62,6 +62,7 @@ class Line:
     text: str
     cite: int
     bullet: str = ""  # "", "-", or "1." …
+    label: str = ""  # the run-in label of the list item the text goes on ("Core20PLUS5")
 
 
 def compose(question: Question, evidence: Evidence) -> list[Line]:
@@ -76,8 +77,32 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     defining = _defining(question, features, picked)
     ordered = [defining, *_grouped(evidence, [i for i in picked if i != defining])] \
         if defining is not None else _grouped(evidence, picked)
-    return [_line(evidence, i, f"{n}." if bullet == "1." else bullet)
-            for n, i in enumerate(ordered, start=1)]
+    lines, labelled = [], set()
+    for n, i in enumerate(ordered, start=1):
+        line = _line(evidence, i, f"{n}." if bullet == "1." else bullet)
+        if (label := _item_label(evidence, i)) and label not in labelled:
+            labelled.add(label)
+            line = replace(line, label=label[1])
+        lines.append(line)
+    return lines
+
+
+def _item_label(evidence: Evidence, index: int) -> tuple[int, str] | None:
+    """(passage, label) when the sentence goes on a list item that opens with a run-in
+    label ("- **Core20PLUS5.** LLR has adopted this national approach…"): the label names
+    what the item is about, and the sentence alone does not say it."""
+    sentence = evidence.sentences[index]
+    units = passage_units(evidence.hits[sentence.hit].chunk.text)
+    unit = units[sentence.position]
+    if unit.role != "item" or unit.starts:
+        return None
+    first = sentence.position - 1
+    while first > 0 and units[first].group == unit.group and not units[first].starts:
+        first -= 1
+    opening = units[first]
+    if opening.group != unit.group or not opening.starts or opening.role != "heading":
+        return None
+    return sentence.hit, opening.text.rstrip(" .:;–-")
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
@@ -331,7 +356,7 @@ def render(lines: list[Line]) -> str:
         if line.bullet == "…":
             out.append(f"{line.text} [{line.cite}]")
             continue
-        text = with_marker(line.text, line.cite)
+        text = with_marker(f"{line.label}: {line.text}" if line.label else line.text, line.cite)
         if not line.bullet:
             prose.append(text)
             continue
