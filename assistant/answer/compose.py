@@ -35,6 +35,7 @@ MAX_DEFINITION = 3
 MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infographics, tables)
 WORD_BUDGET = 140  # the issue's bound is a median of 150
 NEAR_REPEAT = 0.85
+LABEL_WORDS = 6  # an item's first sentence this short is its run-in label
 REPEATED_WORDS = 0.6  # share of words two points may share
 # A sentence about the document rather than its subject: "The seventh section covers…".
 _SELF_REFERENCE = re.compile(
@@ -89,8 +90,10 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
 
 def _item_label(evidence: Evidence, index: int) -> tuple[int, str] | None:
     """(passage, label) when the sentence goes on a list item that opens with a run-in
-    label ("- **Core20PLUS5.** LLR has adopted this national approach…"): the label names
-    what the item is about, and the sentence alone does not say it."""
+    label, a first sentence of at most `LABEL_WORDS` words ("- **Core20PLUS5.** LLR has
+    adopted this national approach…", "- Proportionate universalism. The integrated care
+    system uses this term…"): the label names what the item is about, and the sentence
+    alone does not say it."""
     sentence = evidence.sentences[index]
     units = passage_units(evidence.hits[sentence.hit].chunk.text)
     unit = units[sentence.position]
@@ -100,7 +103,8 @@ def _item_label(evidence: Evidence, index: int) -> tuple[int, str] | None:
     while first > 0 and units[first].group == unit.group and not units[first].starts:
         first -= 1
     opening = units[first]
-    if opening.group != unit.group or not opening.starts or opening.role != "heading":
+    if opening.group != unit.group or not opening.starts or opening.role not in (
+            "heading", "item") or len(opening.text.split()) > LABEL_WORDS:
         return None
     return sentence.hit, opening.text.rstrip(" .:;–-")
 
