@@ -142,18 +142,15 @@ def restore_ligatures(text: str, is_word: Callable[..., bool]) -> str:
     return _L_THEN_STOP.sub(before_stop, _L_THEN_SPACE.sub(repair, text))
 
 
-# A font whose map sends a letter to a quote glyph: "Strate’y", "ali’n", "meetin’" (the "g"
-# became a closing quote), "e‘‘icient use o‘ resources" (the "f" an opening one). A word with
-# the glyph inside, or at its end; not a contraction ("it’s", "we’ll").
-SLIPPED_GLYPHS = ("’", "‘")
-_CONTRACTION = re.compile(r"’(?:s|t|ll|re|ve|d|m)$", re.IGNORECASE)
+# A font whose map sends a letter to a quote glyph: "Strate’y", "ali’n", "meetin’s" (the "g"
+# became a closing quote), "e‘‘icient use o‘ resources" (the "f" an opening one), both in
+# "Sa‘e’uardin’". A word with a glyph inside or at its end; a word the glyph opens stays ("‘or"
+# may be a quotation's "or").
+SLIPPED_GLYPHS = "’‘"
+_GLYPH_WORD = re.compile(r"\b[A-Za-z]+(?:[’‘]+[A-Za-z]+)*[’‘]*(?![A-Za-z])")
+_CONTRACTION = re.compile(r"^(?P<stem>[A-Za-z]+)’(?:s|t|ll|re|ve|d|m)$", re.IGNORECASE)
 SLIPPED_WORDS = 3  # words one letter must mend before the document counts as misread
 _MIN_STEM = 4
-
-
-def _slipped(glyph: str) -> re.Pattern[str]:
-    return re.compile(rf"\b[A-Za-z]+(?:{glyph}+[A-Za-z]+)+{glyph}*(?![A-Za-z])"
-                      rf"|\b[A-Za-z]+{glyph}+(?![A-Za-z])")
 
 
 def slipped_letters(text: str, is_word: Callable[..., bool]) -> dict[str, str]:
@@ -162,10 +159,10 @@ def slipped_letters(text: str, is_word: Callable[..., bool]) -> dict[str, str]:
     words (not stems with an ending: "carers’" is no "carersa"), more of them than stay as
     they are, and most of them when a word that several letters mend ("o‘": of, on, or)
     counts as a share of a vote. Empty for a document whose quotes are what they seem."""
+    words = [word for word in _GLYPH_WORD.findall(text) if _misread(word, is_word)]
     letters = {}
     for glyph in SLIPPED_GLYPHS:
-        candidates = [word for word in _slipped(glyph).findall(text)
-                      if _misread(word, glyph, is_word)]
+        candidates = [word for word in words if glyph in word]
         votes: Counter[str] = Counter()
         mends: Counter[str] = Counter()
         for word in candidates:
@@ -180,26 +177,32 @@ def slipped_letters(text: str, is_word: Callable[..., bool]) -> dict[str, str]:
     return letters
 
 
-def _misread(word: str, glyph: str, is_word: Callable[..., bool]) -> bool:
-    """A closing quote after a word closes a quotation ("residents’", "the ‘front door’");
-    an opening quote never ends a word."""
-    closes = glyph == "’" and glyph not in word.rstrip(glyph) and is_word(word.rstrip(glyph))
-    return not (closes or _CONTRACTION.search(word))
+def _misread(word: str, is_word: Callable[..., bool]) -> bool:
+    """Whether a glyph in `word` may stand for a letter: not a contraction of a word ("it’s",
+    but "meetin’s"), not a closing quote after one ("residents’", "the ‘front door’")."""
+    if contraction := _CONTRACTION.match(word):
+        return not is_word(contraction["stem"])
+    inner = word.rstrip("’")
+    return any(glyph in inner for glyph in SLIPPED_GLYPHS) or not is_word(inner)
 
 
 def restore_slipped_letters(text: str, letters: dict[str, str],
                             is_word: Callable[..., bool]) -> str:
-    """`text` with each misread word mended ("Strate’y" -> "Strategy", "o‘" -> "of") where
-    that makes a word; quotes, possessives and names stay ("residents’", "O’Neill")."""
-    for glyph, letter in letters.items():
-        def mend(m: re.Match[str], glyph: str = glyph, letter: str = letter) -> str:
-            word = m.group()
-            mended = word.replace(glyph, letter)
-            return mended if _misread(word, glyph, is_word) and is_word(mended, _MIN_STEM) \
-                else word
+    """`text` with each misread word mended ("Strate’y" -> "Strategy", "o‘" -> "of",
+    "STRATE’Y" -> "STRATEGY") where that makes a word: a vocabulary word when the only glyph
+    ends the word ("dentists’" is no "dentistsg"), a word or a stem with an ending when a
+    glyph sits inside it. Quotes, possessives and names stay ("residents’", "O’Neill")."""
+    def mend(m: re.Match[str]) -> str:
+        word = m.group()
+        if not any(glyph in word for glyph in letters) or not _misread(word, is_word):
+            return word
+        mended = word
+        for glyph, letter in letters.items():
+            mended = mended.replace(glyph, letter.upper() if word.isupper() else letter)
+        inside = any(glyph in word.rstrip(SLIPPED_GLYPHS) for glyph in SLIPPED_GLYPHS)
+        return mended if is_word(mended, _MIN_STEM if inside else None) else word
 
-        text = _slipped(glyph).sub(mend, text)
-    return text
+    return _GLYPH_WORD.sub(mend, text) if letters else text
 
 
 # A PDF converted to text keeps each page's foot and head inside the text: "... NHS England

@@ -25,6 +25,7 @@ from assistant.cleaning import (
 )
 from assistant.errors import DocumentError
 from assistant.pdf_layout import (
+    CONTENTS_HEADING,
     Line,
     PageLayout,
     body_size,
@@ -33,11 +34,12 @@ from assistant.pdf_layout import (
     pdf_title,
     read_page,
 )
+from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 12
+EXTRACTOR_VERSION = 13
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -98,7 +100,7 @@ def load_document(path: Path) -> Document:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise DocumentError("empty file")
-    document = _with_ligatures(_LOADERS[kind](path, data))
+    document = _repaired(_LOADERS[kind](path, data))
     if not any(block.text.strip() for block in document.blocks):
         if kind == "pdf":
             raise DocumentError("no extractable text on any page (scanned images? run OCR first)")
@@ -106,10 +108,11 @@ def load_document(path: Path) -> Document:
     return document
 
 
-def _with_ligatures(document: Document) -> Document:
+def _repaired(document: Document) -> Document:
     """The document with its "ll" ligatures put back, when its converter lost them all
     ("wil be", "col aboration"), and with the letters its font printed as quotes put back
-    ("Strate’y", "e‘‘icient"): the register, lexical search and answers need the words."""
+    ("Strate’y", "e‘‘icient"), in its title, sections and text: the register, lexical search
+    and answers need the words."""
     text = "\n".join(block.text for block in document.blocks)
     from assistant.lexicon import is_word
 
@@ -126,6 +129,7 @@ def _with_ligatures(document: Document) -> Document:
             part = repair(part)
         return part
 
+    document.title = repaired(document.title)
     document.blocks = [replace(block, text=repaired(block.text),
                                section=block.section and repaired(block.section))
                        for block in document.blocks]
@@ -366,12 +370,13 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     "**Planning Framework**"). A bold heading stays in its section's text as well, as a PDF's
     headings do: it was printed as a line of the page.
 
-    The title is the first "#" heading, unless the text opens with a bold heading: then a
-    converter split the cover's title over lines and heading levels ("**Medium Term**",
-    "**Planning**", "## **Framework**"), and the title is the headings before the first line
-    of text, up to a "#" heading below one already read (an outline begins) and at most
-    `COVER_WORDS` words; a "# " heading among them is the title on its own ("**Draft**",
-    "# Our plan")."""
+    The title is the first "#" heading, unless the text opens with a bold heading and the
+    headings before its first line of text (its cover) name the file better: a converter
+    split the cover's title over lines and heading levels ("**Medium Term**", "**Planning**",
+    "## **Framework**" in "medium-term-planning-framework.md"), or the first "#" heading comes
+    pages later ("part of a range of organisations"). The cover ends at a "#" heading below
+    or beside one already read, at a contents heading, and at a level-1 heading (then the
+    title itself); at most `COVER_WORDS` words."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     title: str | None = None
     cover: list[tuple[int, str]] = []  # (level, heading) before any text, the first bold
@@ -418,13 +423,14 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             if cover and covering:
                 if level == 1:  # "# Our plan" after "**Draft**": the title itself
                     cover[:], covering = [(level, heading)], False
-                elif all(level <= seen for seen, _ in cover):
+                elif all(level < seen for seen, _ in cover) and not CONTENTS_HEADING.match(
+                        heading):
                     cover.append((level, heading))
-                else:  # below a heading already read: the outline begins
+                else:  # the outline or the contents begin
                     covering = False
             sections.append((headings.enter(level, heading), []))
         elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
-            covering = covering and not line.strip()
+            covering = covering and not re.search(r"\w", _plain_markdown(line))  # "** **"
             if line.strip().startswith("|"):  # a table row: "a | b", one row a line
                 line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
             sections[-1][1].append(_plain_markdown(line))
@@ -433,9 +439,16 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         # guessed headings: bold table cells and run-in phrases leave scraps of sections
         sections = _merge_small(sections)
     cover_title = " ".join(heading for _, heading in cover)
-    if len(cover_title.split()) <= COVER_WORDS:
-        title = cover_title or title
+    if len(cover_title.split()) <= COVER_WORDS and \
+            _file_words(cover_title, path) > (_file_words(title, path) if title else 0):
+        title = cover_title
     return _sectioned_document(path, "markdown", title, sections)
+
+
+def _file_words(title: str, path: Path) -> int:
+    """How many words of the file's name `title` holds ("for" and "the" do not count)."""
+    named = set(re.findall(r"[a-z0-9]+", path.stem.lower())) - FUNCTION_WORDS
+    return len(set(re.findall(r"[a-z0-9]+", title.lower())) & named)
 
 
 def _sectioned_document(path: Path, kind: str, title: str | None,

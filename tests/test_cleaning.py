@@ -93,7 +93,8 @@ def test_restore_ligatures_mends_a_broken_word_before_a_stop_and_leaves_whole_wo
 # Sussex strategies does), next to quotes, possessives and names that are what they seem.
 MISREAD = ("Our Strate’y aims to ali’n local plans in-order to ensure a coherent approach to "
            "meetin’ the needs o‘ our residents and a more e‘‘icient use o‘ resources, includin’ "
-           "the ‘front door’ to Trans‘ormation. It’s the carers’ and O’Neill’s view.")
+           "the ‘front door’ to Trans‘ormation. It’s the carers’ and O’Neill’s view. "
+           "STRATE’Y: Sa‘e’uardin’ at meetin’s, the dentists’ Date‘ and rock ’n’ roll.")
 QUOTED = ("It’s the ‘front door’ to care, the carers’ view and the residents’ voice, as "
           "O’Neill said: ‘we’ll listen’. Our ‘Start Well’ theme and the patients’ ‘charter’.")
 
@@ -107,7 +108,8 @@ def test_restore_slipped_letters_mends_words_and_leaves_quotes_possessives_and_n
     assert restore_slipped_letters(MISREAD, {"’": "g", "‘": "f"}, is_word) == (
         "Our Strategy aims to align local plans in-order to ensure a coherent approach to "
         "meeting the needs of our residents and a more efficient use of resources, including "
-        "the ‘front door’ to Transformation. It’s the carers’ and O’Neill’s view.")
+        "the ‘front door’ to Transformation. It’s the carers’ and O’Neill’s view. "
+        "STRATEGY: Safeguarding at meetings, the dentists’ Date‘ and rock ’n’ roll.")
 
 
 def test_a_document_whose_font_misread_letters_loads_with_them(tmp_path):
@@ -116,7 +118,7 @@ def test_a_document_whose_font_misread_letters_loads_with_them(tmp_path):
     document = load_document(path)
     text = "\n".join(block.text for block in document.blocks)
     assert "ali’n" not in text and "to align local plans" in text
-    assert document.blocks[0].section == "Our strategy"
+    assert document.blocks[0].section == "Our strategy" and document.title == "Our strategy"
 
 
 def test_a_document_that_lost_its_ligatures_loads_with_them(tmp_path):

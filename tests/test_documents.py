@@ -62,10 +62,11 @@ def test_bold_lines_of_converted_markdown_are_headings(tmp_path):
 def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
     """A converter splits a cover title over bold lines and heading levels: the title is all
     of it, not the one "#" heading among them ("Framework") or one found pages later; an
-    outline's first subheading is not part of it, and a "# " heading is the title alone."""
+    outline's first subheading is not part of it, and a "# " heading is the title alone. An
+    empty bold line ("** **") does not end the cover."""
     body = " ".join(f"Word{i}" for i in range(60)) + "."
     split = tmp_path / "medium-term.md"
-    split.write_text(f"**Medium Term **\n\n**Planning **\n\n## **Framework **\n\n"
+    split.write_text(f"**Medium Term **\n\n** **\n\n**Planning **\n\n## **Framework **\n\n"
                      f"### delivering change together\n\n2026/27 to 2028/29\n\n{body}\n",
                      encoding="utf-8")
     assert load_document(split).title == "Medium Term Planning Framework"
@@ -76,6 +77,28 @@ def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
     marked = tmp_path / "draft.md"
     marked.write_text(f"**Draft**\n\n# Our plan\n\n## Introduction\n\n{body}\n", encoding="utf-8")
     assert load_document(marked).title == "Our plan"
+
+
+@pytest.mark.parametrize(("name", "text", "title"), [
+    ("plan.md", "**OFFICIAL**\n\n## Our Plan for Health\n\n{body}\n", "Our Plan for Health"),
+    ("health_plan.md", "**Contents**\n\n- One\n- Two\n\n# Our Health Plan\n\n{body}\n",
+     "Our Health Plan"),
+    ("strategy.md", "**Our Strategy**\n\n## Contents\n\n## Introduction\n\n{body}\n",
+     "Our Strategy"),
+    ("doc.md", "**Key figures**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n# Real Title\n\n{body}\n",
+     "Real Title"),
+    ("fit-for-the-future.md", "**FIT FOR **\n\n**THE FUTURE**\n\n10 Year Health Plan\n\n{body}\n",
+     "FIT FOR THE FUTURE"),
+    ("ten-year-plan.md", "**FIT FOR **\n\n**THE FUTURE**\n\n10 Year Health Plan\n\n{body}\n",
+     "Ten year plan"),
+])
+def test_a_cover_is_the_title_only_when_it_names_the_file_better(tmp_path, name, text, title):
+    """A marking, a contents list or a table's caption opening a file is no title: the cover
+    wins over the first "#" heading (or the file's name) only by naming the file better."""
+    path = tmp_path / name
+    path.write_text(text.format(body=" ".join(f"Word{i}" for i in range(60)) + "."),
+                    encoding="utf-8")
+    assert load_document(path).title == title
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
