@@ -305,6 +305,14 @@ def test_a_tables_first_row_read_above_its_heads_is_one_of_its_items():
         "People are able to look after their own health"]
 
 
+def test_we_coordinated_with_another_body_speaks_for_the_authors(tmp_path):
+    """"We and government will ...": the clause opens at "and", but the subject is both."""
+    (found,) = _sentences(tmp_path, "We and government will stand behind local leaders to "
+                                    "make the best choices for their populations.")
+    assert found.what.startswith("stand behind local leaders")
+    assert not _sentences(tmp_path, "Costs and demand will rise over the coming years.")
+
+
 def test_named_body_is_who(tmp_path):
     (found,) = _sentences(tmp_path, "The ICB will open a women's health hub in Hinckley in 2025.")
     assert found.who == "ICB"

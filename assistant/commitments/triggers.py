@@ -73,6 +73,7 @@ _PRONOUNS = frozenset({"we", "i", "you", "they"})
 _STEP_IS = re.compile(r"\s+(?:then\s+|also\s+)?be\s+to\s+", re.I)
 _STEP_NOUNS = re.compile(r"\b(?:steps?|priorit(?:y|ies)|focus|task|aims?|goals?)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours|W e)\b", re.I)
+_WE_AND = re.compile(r"\bwe\s+and\s+$", re.I)
 _AGENT_NOUNS = frozenset("""organisation organisations partner partners partnership
 partnerships trust trusts board boards council councils team teams icb icbs system providers
 commissioners practices network networks alliance collaborative panel panels group groups
@@ -170,7 +171,7 @@ def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str,
         return "a clause about the document or a question"
     if _BELIEF.search(text, _clause_start(text, max(clause - 1, 0)), m.start()):
         return "a belief or expectation"
-    if others.search(subject):
+    if others.search(subject) and not _FIRST_PERSON.search(subject):
         return "another body's undertaking"
     return None
 
@@ -226,6 +227,8 @@ def _modal(text: str, m: re.Match[str], others: re.Pattern[str]) -> Trigger | st
     """A "will" clause as a trigger, or the reason it is not one."""
     clause = _clause_start(text, m.start())
     subject = text[clause:m.start()].strip()
+    if we_and := _WE_AND.search(text, 0, clause):  # "We and government will ...": both
+        subject = text[we_and.start():m.start()].strip()
     if refusal := _clause_refusal(text, m, clause, subject, others):
         return refusal
     step = _STEP_IS.match(text, m.end())
