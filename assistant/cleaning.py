@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 
+from assistant.stopwords import FUNCTION_WORDS
+
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -214,6 +216,8 @@ _HEAD_WORDS = range(3, 11)
 _SENTENCE_END = re.compile(r"[.!?:;”’\"')\]*|]\s*$")
 _NOT_RUNNING = re.compile(r"\s*(?:#|\|)")  # a Markdown heading or table row
 RUNNING_TEXT_WORDS = 8  # a line this long that stops without a stop is cut, not a heading
+CUT_LINE_WORDS = 25  # a paragraph's line this long is prose (a column's lines are shorter)
+_LIST_OR_MARKUP = re.compile(r"\s*(?:[-*•–>#|]|\d+[.)])")
 _TAIL = 400  # characters of a paragraph's end that its checks read
 
 
@@ -268,8 +272,9 @@ def mend_converted_text(text: str) -> str:
                 out.pop()
                 gap = gaps.pop()
         before = out[-1][-1]
-        if not fenced and rest[:1].islower() and not _SENTENCE_END.search(before[-_TAIL:]) \
-                and (rest is not paragraph or _running_text(before)):
+        if not fenced and not _SENTENCE_END.search(before[-_TAIL:]) and (
+                (rest[:1].islower() and (rest is not paragraph or _running_text(before)))
+                or _cut_mid_phrase(before, rest)):
             out[-1][-1] = before.rstrip()  # the sentence goes on ("62-" "day" is one word)
             out[-1].append(("" if before.rstrip().endswith("-") else " ") + rest)
         elif rest.strip() or rest is paragraph:  # a page's bare head goes with its break
@@ -278,6 +283,22 @@ def mend_converted_text(text: str) -> str:
         fenced ^= paragraph.count("```") % 2 == 1
     kept = ["".join(pieces) for pieces in out]
     return kept[0] + "".join(g + p for g, p in zip(gaps, kept[1:], strict=True))
+
+
+def _cut_mid_phrase(before: str, after: str) -> bool:
+    """A paragraph of prose cut in the middle of a phrase, before a capital: "... in line with
+    the NHS" "Operating Model, will again become ...", "... is set out in the" "Revenue finance
+    and contracting guidance." Both sides are long lines of running text (not a heading, a
+    list item or a table), and the cut falls after a word no sentence ends on, or after a
+    name the article before it opens ("the NHS")."""
+    last, first = _last_line(before).strip(), after.lstrip().split("\n", 1)[0]
+    if not (after[:1].isupper() and len(last.split()) >= CUT_LINE_WORDS
+            and len(first.split()) >= RUNNING_TEXT_WORDS and _running_text(before)
+            and not _LIST_OR_MARKUP.match(last) and not _LIST_OR_MARKUP.match(first)):
+        return False
+    *_, previous, word = ["", *last.split()]
+    return word.lower() in FUNCTION_WORDS or (word[:1].isupper()
+                                              and previous.lower() in {"the", "a", "an"})
 
 
 def _running_text(paragraph: str) -> bool:
