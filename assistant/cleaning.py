@@ -218,6 +218,8 @@ _NOT_RUNNING = re.compile(r"\s*(?:#|\|)")  # a Markdown heading or table row
 RUNNING_TEXT_WORDS = 8  # a line this long that stops without a stop is cut, not a heading
 CUT_LINE_WORDS = 25  # a paragraph's line this long is prose (a column's lines are shorter)
 _LIST_OR_MARKUP = re.compile(r"\s*(?:[-*•–>#|]|\d+[.)])")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
+_SETEXT = re.compile(r"\s*(?:=+|-+)\s*$")  # the underline of a Markdown heading
 _TAIL = 400  # characters of a paragraph's end that its checks read
 
 
@@ -289,11 +291,13 @@ def _cut_mid_phrase(before: str, after: str) -> bool:
     """A paragraph of prose cut in the middle of a phrase, before a capital: "... in line with
     the NHS" "Operating Model, will again become ...", "... is set out in the" "Revenue finance
     and contracting guidance." Both sides are long lines of running text (not a heading, a
-    list item or a table), and the cut falls after a word no sentence ends on, or after a
-    name the article before it opens ("the NHS")."""
-    last, first = _last_line(before).strip(), after.lstrip().split("\n", 1)[0]
+    list item or a table), the line cut holds a whole sentence before the cut one (a list
+    item or a caption that lost its stop is a single sentence), and the cut falls after a
+    word no sentence ends on, or after a name the article before it opens ("the NHS")."""
+    last, (first, *rest) = _last_line(before).strip(), after.lstrip().split("\n", 2)
     if not (after[:1].isupper() and len(last.split()) >= CUT_LINE_WORDS
             and len(first.split()) >= RUNNING_TEXT_WORDS and _running_text(before)
+            and _SENTENCE_INSIDE.search(last) and not _SETEXT.match(rest[0] if rest else "")
             and not _LIST_OR_MARKUP.match(last) and not _LIST_OR_MARKUP.match(first)):
         return False
     *_, previous, word = ["", *last.split()]

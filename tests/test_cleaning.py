@@ -169,14 +169,16 @@ def test_mend_converted_text_joins_running_text_cut_at_a_paragraph_break():
 def test_mend_converted_text_joins_prose_cut_mid_phrase_before_a_capital():
     """"... in line with the NHS" "Operating Model, will ...": a long line of prose that stops
     after an article's name or a function word goes on, even before a capital."""
-    prose = ("NHS England has already made large savings and will go further this year, and it "
-             "will do the same work in line with the NHS")
+    prose = ("NHS England has already made large savings. It will go further this year, and "
+             "it will do the same work in line with the NHS")
     cut = f"{prose}\n\nOperating Model, will again become a smaller organisation this year."
     assert mend_converted_text(cut) == (
         f"{prose} Operating Model, will again become a smaller organisation this year.")
     ended = ("Each system will set out how its plans both stand alone and integrate into the "
-             "wider system plan")  # the last item of a list that lost its bullets
-    kept = [f"{ended}\n\nThis will help deliver the ambition for integrated care locally.",
+             "wider plans for the whole of its area and for everyone working in the NHS")
+    kept = [f"{ended}\n\nReduce waiting times for planned care across the whole area.",  # an
+            # item that lost its bullet and stop: one sentence, no cut inside a paragraph
+            f"{prose}\n\nOperating Model and how it will be run day to day\n=====\n\nText.",
             f"{prose}\n\n# Operating Model and how the plan will be run",
             f"{prose}\n\n- Operating Model teams will be set up in every place this year.",
             "A short line ending with the NHS\n\nOperating Model, will again become smaller."]

@@ -311,6 +311,8 @@ def test_we_coordinated_with_another_body_speaks_for_the_authors(tmp_path):
                                     "make the best choices for their populations.")
     assert found.what.startswith("stand behind local leaders")
     assert not _sentences(tmp_path, "Costs and demand will rise over the coming years.")
+    assert not _sentences(tmp_path, "Government funding for our hospices will rise by 5% next "
+                                    "year.")  # another body's, though it names "our"
 
 
 def test_named_body_is_who(tmp_path):

@@ -138,6 +138,18 @@ def test_a_sentence_of_a_labelled_item_carries_the_label_once(settings, tmp_path
     assert any(line.startswith("- Core20PLUS5: The area has adopted") for line in lines)
 
 
+def test_a_short_sentence_opening_an_item_is_no_label(settings, tmp_path, fake_embedder):
+    """"- We will act now. We will open two hubs…": the first sentence says something."""
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "hubs.md",
+        "# Plan\n\n## Hubs\n\nWhat the plan does on hubs:\n\n"
+        "- We will act now. We will open two health hubs for local people in 2025.\n"
+        "- Why does it matter? Hubs bring local health checks closer to where people live.\n",
+        "What will the plan do about health hubs?")
+    assert "We will act now:" not in answer["answer"] and "?:" not in answer["answer"]
+    assert "open two health hubs" in answer["answer"]
+
+
 def test_every_feature_has_a_weight():
     assert set(POINT_WEIGHTS) == set(FEATURES)
 

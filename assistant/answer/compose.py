@@ -35,7 +35,10 @@ MAX_DEFINITION = 3
 MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infographics, tables)
 WORD_BUDGET = 140  # the issue's bound is a median of 150
 NEAR_REPEAT = 0.85
-LABEL_WORDS = 6  # an item's first sentence this short is its run-in label
+LABEL_WORDS = 6  # an item's first sentence this short is its run-in label...
+# ...unless it says something: a pronoun or an auxiliary makes it a sentence ("We will act.")
+_SAYS = frozenset("""i we our us you they it this these is are was were will would can could
+should must may has have had do does did""".split())
 REPEATED_WORDS = 0.6  # share of words two points may share
 # A sentence about the document rather than its subject: "The seventh section covers…".
 _SELF_REFERENCE = re.compile(
@@ -78,22 +81,24 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     defining = _defining(question, features, picked)
     ordered = [defining, *_grouped(evidence, [i for i in picked if i != defining])] \
         if defining is not None else _grouped(evidence, picked)
+    quoted = {(evidence.sentences[i].hit, evidence.sentences[i].position) for i in ordered}
     lines, labelled = [], set()
     for n, i in enumerate(ordered, start=1):
         line = _line(evidence, i, f"{n}." if bullet == "1." else bullet)
-        if (label := _item_label(evidence, i)) and label not in labelled:
+        label = _item_label(evidence, i)
+        if label and label not in labelled and label[:2] not in quoted:
             labelled.add(label)
-            line = replace(line, label=label[1])
+            line = replace(line, label=label[2])
         lines.append(line)
     return lines
 
 
-def _item_label(evidence: Evidence, index: int) -> tuple[int, str] | None:
-    """(passage, label) when the sentence goes on a list item that opens with a run-in
-    label, a first sentence of at most `LABEL_WORDS` words ("- **Core20PLUS5.** LLR has
-    adopted this national approach…", "- Proportionate universalism. The integrated care
-    system uses this term…"): the label names what the item is about, and the sentence
-    alone does not say it."""
+def _item_label(evidence: Evidence, index: int) -> tuple[int, int, str] | None:
+    """(passage, position, label) when the sentence goes on a list item that opens with a
+    run-in label: a first sentence of at most `LABEL_WORDS` words that names rather than says
+    ("- **Core20PLUS5.** LLR has adopted this national approach…", "- Proportionate
+    universalism. The integrated care system uses this term…"; not "We will act now."). The
+    label names what the item is about, and the sentence alone does not say it."""
     sentence = evidence.sentences[index]
     units = passage_units(evidence.hits[sentence.hit].chunk.text)
     unit = units[sentence.position]
@@ -103,10 +108,13 @@ def _item_label(evidence: Evidence, index: int) -> tuple[int, str] | None:
     while first > 0 and units[first].group == unit.group and not units[first].starts:
         first -= 1
     opening = units[first]
-    if opening.group != unit.group or not opening.starts or opening.role not in (
-            "heading", "item") or len(opening.text.split()) > LABEL_WORDS:
+    text = opening.text.strip().rstrip(" .:;–-")
+    words = re.findall(r"[\w’']+", text.lower())
+    if (opening.group != unit.group or not opening.starts or opening.role not in (
+            "heading", "item") or not 0 < len(words) <= LABEL_WORDS
+            or text[-1:] in "?!" or _SAYS.intersection(words)):
         return None
-    return sentence.hit, opening.text.rstrip(" .:;–-")
+    return sentence.hit, first, text
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:

@@ -161,8 +161,9 @@ def national_voice(text: str) -> bool:
 
 
 def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str,
-                    others: re.Pattern[str]) -> str | None:
-    """Why the clause around a modal is not an undertaking of the authors, if it is not."""
+                    others: re.Pattern[str], ours: bool = False) -> str | None:
+    """Why the clause around a modal is not an undertaking of the authors, if it is not.
+    `ours`: the subject joins "we" to another body ("We and government")."""
     if m.group(1).lower() == "would" and not _REPORTING.search(text, 0, m.start()):
         return "'would' outside reported speech"
     if _after_relative(text, m.start()):
@@ -171,7 +172,7 @@ def _clause_refusal(text: str, m: re.Match[str], clause: int, subject: str,
         return "a clause about the document or a question"
     if _BELIEF.search(text, _clause_start(text, max(clause - 1, 0)), m.start()):
         return "a belief or expectation"
-    if others.search(subject) and not _FIRST_PERSON.search(subject):
+    if others.search(subject) and not ours:
         return "another body's undertaking"
     return None
 
@@ -229,7 +230,7 @@ def _modal(text: str, m: re.Match[str], others: re.Pattern[str]) -> Trigger | st
     subject = text[clause:m.start()].strip()
     if we_and := _WE_AND.search(text, 0, clause):  # "We and government will ...": both
         subject = text[we_and.start():m.start()].strip()
-    if refusal := _clause_refusal(text, m, clause, subject, others):
+    if refusal := _clause_refusal(text, m, clause, subject, others, ours=bool(we_and)):
         return refusal
     step = _STEP_IS.match(text, m.end())
     if step and _STEP_NOUNS.search(subject) and _verb_follows(text, step.end()):
