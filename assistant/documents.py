@@ -440,14 +440,15 @@ def _load_markdown(path: Path, data: bytes) -> Document:
         sections = _merge_small(sections)
     cover_title = " ".join(heading for _, heading in cover)
     if len(cover_title.split()) <= COVER_WORDS and \
-            _file_words(cover_title, path) > (_file_words(title, path) if title else 0):
+            _shared_with_file_name(cover_title, path) > (
+                _shared_with_file_name(title, path) if title else 0):
         title = cover_title
     return _sectioned_document(path, "markdown", title, sections)
 
 
-def _file_words(title: str, path: Path) -> int:
+def _shared_with_file_name(title: str, path: Path) -> int:
     """How many words of the file's name `title` holds ("for" and "the" do not count)."""
-    named = set(re.findall(r"[a-z0-9]+", path.stem.lower())) - FUNCTION_WORDS
+    named = set(re.findall(r"[a-z0-9]+", title_from_filename(path).lower())) - FUNCTION_WORDS
     return len(set(re.findall(r"[a-z0-9]+", title.lower())) & named)
 
 
