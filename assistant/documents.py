@@ -39,7 +39,7 @@ from assistant.structure import CAPTION
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 15
+EXTRACTOR_VERSION = 16
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
@@ -296,7 +296,21 @@ class HeadingPath:
         while self._levels and self._levels[-1][0] >= level:
             self._levels.pop()
         self._levels.append((level, heading))
-        below_title = [text for lvl, text in self._levels if lvl > 1] or [heading]
+        return self._path()
+
+    def extend(self, words: str) -> str:
+        """The current heading continued by the next heading line: a converter broke it
+        over lines and levels ("## Resetting the", "### foundations: a", "## model")."""
+        level, heading = self._levels[-1]
+        self._levels[-1] = (level, f"{heading} {words}")
+        return self._path()
+
+    @property
+    def current(self) -> str:
+        return self._levels[-1][1] if self._levels else ""
+
+    def _path(self) -> str:
+        below_title = [text for lvl, text in self._levels if lvl > 1] or [self._levels[-1][1]]
         return SECTION_SEPARATOR.join(below_title)
 
 
@@ -348,6 +362,13 @@ _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")
 BOLD_HEADING_LEVEL = 7  # below every "#" level
 BOLD_HEADING_WORDS = 12
 COVER_WORDS = 16  # a title longer than this is a cover's other lines run on
+_PAGE_REFERENCE = re.compile(r"p\.?\s*\d+", re.I)  # "**p.8**": where a contents entry is
+
+
+def _continues(heading: str) -> bool:
+    """A heading line that opens in lower case continues the heading before it ("and
+    autism", "led model"): no heading starts mid-phrase."""
+    return bool(re.match(r"[a-z]+\b", heading))
 
 
 def _bold_heading(line: str) -> str | None:
@@ -359,7 +380,7 @@ def _bold_heading(line: str) -> str | None:
         return None
     text = " ".join(_plain_markdown(match.group("text")).split())
     if not 1 <= len(text.split()) <= BOLD_HEADING_WORDS or text[-1] in ".,;:!?" \
-            or not re.search(r"[A-Za-z]{2}", text) or re.fullmatch(r"p\.?\s*\d+", text, re.I):
+            or not re.search(r"[A-Za-z]{2}", text) or _PAGE_REFERENCE.fullmatch(text):
         return None
     return text
 
@@ -386,6 +407,7 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     bold: list[str] = []  # a bold heading's lines, until the text under it starts
     bold_lines: list[str] = []  # ...as they read, blank lines included: they stay in the text
     guessed = False  # a bold line was taken for a heading
+    heading_open = False  # the last line that was not blank is a "#" heading
 
     def close_bold() -> None:
         nonlocal guessed
@@ -404,7 +426,17 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             in_code = not in_code
             continue
         match = None if in_code else _MD_HEADING.match(line)
+        hashed = _plain_markdown(match.group(2)).strip() if match else ""
+        if _PAGE_REFERENCE.fullmatch(hashed):  # "## **p.36**" between a heading's lines
+            continue
         pseudo = None if in_code or match else _bold_heading(line)
+        if match and bold and _continues(hashed):
+            pseudo = hashed  # "**Mental health, learning disabilities**", "## **and autism**"
+        continued = hashed or pseudo or ""
+        if heading_open and not covering and not bold and _continues(continued) and len(
+                f"{headings.current} {continued}".split()) <= COVER_WORDS:
+            sections[-1] = (headings.extend(continued), sections[-1][1])
+            continue
         if pseudo:
             if len(" ".join([*bold, pseudo]).split()) > BOLD_HEADING_WORDS:
                 close_bold()
@@ -413,11 +445,12 @@ def _load_markdown(path: Path, data: bytes) -> Document:
             continue
         if line.strip():
             close_bold()
+            heading_open = bool(match)
         elif bold:
             bold_lines.append(line)
             continue
         if match:
-            heading = _plain_markdown(match.group(2)).strip()
+            heading = hashed
             title = title or heading
             level = len(match.group(1))
             if cover and covering:

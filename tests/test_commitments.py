@@ -458,6 +458,20 @@ def test_two_ing_words_modifying_one_noun_are_one_action(text, actions):
     assert len(split_actions(text, 0, len(text), "gerund")) == actions
 
 
+@pytest.mark.parametrize(("text", "actions"), [
+    ("reduce in size and reprioritise resources to support frontline services", 2),
+    ("champion prevention and support targeted action towards those at risk", 2),
+    ("make new capital available and support the expansion of SDEC capacity", 2),
+    ("create a clear pathway and support mechanisms for carers", 1),
+    ("respond with agility and leverage technological advancements", 1),
+    ("develop and deliver a new model of care", 1),
+])
+def test_a_short_verb_phrase_before_a_bare_and_is_an_action_when_a_verb_follows(text, actions):
+    """"and" opens a second action after a short one only when what follows is plainly a
+    verb: one that is rarely a noun, or a verb by the article or participle after it."""
+    assert len(split_actions(text, 0, len(text), "verb")) == actions
+
+
 def test_a_purpose_lead_in_takes_the_imperative_sentences_after_it():
     """A PDF list without bullets: the sentences after "The purpose of the Strategy is to:"
     that open with a verb are its items; the first that does not ends the list."""

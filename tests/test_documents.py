@@ -79,6 +79,21 @@ def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
     assert load_document(marked).title == "Our plan"
 
 
+def test_a_heading_broken_over_lines_and_levels_is_one_section(tmp_path):
+    """A converter breaks a long heading over lines and gives each its own level; a line in
+    lower case continues the heading before it, and a page reference between them ("## p.12")
+    is no heading. A heading in lower case after text starts a section as before."""
+    body = " ".join(f"Word{i}" for i in range(60)) + "."
+    path = tmp_path / "guidance.md"
+    path.write_text(f"# Guidance\n\n{body}\n\n## **Resetting the **\n\n## **p.12**\n\n"
+                    f"### **foundations: a **\n\n**new operating **\n\n## **model**\n\n{body}\n\n"
+                    f"## **Mental health, learning disabilities **\n\n{body}\n\n"
+                    f"## **and autism**\n\n{body}\n", encoding="utf-8")
+    assert [b.section for b in load_document(path).blocks] == [
+        "Guidance", "Resetting the foundations: a new operating model",
+        "Mental health, learning disabilities", "and autism"]
+
+
 @pytest.mark.parametrize(("name", "text", "title"), [
     ("plan.md", "**OFFICIAL**\n\n## Our Plan for Health\n\n{body}\n", "Our Plan for Health"),
     ("health_plan.md", "**Contents**\n\n- One\n- Two\n\n# Our Health Plan\n\n{body}\n",

@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from assistant.commitments.grammar import DETERMINERS, is_gerund, is_participle, is_verb
+from assistant.commitments.grammar import (
+    DETERMINERS,
+    NOUN_VERBS,
+    is_gerund,
+    is_participle,
+    is_verb,
+)
 from assistant.stopwords import FUNCTION_WORDS
 
 Form = Literal["verb", "gerund", "passive", "list"]
@@ -67,8 +73,11 @@ def _cuts(form: Form, word: str, after_comma: bool, size: int, next_size: int,
     in ..."); a list inside a noun phrase ("access to green spaces, leisure centres") is not."""
     lowered = word.lower()
     if form == "verb":
-        return is_verb(word) and word[:1].islower() and size >= (2 if after_comma
-                                                                 else AND_CUT_WORDS)
+        if not (is_verb(word) and word[:1].islower()):
+            return False
+        if after_comma or size >= AND_CUT_WORDS:
+            return size >= 2
+        return size >= 2 and next_size >= 2 and _plainly_verb(word, following)
     if form == "gerund":
         return is_gerund(word) and size >= 2
     if form == "passive":
@@ -80,6 +89,15 @@ def _cuts(form: Form, word: str, after_comma: bool, size: int, next_size: int,
         return next_size >= 2
     return (acting and next_size >= 2 and lowered not in _LIST_CONTINUES
             and lowered not in DETERMINERS and not lowered.endswith(_ADJECTIVE_ENDINGS))
+
+
+def _plainly_verb(word: str, following: list[str]) -> bool:
+    """A short member after a bare "and" opens a new action when its first word can only be
+    a verb ("reduce in size and reprioritise resources"), or is a verb by what follows it:
+    an article or a participle ("and support the expansion of ...", not "and support
+    mechanisms")."""
+    after = following[1].lower() if len(following) > 1 else ""
+    return word.lower() not in NOUN_VERBS or after in DETERMINERS or is_participle(after)
 
 
 def split_actions(text: str, start: int, end: int, form: Form,

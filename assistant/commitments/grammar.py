@@ -30,12 +30,19 @@ launch lead learn leverage lift limit link listen lobby look lower maintain make
 maximise measure meet minimise mobilise model modernise monitor move narrow offer open
 optimise organise oversee partner pilot place position prepare prevent prioritise produce
 progress promote protect provide publish pursue push put raise reach realise rebuild recruit
-redesign reduce refocus reform refresh reinforce release remove renew reorganise replace report
-represent reshape resource respond restore retain review revise roll run safeguard scale secure
-seek set share shift showcase simplify speed spread standardise start stop streamline
-strengthen support sustain tackle take target test track train transfer transform translate
-treat trial undertake unify update upgrade upskill use value widen work
+redesign reduce refocus reform refresh reprioritise reinforce release remove renew reorganise
+replace report represent reshape resource respond restore retain review revise roll run
+safeguard scale secure seek set share shift showcase simplify speed spread standardise start
+stop streamline strengthen support sustain tackle take target test track train transfer
+transform translate treat trial undertake unify update upgrade upskill use value widen work
 """.split())
+
+# Verbs of `VERBS` that plans use as nouns just as often ("support mechanisms", "a target",
+# "their work"): a member opening with one is a verb only when an object follows it.
+NOUN_VERBS = frozenset("""access act change close commission design drive end fund focus form
+help lead leverage link map measure model monitor move offer partner pilot place position
+progress report resource review run set share shift start stop support target test track
+trial use value work""".split())
 
 # "-ing" words that are nouns or prepositions in plan writing: not the actions of a list.
 ING_NON_VERBS = frozenset("""according building buildings concerning during evening excluding
