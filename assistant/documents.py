@@ -25,7 +25,6 @@ from assistant.cleaning import (
 )
 from assistant.errors import DocumentError
 from assistant.pdf_layout import (
-    CONTENTS_HEADING,
     Line,
     PageLayout,
     body_size,
@@ -35,7 +34,7 @@ from assistant.pdf_layout import (
     read_page,
 )
 from assistant.stopwords import FUNCTION_WORDS
-from assistant.structure import CAPTION
+from assistant.structure import CAPTION, CONTENTS_HEADING
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 
 from assistant.cleaning import clean_text
 from assistant.stopwords import FUNCTION_WORDS
-from assistant.structure import CONTENTS_LINE
+from assistant.structure import CONTENTS_HEADING, CONTENTS_LINE
 
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]{3,}")
-CONTENTS_HEADING = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one page
 # A heading's number: "6. ", "II. ", "b) "
 HEADING_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Za-z])[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]?$")

@@ -98,6 +98,22 @@ def test_a_numbered_section_heading_is_never_a_point(settings, tmp_path, fake_em
     assert "Ensuring access to the right care" not in answer["answer"]
 
 
+def test_lines_cut_mid_phrase_and_the_title_are_never_points(settings, tmp_path, fake_embedder):
+    """A two-column page leaves lines that stop on "the" or "across", and pages print the
+    document's title again: neither says anything whole."""
+    text = ("# Our Community Care Strategy for the County, 2025 to 2030\n\n## Community care\n\n"
+            "Community Care Strategy for the County, 2025 to 2030\n\n"
+            "- Use ring-fenced funding for community care to support the\n"
+            "- Scale up community care teams across\n"
+            "- Open two community care hubs in the north of the county by 2026.\n"
+            "- Train 40 more community care nurses each year.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
+                                  "What does the strategy say about community care?")
+    assert "community care hubs" in answer["answer"]
+    assert "to support the" not in answer["answer"] and "teams across" not in answer["answer"]
+    assert "Strategy for the County" not in answer["answer"]
+
+
 def test_every_answer_line_is_document_text(assistant):
     answer = assistant.ask("How will the strategy help people stay well?").to_json()
     passages = " ".join(c["text"] for c in answer["citations"])

@@ -46,6 +46,19 @@ def test_captions_contents_contacts_and_page_marks_are_noise(line):
     assert [u.role for u in split_units(line)] == ["noise"]
 
 
+def test_a_contents_list_without_dot_leaders_is_noise_up_to_the_text_after_it():
+    """Entries end on a page number, or are pieces of one broken over lines; the first
+    sentence that ends ends the list."""
+    units = split_units("Contents\n\nSection 1. Background 6\n• Area of change: workforce "
+                        "development and\nprofessionalisation\n11\nSection 4. Next steps 13"
+                        "\n\nThe report sets out what the NHS needs. It has three parts.")
+    assert [u.role for u in units][-2:] == ["sentence", "sentence"]
+    assert {u.role for u in units[:-2]} == {"noise"} and "Next steps" in units[-3].text
+    assert split_units("Table of contents")[0].role == "noise"
+    assert [u.role for u in split_units("Our contents\n\nWe will cut waits by 2026.")] == [
+        "heading", "sentence"]
+
+
 def test_table_rows_and_headings_are_not_sentences():
     units = split_units("Our priorities\nWe will cut waits for planned care.\n\nA | B | C")
     assert [u.role for u in units] == ["heading", "sentence", "row"]

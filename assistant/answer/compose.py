@@ -26,9 +26,9 @@ import numpy as np
 from assistant.answer import Evidence, neutralise_markers, with_marker
 from assistant.documents import SECTION_SEPARATOR
 from assistant.evidence import Sentence
-from assistant.pdf_layout import CONTENTS_HEADING
 from assistant.question import Question
-from assistant.structure import Unit, passage_units
+from assistant.stopwords import FUNCTION_WORDS
+from assistant.structure import CONTENTS_HEADING, Unit, passage_units
 
 MAX_POINTS = 8
 MAX_DEFINITION = 3
@@ -52,6 +52,12 @@ _BACK_MATTER = re.compile(
     r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
     r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
     r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
+_CLOSING = ".!?;:)\"”’'"  # a unit that ends on one of these ends where its author ended it
+# ...and one that ends on a word that needs more after it was cut: an article, a preposition,
+# a conjunction, an auxiliary.
+_OPENS_MORE = (FUNCTION_WORDS - {"it", "its", "be", "this", "that"}) | frozenset(
+    """across into through towards toward within between under upon than our your these those
+    such very both each every whose whilst while but not also""".split())
 _NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
@@ -216,9 +222,16 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
         words = len(unit.text.split())
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
                 or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)
-                or _back_matter(evidence, i)):
+                or _back_matter(evidence, i) or _cut_off(unit.text)):
             scores[i] = -np.inf
     return scores
+
+
+def _cut_off(text: str) -> bool:
+    """A line that stops mid-phrase ("Use ring-fenced funding to support the"): a column of a
+    page laid out in two, its next line printed elsewhere. Quoted, it says nothing whole."""
+    words = text.rstrip().split()
+    return bool(words) and text.rstrip()[-1:] not in _CLOSING and words[-1].lower() in _OPENS_MORE
 
 
 def _back_matter(evidence: Evidence, index: int) -> bool:
@@ -238,8 +251,11 @@ def _headings(evidence: Evidence, index: int) -> list[str]:
 
 def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
     """The unit is its passage's section heading ("3. Ensuring access to the right care",
-    which reads as a numbered item once its number is taken for a list marker)."""
-    return unit.text.strip(" .").casefold() in _headings(evidence, index)
+    which reads as a numbered item once its number is taken for a list marker) or its
+    document's title or most of it, printed again at the top of a page."""
+    text = unit.text.strip(" .").casefold()
+    title = (evidence.hits[evidence.sentences[index].hit].chunk.title or "").casefold()
+    return text in _headings(evidence, index) or (len(text.split()) >= 3 and text in title)
 
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],
