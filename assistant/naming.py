@@ -47,6 +47,7 @@ _STOPS = FUNCTION_WORDS | QUESTION_WORDS | _DEFINITE | frozenset(
     "under about".split())
 _TOKEN = re.compile(r"[^\W_][\w&'’-]*|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
+_ACRONYM = re.compile(r"[A-Z]{3,6}")  # "JHWS": initials standing for a document's name
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -60,9 +61,11 @@ def name_word(token: str) -> str:
 @dataclass(frozen=True)
 class Name:
     """A phrase of the question that names a document: its words, and each pair of
-    neighbours joined ("West Sussex" is also "westsussex", as a file name writes it)."""
+    neighbours joined ("West Sussex" is also "westsussex", as a file name writes it). A name
+    that ends in initials names only a document known by them."""
 
     words: tuple[str, ...]
+    initials: bool = False  # the last word is the document's initials ("JHWS"), not a word
 
     @property
     def joined(self) -> tuple[str, ...]:
@@ -76,6 +79,12 @@ def mentioned_names(question: str) -> list[Name]:
     names = []
     for i, token in enumerate(tokens):
         bare = _POSSESSIVE.sub("", token)
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _ACRONYM.fullmatch(bare) and i > 0 and tokens[i - 1][:1].isupper() \
+                and tokens[i - 1].lower() not in _STOPS \
+                and name_word(_POSSESSIVE.sub("", following)) not in DOCUMENT_WORDS:
+            names += _acronym_name(tokens, i)
+            continue
         if name_word(bare) not in DOCUMENT_WORDS or name_word(bare) != bare.lower():
             continue  # plurals name kinds of document ("local plans"), not one
         start = i
@@ -89,6 +98,16 @@ def mentioned_names(question: str) -> list[Name]:
         elif not words and before in _DEFINITE and name_word(bare) not in LOOSE_WORDS:
             names.append(Name((name_word(bare),)))
     return names
+
+
+def _acronym_name(tokens: list[str], i: int) -> list[Name]:
+    """"the West Sussex JHWS": a document called by its initials after the capitalised words
+    of its name; the initials count as one of the name's words."""
+    start = i
+    while start > 0 and i - start < NAME_WORDS and tokens[start - 1][:1].isupper() \
+            and tokens[start - 1].lower() not in _STOPS:
+        start -= 1
+    return [Name(tuple(name_word(t) for t in tokens[start:i + 1]), initials=True)]
 
 
 def name_words(source: str, title: str) -> set[str]:
@@ -142,6 +161,8 @@ class LibraryNames:
 
     def _score(self, name: Name, words: set[str]) -> float:
         """How strongly a name picks a document with these name words (0: not at all)."""
+        if name.initials and name.words[-1] not in words:
+            return 0.0  # "the West Sussex NHS trust" names an organisation, not a document
         if len(name.words) == 1:
             word = name.words[0]
             unique = word in words and self.frequency[word] == 1

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.commitments.grammar import is_participle
 from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
 from assistant.question import WORD, Question
@@ -77,6 +78,11 @@ _AFTER_SUBJECT = re.compile(
     r"guidance|document|addendum|policy|programme|article|summary))\s+([A-Za-z][\w'-]*)",
     re.IGNORECASE)
 
+_HAVE = frozenset({"has", "have", "had"})
+_WH_WORDS = frozenset("what which who whom whose when where why how".split())
+_AUXILIARY_WORDS = frozenset("""is are was were be been being am has have had do does did will
+would can could should may might must""".split())
+
 # The head of an opening "which/what" phrase names the kind of answer wanted ("Which national
 # initiative was…", "What job did…"), which the answer need not call by that name; its
 # modifiers do name the topic ("What menopause support will…").
@@ -109,7 +115,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
     lexical = scorer.lexical
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
                                                 _CLOSING_PARTICIPLE, _AFTER_SUBJECT)
-             for m in pattern.finditer(question.text) if not _inverted(question.text, m)}
+             for m in pattern.finditer(question.text) if not _not_a_verb(question.text, m)}
     if head := _WH_HEAD.match(question.text):
         verbs.add(head.group(1).lower())
     texts = [hit.chunk.text for hit in hits]
@@ -185,10 +191,25 @@ def _defined_acronym(word: str, acronyms: AbstractSet[str], texts: list[str]) ->
     return any(letters.lower() in "".join(w[0] for w in _WORD.findall(sentence)
                                           if w.lower() not in FUNCTION_WORDS).lower()
                for text in texts for sentence in _SENTENCE_BREAK.split(text))
-def _inverted(text: str, match: re.Match) -> bool:
-    """An auxiliary opening the question ("Will the centre…", "How will bowel screening…")
-    is followed by the subject, not by a verb."""
-    return match.re is _AFTER_AUXILIARY and len(text[:match.start()].split()) <= 1
+
+
+def _not_a_verb(text: str, match: re.Match) -> bool:
+    """The word after an auxiliary that is not a verb: the subject after an auxiliary that
+    opens the question or follows its wh-phrase ("Will the centre…", "How will bowel
+    screening…", "What role will spirometry testing play…"; a participle after a wh-subject
+    is still a verb: "Which areas are projected…"), and the object of "have" as a main verb
+    ("people who have continence problems")."""
+    if match.re is not _AFTER_AUXILIARY:
+        return False
+    auxiliary, word = match.group(0).split()[0].lower(), match.group(1)
+    if auxiliary in _HAVE:
+        return not (is_participle(word) or word.lower().endswith(("en", "wn", "ne", "un"))
+                    or word.lower() == "to")
+    before = text[:match.start()].split()
+    return len(before) <= 1 or (
+        before[0].lower() in _WH_WORDS
+        and not any(w.lower() in _AUXILIARY_WORDS for w in before)
+        and not (is_participle(word) or word.lower().endswith("ing")))
 
 
 def carried_meaning(question: Question, missing: list[str], scorer: EvidenceScorer) -> float:

@@ -74,6 +74,17 @@ def test_names_are_read_from_file_names_and_initials():
     assert name.joined == ("westsussex", "sussexdementia")
 
 
+def test_a_document_is_named_by_its_initials_after_the_words_of_its_name():
+    """"the West Sussex JHWS" is the JHWS; initials no document is known by name something
+    else ("the West Sussex NHS trust"), and initials alone name nothing."""
+    assert LIBRARY.named("What does the West Sussex JHWS say about vaping?") == [
+        "pdf/westsussex__Final-JHWS-2019-2024.pdf"]
+    assert LIBRARY.named("Is the West Sussex NHS trust a partner?") == []
+    assert LIBRARY.named("What does the JHWS say about vaping?") == []
+    assert mentioned_names("What does NHS England's IFR policy say?") == [
+        Name(("nhs", "england", "ifr"))]
+
+
 def test_naming_gives_the_words_of_the_names_that_picked_a_document():
     assert LIBRARY.naming("How will the dementia strategy help families with carers?") == (
         [DEMENTIA], {"dementia"})

@@ -91,6 +91,25 @@ def test_a_word_no_chunk_uses_is_missing_and_verbs_are_not(settings, small_corpu
                              assistant.scorer) == []
 
 
+def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_verbs(
+        settings, small_corpus, fake_embedder):
+    """"What role will zyxometry play…": the auxiliary follows the wh-phrase, so the subject
+    comes next; "people who have zyxophobia" has "have" as a main verb. A participle after
+    either is still a verb ("which centres were quuxified", "has quuxen")."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    for text, word, missing in (
+            ("What role will zyxophobia testing play at the diagnostic centre?", "zyxophobia",
+             True),
+            ("What support will people who have zyxophobia get at the diagnostic centre?",
+             "zyxophobia", True),
+            ("Which diagnostic centres were quuxified?", "quuxified", False),
+            ("How far has the diagnostic centre quuxen?", "quuxen", False)):
+        question = analyse(text)
+        found = missing_words(question, assistant.retrieve(text, 5), assistant.scorer)
+        assert (word in found) is missing, (text, found)
+
+
 def test_an_open_question_about_an_unmentioned_thing_is_refused_naming_it(
         settings, small_corpus, fake_embedder):
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
