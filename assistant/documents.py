@@ -362,12 +362,21 @@ BOLD_HEADING_LEVEL = 7  # below every "#" level
 BOLD_HEADING_WORDS = 12
 COVER_WORDS = 16  # a title longer than this is a cover's other lines run on
 _PAGE_REFERENCE = re.compile(r"p\.?\s*\d+", re.I)  # "**p.8**": where a contents entry is
+_PAGE_HEADING = re.compile(r"p\.\s?\d{1,3}")  # "## **p.36**": one set as a heading
 
 
-def _continues(heading: str) -> bool:
-    """A heading line that opens in lower case continues the heading before it ("and
-    autism", "led model"): no heading starts mid-phrase."""
-    return bool(re.match(r"[a-z]+\b", heading))
+def _continues(before: str, line: str, continuing: bool) -> bool:
+    """Whether the heading line `line` carries on the heading `before`, which a converter
+    broke over lines and levels ("Resetting the" / "foundations: a" / "new operating" /
+    "model"; "Mental health, learning disabilities" / "and autism"). It opens on a word in
+    lower case (not a list marker: "i. Reduce smoking", "a) Prevention"), and `before`
+    stops on a function word or a comma, or `line` opens on one, or `before` is itself
+    carried on (`continuing`)."""
+    first, last = line.split()[:1], before.split()[-1:]
+    if not first or not last or not re.fullmatch(r"[a-z][a-z'’]*[,:]?", first[0]):
+        return False
+    return (continuing or last[0].lower().strip(",:") in FUNCTION_WORDS
+            or last[0].endswith(",") or first[0].strip(",:") in FUNCTION_WORDS)
 
 
 def _bold_heading(line: str) -> str | None:
@@ -406,7 +415,8 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     bold: list[str] = []  # a bold heading's lines, until the text under it starts
     bold_lines: list[str] = []  # ...as they read, blank lines included: they stay in the text
     guessed = False  # a bold line was taken for a heading
-    heading_open = False  # the last line that was not blank is a "#" heading
+    heading_open = False  # the last line that was not blank is a "#" heading...
+    continuing = False  # ...carried on by the line after it
 
     def close_bold() -> None:
         nonlocal guessed
@@ -422,29 +432,34 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     for line in mend_converted_text(decode_text(data)).splitlines():
         if line.lstrip().startswith("```"):
             close_bold()
-            in_code = not in_code
+            in_code, heading_open = not in_code, False
             continue
         match = None if in_code else _MD_HEADING.match(line)
         hashed = _plain_markdown(match.group(2)).strip() if match else ""
-        if _PAGE_REFERENCE.fullmatch(hashed):  # "## **p.36**" between a heading's lines
+        if _PAGE_HEADING.fullmatch(hashed):
             continue
         pseudo = None if in_code or match else _bold_heading(line)
-        if match and bold and _continues(hashed):
+        if match and bold and _continues(" ".join(bold), hashed, False):
             pseudo = hashed  # "**Mental health, learning disabilities**", "## **and autism**"
-        continued = hashed or pseudo or ""
-        if heading_open and not covering and not bold and _continues(continued) and len(
-                f"{headings.current} {continued}".split()) <= COVER_WORDS:
-            sections[-1] = (headings.extend(continued), sections[-1][1])
+        carried = hashed or pseudo or ""
+        if heading_open and not covering and not bold and _continues(
+                headings.current, carried, continuing) and len(
+                f"{headings.current} {carried}".split()) <= COVER_WORDS:
+            title = f"{title} {carried}" if title == headings.current else title
+            sections[-1] = (headings.extend(carried), sections[-1][1])
+            if not match:  # a bold line stays in the text, as bold headings do
+                sections[-1][1].append(_plain_markdown(line))
+            continuing = True
             continue
         if pseudo:
             if len(" ".join([*bold, pseudo]).split()) > BOLD_HEADING_WORDS:
                 close_bold()
             bold.append(pseudo)
-            bold_lines.append(_plain_markdown(line))
+            bold_lines.append(pseudo if match else _plain_markdown(line))
             continue
         if line.strip():
             close_bold()
-            heading_open = bool(match)
+            heading_open, continuing = bool(match), False
         elif bold:
             bold_lines.append(line)
             continue

@@ -81,7 +81,8 @@ def mentioned_names(question: str) -> list[Name]:
         bare = _POSSESSIVE.sub("", token)
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if _ACRONYM.fullmatch(bare) and i > 0 and tokens[i - 1][:1].isupper() \
-                and tokens[i - 1].lower() not in _STOPS \
+                and not tokens[i - 1].isupper() and tokens[i - 1].lower() not in _STOPS \
+                and name_word(bare) not in DOCUMENT_WORDS \
                 and name_word(_POSSESSIVE.sub("", following)) not in DOCUMENT_WORDS:
             names += _acronym_name(tokens, i)
             continue

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.commitments.grammar import is_participle
+from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
 from assistant.question import WORD, Question
@@ -80,8 +80,9 @@ _AFTER_SUBJECT = re.compile(
 
 _HAVE = frozenset({"has", "have", "had"})
 _WH_WORDS = frozenset("what which who whom whose when where why how".split())
-_AUXILIARY_WORDS = frozenset("""is are was were be been being am has have had do does did will
-would can could should may might must""".split())
+_BE = frozenset("is are was were am be been being".split())
+_AUXILIARY_WORDS = AUXILIARIES | _BE
+_OBJECT_PRONOUNS = frozenset({"it", "them", "us", "you", "him", "people"})
 
 # The head of an opening "which/what" phrase names the kind of answer wanted ("Which national
 # initiative was…", "What job did…"), which the answer need not call by that name; its
@@ -194,22 +195,33 @@ def _defined_acronym(word: str, acronyms: AbstractSet[str], texts: list[str]) ->
 
 
 def _not_a_verb(text: str, match: re.Match) -> bool:
-    """The word after an auxiliary that is not a verb: the subject after an auxiliary that
-    opens the question or follows its wh-phrase ("Will the centre…", "How will bowel
-    screening…", "What role will spirometry testing play…"; a participle after a wh-subject
-    is still a verb: "Which areas are projected…"), and the object of "have" as a main verb
-    ("people who have continence problems")."""
+    """The word after an auxiliary when it is not a verb:
+    - the subject, after an auxiliary opening the question ("Will the centre…", "How will
+      bowel screening…") or after "do" or a modal following its wh-phrase ("How many staff
+      does the trust employ?", "What role will spirometry testing play?"; not "Which bodies
+      will fund the hubs?": a known verb, or one before an article, is the verb);
+    - what follows "be" after a wh-phrase, unless a participle ("What else is new", not
+      "Which areas are projected…");
+    - the object of "have" as a main verb ("people who have continence problems")."""
     if match.re is not _AFTER_AUXILIARY:
         return False
     auxiliary, word = match.group(0).split()[0].lower(), match.group(1)
+    participle = is_participle(word) or word.lower().endswith("ing")
     if auxiliary in _HAVE:
-        return not (is_participle(word) or word.lower().endswith(("en", "wn", "ne", "un"))
-                    or word.lower() == "to")
+        return not (is_participle(word) or word.lower() == "to")
     before = text[:match.start()].split()
-    return len(before) <= 1 or (
-        before[0].lower() in _WH_WORDS
-        and not any(w.lower() in _AUXILIARY_WORDS for w in before)
-        and not (is_participle(word) or word.lower().endswith("ing")))
+    if len(before) <= 1:
+        return True
+    if auxiliary == "to" or before[0].lower() not in _WH_WORDS or any(
+            w.lower() in _AUXILIARY_WORDS for w in before):
+        return False
+    if auxiliary in {"do", "does", "did"}:
+        return True
+    if auxiliary in _BE:
+        return not participle
+    after = text[match.end():].split()[:1]
+    return not (is_verb(word) or participle
+                or (after and after[0].lower() in DETERMINERS | _OBJECT_PRONOUNS))
 
 
 def carried_meaning(question: Question, missing: list[str], scorer: EvidenceScorer) -> float:

@@ -29,8 +29,9 @@ _SENTENCE_END = re.compile(
 _LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s*", re.IGNORECASE)
 CONTENTS_LINE = re.compile(r"(?:…|\.\s?\.\s?\.)\s*\d{1,3}\b")
 CONTENTS_HEADING = re.compile(r"(?:table of )?contents$", re.IGNORECASE)  # lasts one page
-CONTENTS_ENTRY_WORDS = 20  # a contents list runs on while its lines stay this short...
+CONTENTS_ENTRY_WORDS = 20  # a contents list's lines are this short...
 _PAGE_NUMBER_END = re.compile(r"(?:^|\s)\d{1,3}$")  # ...and end on a page number
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"”’)]*$")
 CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|diagram|image|photo|map|source|"
                       r"sources|note|notes)\s*\d*[a-z]?\s*[:.–-]", re.IGNORECASE)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+|\bwww\.\S+|"
@@ -96,14 +97,24 @@ def _role(text: str, bullet: bool) -> Role:
     return "sentence"
 
 
-def _contents_entry(block: str) -> bool:
-    """A line of a contents list without dot leaders, or a piece of one broken over lines
-    ("Section 2. Main findings 6", "Area of change: workforce development and",
-    "professionalisation", "11"): short, and no sentence ends in it."""
-    text = block.strip()
-    return (len(text.split()) <= CONTENTS_ENTRY_WORDS and text[-1:] not in ".!?:;"
-            and (_PAGE_NUMBER_END.search(text) is not None or not text[:1].isupper()
-                 or len(text.split()) <= 8))
+def _contents_blocks(blocks: list[str]) -> set[int]:
+    """The blocks of a contents list without dot leaders: from a "Contents" heading to the
+    last of the short lines after it that ends on a page number ("Section 2. Main findings
+    6", an entry broken over lines: "Area of change: workforce development and",
+    "professionalisation 11"). A heading or list after the contents stays what it is."""
+    found: set[int] = set()
+    for start, block in enumerate(blocks):
+        if not CONTENTS_HEADING.match(block.strip()):
+            continue
+        end = start
+        for n in range(start + 1, len(blocks)):
+            text = blocks[n].strip()
+            if len(text.split()) > CONTENTS_ENTRY_WORDS or _ENDS_SENTENCE.search(text):
+                break
+            if _PAGE_NUMBER_END.search(text):
+                end = n
+        found.update(range(start, end + 1))
+    return found
 
 
 def _title_case(text: str) -> bool:
@@ -120,11 +131,10 @@ def split_units(text: str) -> list[Unit]:
     units: list[Unit] = []
     group = -1
     in_list = False
-    in_contents = False
-    for block, bullet in _blocks(text):
-        in_contents = (CONTENTS_HEADING.match(block.strip()) is not None
-                       or (in_contents and _contents_entry(block)))
-        if in_contents:
+    blocks = _blocks(text)
+    contents = _contents_blocks([block for block, _ in blocks])
+    for n, (block, bullet) in enumerate(blocks):
+        if n in contents:
             units.append(Unit(block, "noise"))
             continue
         pieces = [p for s in _SENTENCE_END.split(block) if len(p := _LABEL.sub("", s.strip())) > 1]

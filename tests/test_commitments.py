@@ -463,12 +463,15 @@ def test_two_ing_words_modifying_one_noun_are_one_action(text, actions):
     ("champion prevention and support targeted action towards those at risk", 2),
     ("make new capital available and support the expansion of SDEC capacity", 2),
     ("create a clear pathway and support mechanisms for carers", 1),
+    ("provide information and support tailored to carers' needs", 1),
+    ("improve hospital discharge and transfer of care", 1),
     ("respond with agility and leverage technological advancements", 1),
     ("develop and deliver a new model of care", 1),
 ])
 def test_a_short_verb_phrase_before_a_bare_and_is_an_action_when_a_verb_follows(text, actions):
     """"and" opens a second action after a short one only when what follows is plainly a
-    verb: one that is rarely a noun, or a verb by the article or participle after it."""
+    verb: one that is rarely a noun (and not before "of"), or a verb by the article, or the
+    participle and its noun, after it."""
     assert len(split_actions(text, 0, len(text), "verb")) == actions
 
 

@@ -104,7 +104,7 @@ def test_lines_cut_mid_phrase_and_the_title_are_never_points(settings, tmp_path,
     text = ("# Our Community Care Strategy for the County, 2025 to 2030\n\n## Community care\n\n"
             "Community Care Strategy for the County, 2025 to 2030\n\n"
             "- Use ring-fenced funding for community care to support the\n"
-            "- Scale up community care teams across\n"
+            "- Scale up community care teams across the\n"
             "- Open two community care hubs in the north of the county by 2026.\n"
             "- Train 40 more community care nurses each year.\n")
     answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,

@@ -80,18 +80,33 @@ def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
 
 
 def test_a_heading_broken_over_lines_and_levels_is_one_section(tmp_path):
-    """A converter breaks a long heading over lines and gives each its own level; a line in
-    lower case continues the heading before it, and a page reference between them ("## p.12")
-    is no heading. A heading in lower case after text starts a section as before."""
+    """A converter breaks a long heading over lines and gives each its own level: a line
+    that opens in lower case carries on a heading that stops on a function word (or opens on
+    one itself, or follows a line that did), and a page number set as a heading ("## p.12")
+    is skipped. A bold line that carries one on stays in the text, as bold headings do.
+    List markers, hyphenated words and whole headings in lower case stay headings of
+    their own, and so does a "#" heading in lower case after text."""
     body = " ".join(f"Word{i}" for i in range(60)) + "."
     path = tmp_path / "guidance.md"
-    path.write_text(f"# Guidance\n\n{body}\n\n## **Resetting the **\n\n## **p.12**\n\n"
-                    f"### **foundations: a **\n\n**new operating **\n\n## **model**\n\n{body}\n\n"
-                    f"## **Mental health, learning disabilities **\n\n{body}\n\n"
-                    f"## **and autism**\n\n{body}\n", encoding="utf-8")
-    assert [b.section for b in load_document(path).blocks] == [
+    path.write_text(
+        f"# Guidance\n\n{body}\n\n## **Resetting the **\n\n## **p.12**\n\n"
+        f"### **foundations: a **\n\n**new operating **\n\n## **model**\n\n{body}\n\n"
+        f"**Mental health, learning disabilities **\n\n## **and autism**\n\n{body}\n\n"
+        f"## Priority 1\n\n{body}\n\n### i. Reduce smoking\n\n{body}\n\n"
+        f"## Training\n\n### e-learning modules\n\n{body}\n\n## P1\n\n{body}\n\n"
+        f"## **and autism**\n\n{body}\n", encoding="utf-8")
+    blocks = load_document(path).blocks
+    assert [b.section for b in blocks] == [
         "Guidance", "Resetting the foundations: a new operating model",
-        "Mental health, learning disabilities", "and autism"]
+        "Resetting the foundations: a new operating model › Mental health, learning "
+        "disabilities and autism", "Priority 1",
+        "Priority 1 › i. Reduce smoking", "Training › e-learning modules", "P1", "and autism"]
+    assert blocks[1].text.startswith("new operating\n\nWord0")
+    assert blocks[2].text.startswith("Mental health, learning disabilities\n\nand autism\n")
+    title = tmp_path / "plan.md"
+    title.write_text(f"**Draft**\n\n# Our plan for\n\n## mental health\n\n{body}\n",
+                     encoding="utf-8")
+    assert load_document(title).title == "Our plan for mental health"
 
 
 @pytest.mark.parametrize(("name", "text", "title"), [

@@ -81,6 +81,9 @@ def test_a_document_is_named_by_its_initials_after_the_words_of_its_name():
         "pdf/westsussex__Final-JHWS-2019-2024.pdf"]
     assert LIBRARY.named("Is the West Sussex NHS trust a partner?") == []
     assert LIBRARY.named("What does the JHWS say about vaping?") == []
+    assert LIBRARY.named("What does the Westsussex Dementia PLAN say?") == [DEMENTIA]
+    assert mentioned_names("WHAT DOES THE WESTSUSSEX DEMENTIA STRATEGY SAY ABOUT CARERS?") == [
+        Name(("westsussex", "dementia"))]  # no initials in a question in capitals
     assert mentioned_names("What does NHS England's IFR policy say?") == [
         Name(("nhs", "england", "ifr"))]
 

@@ -93,9 +93,10 @@ def test_a_word_no_chunk_uses_is_missing_and_verbs_are_not(settings, small_corpu
 
 def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_verbs(
         settings, small_corpus, fake_embedder):
-    """"What role will zyxometry play…": the auxiliary follows the wh-phrase, so the subject
-    comes next; "people who have zyxophobia" has "have" as a main verb. A participle after
-    either is still a verb ("which centres were quuxified", "has quuxen")."""
+    """"What role will zyxophobia testing play…": the auxiliary follows the wh-phrase, so
+    the subject comes next; "people who have zyxophobia" has "have" as a main verb. A
+    participle is still a verb ("were quuxified", "have taught"), and so is a word before an
+    article ("Which centres will quuxify the referrals?": the wh-phrase is the subject)."""
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     assistant = Assistant(settings, embedder=fake_embedder)
     for text, word, missing in (
@@ -103,8 +104,9 @@ def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_ver
              True),
             ("What support will people who have zyxophobia get at the diagnostic centre?",
              "zyxophobia", True),
-            ("Which diagnostic centres were quuxified?", "quuxified", False),
-            ("How far has the diagnostic centre quuxen?", "quuxen", False)):
+            ("Which diagnostic centres were quuxified in 2024?", "quuxified", False),
+            ("Which diagnostic centres have taught staff since 2024?", "taught", False),
+            ("Which diagnostic centres will quuxify the referrals?", "quuxify", False)):
         question = analyse(text)
         found = missing_words(question, assistant.retrieve(text, 5), assistant.scorer)
         assert (word in found) is missing, (text, found)

@@ -55,6 +55,9 @@ def test_a_contents_list_without_dot_leaders_is_noise_up_to_the_text_after_it():
     assert [u.role for u in units][-2:] == ["sentence", "sentence"]
     assert {u.role for u in units[:-2]} == {"noise"} and "Next steps" in units[-3].text
     assert split_units("Table of contents")[0].role == "noise"
+    after = split_units("Contents\n\nIntroduction 3\n\nOur vision 5\n\nOur priorities\n"
+                        "- Cut waits for planned care\n- Open two hubs\n\nWe will do it.")
+    assert [u.role for u in after] == ["noise"] * 3 + ["heading", "item", "item", "sentence"]
     assert [u.role for u in split_units("Our contents\n\nWe will cut waits by 2026.")] == [
         "heading", "sentence"]
 

@@ -27,7 +27,6 @@ from assistant.answer import Evidence, neutralise_markers, with_marker
 from assistant.documents import SECTION_SEPARATOR
 from assistant.evidence import Sentence
 from assistant.question import Question
-from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import CONTENTS_HEADING, Unit, passage_units
 
 MAX_POINTS = 8
@@ -52,12 +51,10 @@ _BACK_MATTER = re.compile(
     r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
     r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
     r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
-_CLOSING = ".!?;:)\"”’'"  # a unit that ends on one of these ends where its author ended it
-# ...and one that ends on a word that needs more after it was cut: an article, a preposition,
-# a conjunction, an auxiliary.
-_OPENS_MORE = (FUNCTION_WORDS - {"it", "its", "be", "this", "that"}) | frozenset(
-    """across into through towards toward within between under upon than our your these those
-    such very both each every whose whilst while but not also""".split())
+# A line that ends on a word that cannot end a phrase was cut: an article or determiner, a
+# conjunction, "of" or "to" (a line may end on "for" or "on": "the people we care for").
+_OPENS_MORE = frozenset("""a an the our your their these those such and or but nor of to into
+than whose whilst while""".split())
 _NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
@@ -228,10 +225,9 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
 
 
 def _cut_off(text: str) -> bool:
-    """A line that stops mid-phrase ("Use ring-fenced funding to support the"): a column of a
-    page laid out in two, its next line printed elsewhere. Quoted, it says nothing whole."""
-    words = text.rstrip().split()
-    return bool(words) and text.rstrip()[-1:] not in _CLOSING and words[-1].lower() in _OPENS_MORE
+    """A line that stops mid-phrase ("…funding to support the"): a two-column page's."""
+    words = text.split()
+    return bool(words) and words[-1].lower() in _OPENS_MORE
 
 
 def _back_matter(evidence: Evidence, index: int) -> bool:
@@ -251,11 +247,12 @@ def _headings(evidence: Evidence, index: int) -> list[str]:
 
 def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
     """The unit is its passage's section heading ("3. Ensuring access to the right care",
-    which reads as a numbered item once its number is taken for a list marker) or its
-    document's title or most of it, printed again at the top of a page."""
+    which reads as a numbered item once its number is taken for a list marker), or a line
+    without a final stop that its document's title holds (the title printed on a page)."""
     text = unit.text.strip(" .").casefold()
     title = (evidence.hits[evidence.sentences[index].hit].chunk.title or "").casefold()
-    return text in _headings(evidence, index) or (len(text.split()) >= 3 and text in title)
+    return text in _headings(evidence, index) or (
+        text in title and not unit.text.rstrip().endswith((".", "!", "?")))
 
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],

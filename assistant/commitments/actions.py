@@ -39,6 +39,7 @@ from for in on at by of or e.g. i.e. etc while whilst""".split())
 _SPLIT_INFINITIVE = frozenset("better further more fully jointly quickly effectively".split())
 _ADJECTIVE_ENDINGS = ("-based", "-led", "-wide", "-focused", "ed")
 _TRIM = " \t\n,;:.–—-"
+_PREPOSITIONS = frozenset("of in for to with from on at by into as".split())
 _FOCUS_ADVERBS = frozenset({"particularly", "especially", "also"})
 # "maximising care ..., including FIT pathways, low-risk pathways and ...": the examples after
 # these words belong to one action, up to a member that opens with a verb or a semicolon.
@@ -92,12 +93,16 @@ def _cuts(form: Form, word: str, after_comma: bool, size: int, next_size: int,
 
 
 def _plainly_verb(word: str, following: list[str]) -> bool:
-    """A short member after a bare "and" opens a new action when its first word can only be
-    a verb ("reduce in size and reprioritise resources"), or is a verb by what follows it:
-    an article or a participle ("and support the expansion of ...", not "and support
-    mechanisms")."""
-    after = following[1].lower() if len(following) > 1 else ""
-    return word.lower() not in NOUN_VERBS or after in DETERMINERS or is_participle(after)
+    """A short member after a bare "and" opens a new action when its first word is a verb
+    rarely used as a noun ("reduce in size and reprioritise resources"; not before "of":
+    "and transfer of care"), or a verb by what follows it: an article, or a participle and
+    its noun ("and support the expansion of ...", "and support targeted action"; not "and
+    support mechanisms", "and support tailored to their needs")."""
+    after, then = [*(w.lower() for w in following[1:3]), "", ""][:2]
+    if after in _PREPOSITIONS:
+        return False
+    return (word.lower() not in NOUN_VERBS or after in DETERMINERS
+            or (is_participle(after) and then.isalpha() and then not in _PREPOSITIONS))
 
 
 def split_actions(text: str, start: int, end: int, form: Form,

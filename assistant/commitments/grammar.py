@@ -30,16 +30,16 @@ launch lead learn leverage lift limit link listen lobby look lower maintain make
 maximise measure meet minimise mobilise model modernise monitor move narrow offer open
 optimise organise oversee partner pilot place position prepare prevent prioritise produce
 progress promote protect provide publish pursue push put raise reach realise rebuild recruit
-redesign reduce refocus reform refresh reprioritise reinforce release remove renew reorganise
-replace report represent reshape resource respond restore retain review revise roll run
-safeguard scale secure seek set share shift showcase simplify speed spread standardise start
-stop streamline strengthen support sustain tackle take target test track train transfer
+redesign reduce refocus reform refresh reinforce release remove renew reorganise
+replace report represent reprioritise reshape resource respond restore retain review revise
+roll run safeguard scale secure seek set share shift showcase simplify speed spread standardise
+start stop streamline strengthen support sustain tackle take target test track train transfer
 transform translate treat trial undertake unify update upgrade upskill use value widen work
 """.split())
 
 # Verbs of `VERBS` that plans use as nouns just as often ("support mechanisms", "a target",
-# "their work"): a member opening with one is a verb only when an object follows it.
-NOUN_VERBS = frozenset("""access act change close commission design drive end fund focus form
+# "their work"): a member opening with one is a verb only when its object plainly follows.
+NOUN_VERBS = frozenset("""act change close commission design drive end fund focus form
 help lead leverage link map measure model monitor move offer partner pilot place position
 progress report resource review run set share shift start stop support target test track
 trial use value work""".split())
@@ -63,7 +63,9 @@ each every all some no""".split())
 
 # Participles that do not end in -ed or -en: "will be made", "will be set up".
 IRREGULAR_PARTICIPLES = frozenset("""made built set held given done seen taken put brought kept
-led run met sent spent paid found shown known put cut begun begin got""".split())
+led run met sent spent paid found shown known put cut begun begin got been gone come become lost
+left said told taught thought won felt heard risen fallen grown written driven chosen
+drawn""".split())
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 

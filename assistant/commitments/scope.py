@@ -147,7 +147,7 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
             scopes[i] = None
         elif lead is _CONTENTS:
             scopes[i] = lead
-        elif unit.role == "heading" and CONTENTS_HEADING.match(unit.flat.strip()):
+        elif unit.role in ("heading", "noise") and CONTENTS_HEADING.match(unit.flat.strip()):
             lead = scopes[i] = _CONTENTS
         elif unit.role == "heading":
             # Headings in a row are one heading group, as a table's column heads are ("Our
@@ -293,11 +293,11 @@ def _page_lists(placed: list[tuple[PlacedUnit, Scope | None]], others: re.Patter
     headings: dict[int, dict[str, tuple[Scope, set[int]]]] = {}
     contents: set[int] = set()
     for unit, _ in placed:
-        if unit.page is None or unit.role != "heading":
+        if unit.page is None or unit.role not in ("heading", "noise"):
             continue
-        if CONTENTS_HEADING.match(unit.flat.strip()):
+        if CONTENTS_HEADING.match(unit.flat.strip()):  # noise, to answers
             contents.add(unit.page)
-        elif found := _heading_scope(unit.flat, others):
+        elif unit.role == "heading" and (found := _heading_scope(unit.flat, others)):
             on_page = headings.setdefault(unit.page, {})
             on_page.setdefault(unit.flat, (found, set()))[1].add(unit.block)
     lists = {page: (heading, found, blocks)
