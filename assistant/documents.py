@@ -406,91 +406,114 @@ def _load_markdown(path: Path, data: bytes) -> Document:
     pages later ("part of a range of organisations"). The cover ends at a "#" heading below
     or beside one already read, at a contents heading, and at a level-1 heading (then the
     title itself); at most `COVER_WORDS` words."""
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    title: str | None = None
-    cover: list[tuple[int, str]] = []  # (level, heading) before any text, the first bold
-    covering = True  # the cover's headings are still being read
-    in_code = False
-    headings = HeadingPath()
-    bold: list[str] = []  # a bold heading's lines, until the text under it starts
-    bold_lines: list[str] = []  # ...as they read, blank lines included: they stay in the text
-    guessed = False  # a bold line was taken for a heading
-    heading_open = False  # the last line that was not blank is a "#" heading...
-    continuing = False  # ...carried on by the line after it
-
-    def close_bold() -> None:
-        nonlocal guessed
-        if bold:
-            guessed = True
-            if covering and (cover or not sections[-1][0]):
-                cover.append((BOLD_HEADING_LEVEL, " ".join(bold)))
-            sections.append((headings.enter(BOLD_HEADING_LEVEL, " ".join(bold)),
-                             list(bold_lines)))
-            bold.clear()
-            bold_lines.clear()
-
+    reader = _MarkdownReader()
     for line in mend_converted_text(decode_text(data)).splitlines():
-        if line.lstrip().startswith("```"):
-            close_bold()
-            in_code, heading_open = not in_code, False
-            continue
-        match = None if in_code else _MD_HEADING.match(line)
-        hashed = _plain_markdown(match.group(2)).strip() if match else ""
-        if _PAGE_HEADING.fullmatch(hashed):
-            continue
-        pseudo = None if in_code or match else _bold_heading(line)
-        if match and bold and _continues(" ".join(bold), hashed, False):
-            pseudo = hashed  # "**Mental health, learning disabilities**", "## **and autism**"
-        carried = hashed or pseudo or ""
-        if heading_open and not covering and not bold and _continues(
-                headings.current, carried, continuing) and len(
-                f"{headings.current} {carried}".split()) <= COVER_WORDS:
-            title = f"{title} {carried}" if title == headings.current else title
-            sections[-1] = (headings.extend(carried), sections[-1][1])
-            if not match:  # a bold line stays in the text, as bold headings do
-                sections[-1][1].append(_plain_markdown(line))
-            continuing = True
-            continue
-        if pseudo:
-            if len(" ".join([*bold, pseudo]).split()) > BOLD_HEADING_WORDS:
-                close_bold()
-            bold.append(pseudo)
-            bold_lines.append(pseudo if match else _plain_markdown(line))
-            continue
-        if line.strip():
-            close_bold()
-            heading_open, continuing = bool(match), False
-        elif bold:
-            bold_lines.append(line)
-            continue
-        if match:
-            heading = hashed
-            title = title or heading
-            level = len(match.group(1))
-            if cover and covering:
-                if level == 1:  # "# Our plan" after "**Draft**": the title itself
-                    cover[:], covering = [(level, heading)], False
-                elif all(level < seen for seen, _ in cover) and not CONTENTS_HEADING.match(
-                        heading):
-                    cover.append((level, heading))
-                else:  # the outline or the contents begin
-                    covering = False
-            sections.append((headings.enter(level, heading), []))
-        elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
-            covering = covering and not re.search(r"\w", _plain_markdown(line))  # "** **"
-            if line.strip().startswith("|"):  # a table row: "a | b", one row a line
-                line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
-            sections[-1][1].append(_plain_markdown(line))
-    close_bold()
-    if guessed:
-        # guessed headings: bold table cells and run-in phrases leave scraps of sections
-        sections = _merge_small(sections)
-    cover_title = " ".join(heading for _, heading in cover)
+        reader.read(line)
+    reader.close_bold()
+    # guessed headings: bold table cells and run-in phrases leave scraps of sections
+    sections = _merge_small(reader.sections) if reader.guessed else reader.sections
+    title, cover_title = reader.title, " ".join(heading for _, heading in reader.cover)
     if len(cover_title.split()) <= COVER_WORDS and \
             _shared_with_file_name(cover_title, path) > (
                 _shared_with_file_name(title, path) if title else 0):
         title = cover_title
     return _sectioned_document(path, "markdown", title, sections)
+
+
+class _MarkdownReader:
+    """Markdown lines -> sections, the first "#" heading and the cover, one line at a time
+    (`_load_markdown`). It holds what reading a line depends on: an open bold heading, a
+    heading the next line may carry on, a code block, whether the cover is still being read."""
+
+    def __init__(self) -> None:
+        self.sections: list[tuple[str | None, list[str]]] = [(None, [])]
+        self.title: str | None = None
+        self.cover: list[tuple[int, str]] = []  # (level, heading) before any text
+        self.covering = True  # the cover's headings are still being read
+        self.guessed = False  # a bold line was taken for a heading
+        self._headings = HeadingPath()
+        self._bold: list[str] = []  # a bold heading's lines, until the text under it starts
+        self._bold_lines: list[str] = []  # ...as they read, blank lines too: they stay in text
+        self._in_code = False
+        self._heading_open = False  # the last line that was not blank is a "#" heading...
+        self._continuing = False  # ...carried on by the line after it
+
+    def read(self, line: str) -> None:
+        if line.lstrip().startswith("```"):
+            self.close_bold()
+            self._in_code, self._heading_open = not self._in_code, False
+            return
+        match = None if self._in_code else _MD_HEADING.match(line)
+        hashed = _plain_markdown(match.group(2)).strip() if match else ""
+        if _PAGE_HEADING.fullmatch(hashed):
+            return
+        pseudo = None if self._in_code or match else _bold_heading(line)
+        if match and self._bold and _continues(" ".join(self._bold), hashed, False):
+            pseudo = hashed  # "**Mental health, learning disabilities**", "## **and autism**"
+        if self._carried_on(hashed or pseudo or "", line, match is not None):
+            return
+        if pseudo:
+            if len(" ".join([*self._bold, pseudo]).split()) > BOLD_HEADING_WORDS:
+                self.close_bold()
+            self._bold.append(pseudo)
+            self._bold_lines.append(pseudo if match else _plain_markdown(line))
+            return
+        if line.strip():
+            self.close_bold()
+            self._heading_open, self._continuing = match is not None, False
+        elif self._bold:
+            self._bold_lines.append(line)
+            return
+        if match:
+            self._heading(len(match.group(1)), hashed)
+        elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
+            self._text(line)
+
+    def close_bold(self) -> None:
+        """The bold lines read so far become one heading, and stay in its section's text."""
+        if not self._bold:
+            return
+        self.guessed = True
+        heading = " ".join(self._bold)
+        if self.covering and (self.cover or not self.sections[-1][0]):
+            self.cover.append((BOLD_HEADING_LEVEL, heading))
+        self.sections.append((self._headings.enter(BOLD_HEADING_LEVEL, heading),
+                              list(self._bold_lines)))
+        self._bold.clear()
+        self._bold_lines.clear()
+
+    def _carried_on(self, carried: str, line: str, hashed: bool) -> bool:
+        """Whether the heading line `carried` carries on the open "#" heading (`_continues`),
+        after the cover; if so it is added to that heading (and to the title, if it is)."""
+        current = self._headings.current
+        if not (self._heading_open and not self.covering and not self._bold
+                and _continues(current, carried, self._continuing)
+                and len(f"{current} {carried}".split()) <= COVER_WORDS):
+            return False
+        self.title = f"{self.title} {carried}" if self.title == current else self.title
+        self.sections[-1] = (self._headings.extend(carried), self.sections[-1][1])
+        if not hashed:  # a bold line stays in the text, as bold headings do
+            self.sections[-1][1].append(_plain_markdown(line))
+        self._continuing = True
+        return True
+
+    def _heading(self, level: int, heading: str) -> None:
+        self.title = self.title or heading
+        if self.cover and self.covering:
+            if level == 1:  # "# Our plan" after "**Draft**": the title itself
+                self.cover[:], self.covering = [(level, heading)], False
+            elif all(level < seen for seen, _ in self.cover) and not CONTENTS_HEADING.match(
+                    heading):
+                self.cover.append((level, heading))
+            else:  # the outline or the contents begin
+                self.covering = False
+        self.sections.append((self._headings.enter(level, heading), []))
+
+    def _text(self, line: str) -> None:
+        self.covering = self.covering and not re.search(r"\w", _plain_markdown(line))  # "** **"
+        if line.strip().startswith("|"):  # a table row: "a | b", one row a line
+            line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        self.sections[-1][1].append(_plain_markdown(line))
 
 
 def _shared_with_file_name(title: str, path: Path) -> int:
