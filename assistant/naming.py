@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -88,10 +88,7 @@ def mentioned_names(question: str) -> list[Name]:
             continue
         if name_word(bare) not in DOCUMENT_WORDS or name_word(bare) != bare.lower():
             continue  # plurals name kinds of document ("local plans"), not one
-        start = i
-        while start > 0 and i - start < NAME_WORDS and tokens[start - 1][:1].isalnum() \
-                and tokens[start - 1].lower() not in _STOPS:
-            start -= 1
+        start = _name_start(tokens, i, str.isalnum)
         before = tokens[start - 1].lower() if start > 0 else ""
         words = tuple(name_word(part) for t in tokens[start:i] for part in t.split("-") if part)
         if words and (before in _DEFINITE or tokens[start][:1].isupper()):
@@ -104,11 +101,18 @@ def mentioned_names(question: str) -> list[Name]:
 def _acronym_name(tokens: list[str], i: int) -> list[Name]:
     """"the West Sussex JHWS": a document called by its initials after the capitalised words
     of its name; the initials count as one of the name's words."""
+    start = _name_start(tokens, i, str.isupper)
+    return [Name(tuple(name_word(t) for t in tokens[start:i + 1]), initials=True)]
+
+
+def _name_start(tokens: list[str], i: int, opens: Callable[[str], bool]) -> int:
+    """Where the name before token `i` starts: back over up to `NAME_WORDS` tokens whose
+    first character passes `opens`, to a stop word."""
     start = i
-    while start > 0 and i - start < NAME_WORDS and tokens[start - 1][:1].isupper() \
+    while start > 0 and i - start < NAME_WORDS and opens(tokens[start - 1][:1]) \
             and tokens[start - 1].lower() not in _STOPS:
         start -= 1
-    return [Name(tuple(name_word(t) for t in tokens[start:i + 1]), initials=True)]
+    return start
 
 
 def name_words(source: str, title: str) -> set[str]:
