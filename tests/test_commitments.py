@@ -475,6 +475,24 @@ def test_a_short_verb_phrase_before_a_bare_and_is_an_action_when_a_verb_follows(
     assert len(split_actions(text, 0, len(text), "verb")) == actions
 
 
+@pytest.mark.parametrize(("text", "form", "actions"), [
+    # a verb's complement "to" is not a purpose clause: the action after "and" is its own
+    ("continue to support modern general practice and target support to practices", "verb", 2),
+    # a purpose clause still owns what follows it
+    ("support carers to stay well and care for the person they look after", "verb", 1),
+    # members of nothing but verbs share the object after the last one
+    ("Continue to expand, evaluate and roll out the graduate digital scheme", "verb", 1),
+    ("achieve and maintain compliance with the policy", "verb", 1),
+    # an item that opens with a gerund may go on with a base-form verb
+    ("conducting a robust review of establishment growth and reduce spend on support", "list",
+     2),
+    ("understanding their needs in order to be able to offer care and support that fits",
+     "list", 1),
+])
+def test_where_a_coordinated_verb_opens_a_new_action(text, form, actions):
+    assert len(split_actions(text, 0, len(text), form)) == actions
+
+
 def test_a_purpose_lead_in_takes_the_imperative_sentences_after_it():
     """A PDF list without bullets: the sentences after "The purpose of the Strategy is to:"
     that open with a verb are its items; the first that does not ends the list."""

@@ -6,9 +6,12 @@ The cut points are where a coordinated member opens with the same kind of word a
 a base-form verb after "will" or in an imperative item, a gerund in a gerund list ("keeping
 more staff, relying less on agency workers and growing ..."), a new subject with a participle
 in a passive ("... made more visible and staff supported ..."), any member of two words or
-more in a verbless list of actions. Coordinated objects of one verb stay together, and so does
-everything after a purpose or means clause ("to strengthen ... and work across ...",
-"ensure that ..."): what follows belongs to that clause, not to a new action.
+more in a verbless list of actions, a base-form verb after a gerund item's object ("conducting
+a review ... and reduce spend"). Coordinated objects of one verb stay together, and so do
+verbs that share one object ("expand, evaluate and roll out the scheme"), and everything after
+a purpose or means clause ("support carers to strengthen ... and work across ...", "ensure
+that ..."): what follows belongs to that clause, not to a new action. A verb's own "to"
+("continue to support ... and target ...") is not a purpose clause.
 
 Leaves out deciding that a span is a commitment (`rules.py`).
 """
@@ -85,7 +88,9 @@ def _cuts(form: Form, word: str, after_comma: bool, size: int, next_size: int,
         return (not after_comma and size >= 3 and not is_participle(word)
                 and any(is_participle(w) for w in following[1:5]))
     if not after_comma:
-        return is_gerund(word) and size >= 2
+        return (is_gerund(word) and size >= 2) or (
+            acting and size >= AND_CUT_WORDS and next_size >= 2 and word.islower()
+            and is_verb(word) and _plainly_verb(word, following))
     if semicolon:
         return next_size >= 2
     return (acting and next_size >= 2 and lowered not in _LIST_CONTINUES
@@ -114,6 +119,7 @@ def split_actions(text: str, start: int, end: int, form: Form,
     parts: list[tuple[int, int]] = []
     part_start, size, depth, owned, in_series = start, 0, 0, False, False
     examples = False  # after "including": its examples belong to the action, not new ones
+    first = 0  # the token that opens the current member
     acting = enumeration or _opens_action([word for _, _, word in tokens[:4]])
     i = 0
     while i < len(tokens):
@@ -128,16 +134,18 @@ def split_actions(text: str, start: int, end: int, form: Form,
             infinitive = tokens[j - 1][2].lower() == "to"
             opens_act = is_verb(tokens[j][2])
             if (not owned and not in_series and not _shared(tokens, i, j)
+                    and not _verbs_only(tokens[first:i])
                     and not (examples and not opens_act and word != ";") and (
                     (infinitive and size >= 2) or _cuts(
                     form, tokens[j][2], not is_and, size, next_size, following, acting,
                     word == ";"))):
                 parts.append((part_start, at))
                 part_start, size, owned, examples, i = tokens[j][0], 0, False, False, j
+                first = j
                 continue
         if word not in {",", ";", "(", ")", "“", "”", '"'}:
             size += 1
-        owned = owned or (form != "list" and size > 1 and _opens_purpose(tokens, i))
+        owned = owned or ((form != "list" or acting) and size > 2 and _opens_purpose(tokens, i))
         examples = examples or (depth == 0 and word.lower() in _EXAMPLES_OPEN)
         i += 1
     parts.append((part_start, end))
@@ -152,6 +160,15 @@ def _shared(tokens: list[tuple[int, int, str]], i: int, j: int) -> bool:
         return False
     opener, before, after = tokens[i - 2][2], tokens[i - 1][2], tokens[j][2]
     return opener.lower() in FUNCTION_WORDS and is_gerund(before) and is_gerund(after)
+
+
+def _verbs_only(member: list[tuple[int, int, str]]) -> bool:
+    """A member of nothing but verbs ("continue to expand, evaluate and roll out the
+    scheme"): they share the object that comes after the last one, so no cut."""
+    words = [word for _, _, word in member if word not in {",", ";"}]
+    return bool(words) and all(
+        word.lower() == "to" or (is_verb(word) and word.lower() not in NOUN_VERBS)
+        for word in words)
 
 
 def _opens_action(words: list[str]) -> bool:

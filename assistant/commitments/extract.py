@@ -26,7 +26,7 @@ from assistant.documents import Document
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 14
+REGISTER_VERSION = 15
 
 
 @dataclass(frozen=True)
