@@ -131,6 +131,17 @@ o making full use of digital tools
                                        "making full use of digital tools"]
 
 
+def test_o_bullets_run_into_one_line_are_items_too(tmp_path):
+    found = _markdown(tmp_path, """# Guidance
+
+## Priorities
+
+We will reduce long waits in A&E through: o maximising the use of crisis alternatives o robust system oversight of mental health beds
+""")  # noqa: E501 - the converter's one long line is the point
+    assert [c.what for c in found][-2:] == ["maximising the use of crisis alternatives",
+                                            "robust system oversight of mental health beds"]
+
+
 def test_a_headings_list_set_as_lines_without_bullets(tmp_path):
     found = _markdown(tmp_path, """# Guidance
 

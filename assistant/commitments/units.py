@@ -37,6 +37,8 @@ _FIRST_PERSON = re.compile(r"^W ?e\b")
 # Word's second-level bullet as text extraction leaves it ("o reducing demand ..."): an item.
 # Read so for the register only; answers keep their passage units as they were.
 _WORD_SUB_BULLET = re.compile(r"(?m)^(\s*)o(?=\s+[a-z])")
+# ... and where a converter ran the items into one line ("through: o maximising ... o robust").
+_RUN_IN_SUB_BULLET = re.compile(r"(?<=[a-z,:;]) o (?=[a-z])")
 _STARTS_BLOCK = re.compile(r"^(?:[A-Z0-9“\"‘(£•▪●✓-]|W e\b)")
 
 
@@ -138,7 +140,7 @@ def document_units(document: Document) -> Iterator[PlacedUnit]:
     for number, block in enumerate(document.blocks):
         pdf = document.kind == "pdf"
         prepared = with_layout_breaks(block.text, block.breaks) if pdf else block.text
-        prepared = _WORD_SUB_BULLET.sub(r"\1•", prepared)
+        prepared = _RUN_IN_SUB_BULLET.sub("\n• ", _WORD_SUB_BULLET.sub(r"\1•", prepared))
         rows = block.text.split("\n")
         cuts = [0, *block.breaks, len(rows)]
         paragraphs = {_squeezed("".join(rows[a:b])) for a, b in pairwise(cuts)}
