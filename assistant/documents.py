@@ -38,7 +38,7 @@ from assistant.structure import CAPTION, CONTENTS_HEADING
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 16
+EXTRACTOR_VERSION = 17
 SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 

@@ -223,13 +223,16 @@ def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
             parent_name = names[above[parent][0]] if parent is not None else None
             paths[i] = _path(page_chapter or chapter, parent_name, names[i])
         pointed: list[tuple[str, ...]] = []
+        in_text = current  # the path of the last heading before this line in the text
         for i, line in enumerate(lines):
             if i in names:
                 if line.size >= body * CHAPTER_SCALE:
                     chapter = None if CONTENTS_HEADING.match(names[i]) else names[i]
-                current = paths[i]
+                current = in_text = paths[i]
             elif (above := heading_above(line, [h for _, h in headings])) is not None:
                 current = paths[headings[above][0]]
+            else:  # not the heading a footer read first points to
+                current = in_text
             pointed.append(current)
         layouts.append(PageLayout(_by_paragraph(lines, pointed, set(names)),
                                   frozenset(names), paragraph_starts(lines)))

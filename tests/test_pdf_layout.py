@@ -76,6 +76,28 @@ def test_a_heading_written_after_its_text_still_heads_it(tmp_path):
                for _, section, text in blocks)
 
 
+def test_text_above_a_pages_first_heading_stays_in_the_section_before(tmp_path):
+    """A footer written first sits below the page's heading; the text at the top of the
+    page, with no heading above it, still belongs to the section the last page ended in."""
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "Urgent decisions", 15)
+        _body(pdf, PARAGRAPH * 3)
+        pdf.add_page()
+        _body(pdf, "2 | Funding requests policy", y=280)
+        _body(pdf, "Urgent cases will be decided within two working days of the request. " * 4,
+              y=20)
+        _heading(pdf, "Personal budgets", 15, y=80)
+        _body(pdf, "A personal budget is money agreed to meet a person's planned care needs. "
+              * 4)
+
+    blocks = _sections(_pdf(tmp_path / "footer.pdf", draw))
+    assert [(page, section) for page, section, text in blocks if "Urgent cases" in text] \
+        == [(2, "Urgent decisions")]
+    assert any(page == 2 and section == "Personal budgets" and "money agreed" in text
+               for page, section, text in blocks)
+
+
 def test_the_page_text_is_unchanged_by_cutting_it_into_sections(tmp_path):
     def draw(pdf):
         pdf.add_page()
