@@ -44,6 +44,10 @@ _ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?"
 _PLURAL = re.compile(r"[a-z'-]+[^s']s|people|children|staff|men|women|police")
 _ROLE_VERBS = {"leads", "heads", "runs", "manages", "directs"}
 _ROLE_NOUNS = ["leader", "head", "chief", "executive", "director", "chair", "manager", "lead"]
+# A count of people is given as a count of some group of them: "how many people had waited"
+# by "10,836 patients", "how many female patients" by "8,200 women".
+_PEOPLE = ["people", "patients", "residents", "adults", "children", "women", "men",
+           "individuals", "carers"]
 COUNT_WINDOW = 4  # words a count may stand before what it counts
 _COUNT_TOKEN = re.compile(rf"\d[\d,.]*%?|{_SMALL_NUMBERS}|(?:hundred|thousand|million|dozen)s?",
                           re.IGNORECASE)
@@ -177,10 +181,8 @@ def question_entities(question: str) -> list[str]:
     return words + _YEAR_IN_QUESTION.findall(question)
 
 
-def counted_phrase(question: str) -> list[str]:
-    """The words of what a "how many" question counts, up to its first plural: "how many
-    local district and borough partnerships for..." gives all five, "how many west sussex
-    care homes specialise" gives "west sussex care homes"."""
+def _counted(question: str) -> list[str]:
+    """The words of what a "how many" question counts, up to its first plural (its head)."""
     if counted := _COUNTED.search(question.lower()):
         words = counted.group(1).split()
         head = next((i for i, w in enumerate(words) if _PLURAL.fullmatch(w)), len(words) - 1)
@@ -188,11 +190,19 @@ def counted_phrase(question: str) -> list[str]:
     return []
 
 
+def counted_phrase(question: str) -> list[str]:
+    """The words of what a "how many" question counts: "how many local district and borough
+    partnerships for..." gives all five, "how many west sussex care homes specialise" gives
+    "west sussex care homes"; a count of people may name any group of them (`_PEOPLE`)."""
+    words = _counted(question)
+    return words + _PEOPLE if words and words[-1] in _PEOPLE else words
+
+
 def counted_noun(question: str) -> str | None:
     """The thing a "how many" question counts: "west sussex care homes specialise" gives
     "homes" (the first plural), "GP practices are there" gives "practices"."""
-    phrase = counted_phrase(question)
-    return phrase[-1] if phrase else None
+    words = _counted(question)
+    return words[-1] if words else None
 
 
 def counts_near(sentence: str, noun_terms: set[str], term_of) -> bool:
@@ -215,7 +225,7 @@ def required_words(question: str) -> list[list[str]]:
     counted in "how many X", the role in "who chairs / who is the chair of / what is the
     name of the chief executive" ("who leads X" is answered by "X's chief executive")."""
     if noun := counted_noun(question):
-        return [[noun]]
+        return [_PEOPLE if noun in _PEOPLE else [noun]]
     if role := _ROLE.search(question.lower()):
         word = role.group(1)
         return [[word, *_ROLE_NOUNS] if word in _ROLE_VERBS else [word]]

@@ -121,7 +121,9 @@ def test_question_entities(question, entities):
     ("What is the name of the chief executive of Healthwatch Rutland?", [["chief"]]),
     ("What does the plan say about dentists?", []),
     ("How many West Sussex care homes specialise in dementia?", [["homes"]]),
-    ("How many people live in Leicester?", [["people"]]),
+    ("How many people live in Leicester?",
+     [["people", "patients", "residents", "adults", "children", "women", "men", "individuals",
+       "carers"]]),
     ("Who leads Leicestershire Partnership Trust?",
      [["leads", "leader", "head", "chief", "executive", "director", "chair", "manager",
        "lead"]]),
@@ -148,6 +150,9 @@ def test_a_count_stands_next_to_what_it_counts():
 
     assert counted_noun("How many GP practices are there in Rutland?") == "practices"
     assert counted_noun("Who chairs the board?") is None
+    assert counted_phrase("How many female patients survived?")[:2] == ["female", "patients"]
+    assert "women" in counted_phrase("How many female patients survived?")  # a group of people
+    assert counted_phrase("How many beds are there?") == ["beds"]
     assert counted_phrase("With how many local district and borough partnerships for health "
                           "is the board linked?") == ["local", "district", "and", "borough",
                                                       "partnerships"]
