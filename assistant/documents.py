@@ -34,12 +34,11 @@ from assistant.pdf_layout import (
     read_page,
 )
 from assistant.stopwords import FUNCTION_WORDS
-from assistant.structure import CAPTION, CONTENTS_HEADING
+from assistant.structure import CAPTION, CONTENTS_HEADING, SECTION_SEPARATOR
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
 EXTRACTOR_VERSION = 17
-SECTION_SEPARATOR = " › "
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
 SUPPORTED_SUFFIXES = {

@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 from conftest import REALDOCS
 
-from assistant.documents import SECTION_SEPARATOR, load_document, page_text, title_from_filename
+from assistant.documents import load_document, page_text, title_from_filename
 from assistant.pdf_layout import body_size, heading_style, read_page
+from assistant.structure import SECTION_SEPARATOR
 
 PARAGRAPH = ("The board will publish a yearly report on progress. Each partner will name a lead "
              "for the work. Residents will be asked what matters to them before any change. ")

@@ -24,10 +24,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.answer import Evidence, neutralise_markers, with_marker
-from assistant.documents import SECTION_SEPARATOR
 from assistant.evidence import Sentence
 from assistant.question import Question
-from assistant.structure import CONTENTS_HEADING, Unit, passage_units
+from assistant.structure import Unit, in_apparatus, passage_units, section_headings
 
 MAX_POINTS = 8
 MAX_DEFINITION = 3
@@ -45,17 +44,10 @@ _SELF_REFERENCE = re.compile(
     r"guide|this plan|this strategy)s? (?:also )?(?:covers?|sets? out|describes?|looks? at|"
     r"explains?|outlines?|summari[sz]es?|lists?|is about|deals? with|contains?|gives?|"
     r"focus(?:es)? on|brings? together)\b", re.IGNORECASE)
-# A document's apparatus: "References", "7. Bibliography", "Appendix B - References and
-# further reading".
-_BACK_MATTER = re.compile(
-    r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
-    r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
-    r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
 # A line that ends on a word that cannot end a phrase was cut: an article or determiner, a
 # conjunction, "of" or "to" (a line may end on "for" or "on": "the people we care for").
 _OPENS_MORE = frozenset("""a an the our your their these those such and or but nor of to into
 than whose whilst while""".split())
-_NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
             "centrality", "item_in_list_answer", "defines_subject",
@@ -231,18 +223,12 @@ def _cut_off(text: str) -> bool:
 
 
 def _back_matter(evidence: Evidence, index: int) -> bool:
-    """The unit sits in a document's apparatus (references, acknowledgements, useful links,
-    contents): it lists other works and people, it says nothing about the subject."""
-    return any(_BACK_MATTER.match(name) or CONTENTS_HEADING.match(name)
-               for name in _headings(evidence, index))
+    """The unit sits in a document's apparatus (`structure.in_apparatus`)."""
+    return in_apparatus(evidence.hits[evidence.sentences[index].hit].chunk.section)
 
 
 def _headings(evidence: Evidence, index: int) -> list[str]:
-    """The headings of the unit's section path without their numbers ("3. Ensuring access"
-    -> "ensuring access"), folded for comparison."""
-    section = evidence.hits[evidence.sentences[index].hit].chunk.section or ""
-    return [_NUMBER.sub("", part.strip()).strip(" .:").casefold()
-            for part in section.split(SECTION_SEPARATOR) if part.strip()]
+    return section_headings(evidence.hits[evidence.sentences[index].hit].chunk.section)
 
 
 def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:

@@ -43,10 +43,10 @@ from assistant.commitments.rules import (
 )
 from assistant.commitments.triggers import OTHER_BODIES, words
 from assistant.commitments.units import PlacedUnit, document_units
-from assistant.documents import SECTION_SEPARATOR, Document
+from assistant.documents import Document
 from assistant.pdf_layout import HEADING_NUMBER
 from assistant.stopwords import FUNCTION_WORDS
-from assistant.structure import CONTENTS_HEADING
+from assistant.structure import CONTENTS_HEADING, SECTION_SEPARATOR
 
 _ACTION_WORDS = re.compile(
     r"\b(?P<firm>what we will do|we will|our commitments?|commitments|pledges?|"
