@@ -142,7 +142,8 @@ def question_kind(question: str) -> str | None:
     if re.search(r"^(when|on what date|by when)\b|\b(what date|which year|what year|"
                  r"by what year)\b", q):
         return "date"
-    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate)\b|"
+    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate|age)\b|"
+                 r"\bhow old\b|"
                  r"\b(tele)?phone number\b|"
                  r"\bin years\b|\bhow long\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
                  r"(rate|percentage|proportion|uptake|average)\b", q):

@@ -51,6 +51,8 @@ def test_split_sentences(text, expected):
     ("Which town will host the centre?", None),  # a one-word place, not a name pair
     ("What is the maximum treatment cost the policy will fund?", "money"),
     ("What is the telephone number of the hub's 24-hour line?", "number"),
+    ("From what age are adults offered the health check?", "number"),
+    ("How old must a carer be to get the grant?", "number"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
