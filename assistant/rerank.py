@@ -21,7 +21,6 @@ import numpy as np
 
 from assistant.evidence import EvidenceScorer
 from assistant.retrieval import Hit, reciprocal_rank_fusion
-from assistant.structure import in_reference_list
 
 RERANK_RRF_K = 5
 
@@ -38,17 +37,14 @@ def best_sentence_scores(question: str, hits: list[Hit], scorer: EvidenceScorer)
 
 def rerank(question: str, pool: list[Hit], scorer: EvidenceScorer, k: int) -> list[Hit]:
     """The `k` best of `pool` (in first-stage order) by fused first-stage and sentence rank,
-    renumbered, each scored 1.0 when first in both. Passages of a reference list or contents
-    (they name every topic the document cites or covers) come after the rest."""
+    renumbered, each scored 1.0 when first in both."""
     if len(pool) < 2:
         return pool[:k]
     by_sentence = np.argsort(-best_sentence_scores(question, pool, scorer), kind="stable")
     fusion = reciprocal_rank_fusion([(range(len(pool)), 1.0), (by_sentence.tolist(), 1.0)],
                                     RERANK_RRF_K)
     fused = np.array([fusion[i] for i in range(len(pool))])
-    listing = np.array([in_reference_list(hit.chunk.section) for hit in pool])
-    order = np.lexsort((-fused, listing))[:k]
+    order = np.argsort(-fused, kind="stable")[:k]
     scale = (RERANK_RRF_K + 1) / 2
-    scores = np.minimum.accumulate(fused[order] * scale)  # a listing put last scores no higher
-    return [replace(pool[i], rank=rank, score=round(float(score), 6))
-            for rank, (i, score) in enumerate(zip(order, scores, strict=True), start=1)]
+    return [replace(pool[i], rank=rank, score=round(float(fused[i]) * scale, 6))
+            for rank, i in enumerate(order, start=1)]

@@ -22,13 +22,12 @@ from assistant.stopwords import FUNCTION_WORDS
 Role = Literal["sentence", "item", "lead", "heading", "row", "noise"]
 
 SECTION_SEPARATOR = " › "  # between the headings of a section path
-# A document's lists of other works: "References", "7. Bibliography", "Appendix B -
-# References and further reading".
-_REFERENCE_LIST = re.compile(
+# A document's apparatus: "References", "7. Bibliography", "Appendix B - References and
+# further reading".
+_BACK_MATTER = re.compile(
     r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
-    r"useful links|further reading|endnotes|footnotes)(?:\s+and\s+further reading)?$",
-    re.IGNORECASE)
-_ACKNOWLEDGEMENTS = re.compile(r"acknowledge?ments$", re.IGNORECASE)
+    r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
+    r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
 _HEADING_NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 
 _BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
@@ -196,15 +195,8 @@ def section_headings(section: str | None) -> list[str]:
             for part in (section or "").split(SECTION_SEPARATOR) if part.strip()]
 
 
-def in_reference_list(section: str | None) -> bool:
-    """A section listing other works, or the contents: it names every topic the document
-    cites or covers, and says nothing about any of them."""
-    return any(_REFERENCE_LIST.match(name) or CONTENTS_HEADING.match(name)
-               for name in section_headings(section))
-
-
 def in_apparatus(section: str | None) -> bool:
     """A section of the document's apparatus (references, acknowledgements, useful links,
     contents): it lists other works and people, it says nothing about the subject."""
-    return in_reference_list(section) or any(_ACKNOWLEDGEMENTS.match(name)
-                                             for name in section_headings(section))
+    return any(_BACK_MATTER.match(name) or CONTENTS_HEADING.match(name)
+               for name in section_headings(section))

@@ -3,7 +3,6 @@ in one sentence rises above passages that only scatter the question's words."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,18 +78,6 @@ def test_reranked_hits_are_renumbered_and_scored_one_for_first_in_both(assistant
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
     alone = rerank(QUESTION, pool[:1], assistant.scorer, 3)
     assert alone == pool[:1] and rerank(QUESTION, [], assistant.scorer, 3) == []
-
-
-def test_a_reference_list_comes_after_the_passages_that_say_something(assistant):
-    """A reference list names every topic the document cites: matching the question's words
-    best, it still says nothing about them."""
-    pool = assistant.retriever.search(QUESTION, 4)
-    listing = replace(pool[-1].chunk, section="Appendix A - References",
-                      text="Workforce problem: ability to meet demand. Journal of Health, 2021.")
-    pool = [replace(pool[-1], chunk=listing), *pool[:-1]]
-    hits = rerank(QUESTION, pool, assistant.scorer, 4)
-    assert hits[-1].chunk.section == "Appendix A - References"
-    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
 
 
 def test_pool_zero_is_first_stage_retrieval(settings):
