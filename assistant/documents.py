@@ -38,7 +38,7 @@ from assistant.structure import CAPTION, CONTENTS_HEADING, SECTION_SEPARATOR
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 17
+EXTRACTOR_VERSION = 18
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
 SUPPORTED_SUFFIXES = {
@@ -249,9 +249,9 @@ def _page_blocks(text: str, page: int, lines: list[Line], layout: PageLayout,
 
 def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
     """Blocks of fewer than `MIN_BLOCK_WORDS` words joined to a neighbour (a heading on its
-    own to the text after it, a scrap of text to the text before it): a chunk of a caption
-    or a lone figure finds nothing, and infographic pages set many labels as headings. The
-    joined block keeps the section of its larger part."""
+    own or a section's introduction to the text after it, a scrap of text to the text before
+    it): a chunk of a caption or a lone figure finds nothing, and infographic pages set many
+    labels as headings. The joined block keeps the section of its larger part."""
     merged: list[tuple[str | None, list[str]]] = []
     for section, rows in blocks:  # a caption is read with the table or figure after it
         last = next((row for row in reversed(merged[-1][1]) if row), "") if merged else ""
@@ -268,7 +268,8 @@ def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str |
         if words(small) >= MIN_BLOCK_WORDS:
             break
         rows = [row for row in merged[small][1] if row]
-        forward = small + 1 < len(merged) and (small == 0 or len(rows) <= 2)
+        forward = small + 1 < len(merged) and (small == 0 or len(rows) <= 2
+                                                or _introduces(merged[small], merged[small + 1]))
         other = small + 1 if forward else small - 1
         first, second = sorted((small, other))
         section = merged[first][0] if words(first) >= words(second) else merged[second][0]
@@ -280,6 +281,16 @@ def _merge_small(blocks: list[tuple[str | None, list[str]]]) -> list[tuple[str |
         else:
             joined.append((section, rows))
     return joined
+
+
+def _introduces(block: tuple[str | None, list[str]], after: tuple[str | None, list[str]]) -> bool:
+    """The block opens with its own heading (or that heading's first line) and the block after
+    it is a subsection of it: a section's few lines of introduction above its first
+    subsection ("Summary of the process" over "Summary of the process › Screening")."""
+    section, rows = block
+    first = next((row.strip() for row in rows if row.strip()), "")
+    return bool(first and section and (after[0] or "").startswith(section + SECTION_SEPARATOR)
+                and section.split(SECTION_SEPARATOR)[-1].strip().startswith(first))
 
 
 class HeadingPath:

@@ -99,6 +99,23 @@ def test_text_above_a_pages_first_heading_stays_in_the_section_before(tmp_path):
                for page, section, text in blocks)
 
 
+def test_a_sections_short_introduction_is_read_with_its_first_subsection(tmp_path):
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "Information we need", 15)
+        _body(pdf, PARAGRAPH * 3)
+        _heading(pdf, "Summary of the process", 15)
+        _body(pdf, "The rest of this policy sums up the main stages of the process.", width=60)
+        _heading(pdf, "Screening", 12)
+        _body(pdf, "Each request is screened before it goes to the panel. " * 8)
+
+    blocks = _sections(_pdf(tmp_path / "intro.pdf", draw))
+    assert [(section, text.split("\n")[0]) for _, section, text in blocks] == [
+        ("Information we need", "Information we need"),
+        (f"Summary of the process{SECTION_SEPARATOR}Screening", "Summary of the process"),
+    ]
+
+
 def test_the_page_text_is_unchanged_by_cutting_it_into_sections(tmp_path):
     def draw(pdf):
         pdf.add_page()
