@@ -38,7 +38,7 @@ from assistant.structure import CAPTION, CONTENTS_HEADING, SECTION_SEPARATOR
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 18
+EXTRACTOR_VERSION = 19
 MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
 
 SUPPORTED_SUFFIXES = {
@@ -289,8 +289,9 @@ def _introduces(block: tuple[str | None, list[str]], after: tuple[str | None, li
     subsection ("Summary of the process" over "Summary of the process › Screening")."""
     section, rows = block
     first = next((row.strip() for row in rows if row.strip()), "")
+    name = section.split(SECTION_SEPARATOR)[-1].strip() if section else ""
     return bool(first and section and (after[0] or "").startswith(section + SECTION_SEPARATOR)
-                and section.split(SECTION_SEPARATOR)[-1].strip().startswith(first))
+                and (name == first or name.startswith(first + " ")))
 
 
 class HeadingPath:

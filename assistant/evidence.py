@@ -44,10 +44,11 @@ _ROLE = re.compile(r"(?:^who (?:is |was |are |were )?|\bname of )(?:the )?"
 _PLURAL = re.compile(r"[a-z'-]+[^s']s|people|children|staff|men|women|police")
 _ROLE_VERBS = {"leads", "heads", "runs", "manages", "directs"}
 _ROLE_NOUNS = ["leader", "head", "chief", "executive", "director", "chair", "manager", "lead"]
-# A count of people is given as a count of some group of them: "how many people had waited"
-# by "10,836 patients", "how many female patients" by "8,200 women".
-_PEOPLE = ["people", "patients", "residents", "adults", "children", "women", "men",
-           "individuals", "carers"]
+# A count of people in general is given as a count of some group of them: "how many people
+# had waited" by "10,836 patients", "how many female patients" by "8,200 women"; a count of
+# children is not answered by one of adults.
+_PEOPLE_IN_GENERAL = ("people", "individuals", "patients", "residents")
+_PEOPLE = (*_PEOPLE_IN_GENERAL, "adults", "children", "women", "men", "carers")
 COUNT_WINDOW = 4  # words a count may stand before what it counts
 _COUNT_TOKEN = re.compile(rf"\d[\d,.]*%?|{_SMALL_NUMBERS}|(?:hundred|thousand|million|dozen)s?",
                           re.IGNORECASE)
@@ -142,8 +143,8 @@ def question_kind(question: str) -> str | None:
     if re.search(r"^(when|on what date|by when)\b|\b(what date|which year|what year|"
                  r"by what year)\b", q):
         return "date"
-    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate|age)\b|"
-                 r"\bhow old\b|"
+    if re.search(r"\bhow many\b|\bwhat (percentage|proportion|share|number|rate)\b|"
+                 r"\bwhat age(?![\w-]| groups?\b)|\bhow old\b|"
                  r"\b(tele)?phone number\b|"
                  r"\bin years\b|\bhow long\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
                  r"(rate|percentage|proportion|uptake|average)\b", q):
@@ -194,9 +195,11 @@ def _counted(question: str) -> list[str]:
 def counted_phrase(question: str) -> list[str]:
     """The words of what a "how many" question counts: "how many local district and borough
     partnerships for..." gives all five, "how many west sussex care homes specialise" gives
-    "west sussex care homes"; a count of people may name any group of them (`_PEOPLE`)."""
+    "west sussex care homes"; a count of people in general may name any group of them."""
     words = _counted(question)
-    return words + _PEOPLE if words and words[-1] in _PEOPLE else words
+    if words and words[-1] in _PEOPLE_IN_GENERAL:
+        return words + [word for word in _PEOPLE if word not in words]
+    return words
 
 
 def counted_noun(question: str) -> str | None:
@@ -226,7 +229,7 @@ def required_words(question: str) -> list[list[str]]:
     counted in "how many X", the role in "who chairs / who is the chair of / what is the
     name of the chief executive" ("who leads X" is answered by "X's chief executive")."""
     if noun := counted_noun(question):
-        return [_PEOPLE if noun in _PEOPLE else [noun]]
+        return [list(_PEOPLE) if noun in _PEOPLE_IN_GENERAL else [noun]]
     if role := _ROLE.search(question.lower()):
         word = role.group(1)
         return [[word, *_ROLE_NOUNS] if word in _ROLE_VERBS else [word]]

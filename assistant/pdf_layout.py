@@ -206,6 +206,7 @@ def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
     layouts: list[PageLayout] = []
     chapter: str | None = None
     current: tuple[str, ...] = ()
+    in_text: tuple[str, ...] = ()  # the path of the last heading read, in text order
     for lines in pages:
         names = _heading_names(lines, body)
         headings = [(i, line) for i, line in enumerate(lines) if i in names]
@@ -223,7 +224,6 @@ def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
             parent_name = names[above[parent][0]] if parent is not None else None
             paths[i] = _path(page_chapter or chapter, parent_name, names[i])
         pointed: list[tuple[str, ...]] = []
-        in_text = current  # the path of the last heading before this line in the text
         for i, line in enumerate(lines):
             if i in names:
                 if line.size >= body * CHAPTER_SCALE:
@@ -231,7 +231,7 @@ def page_layouts(pages: list[list[Line]], body: float) -> list[PageLayout]:
                 current = in_text = paths[i]
             elif (above := heading_above(line, [h for _, h in headings])) is not None:
                 current = paths[headings[above][0]]
-            else:  # not the heading a footer read first points to
+            else:  # no heading above it in its column: the last heading before it
                 current = in_text
             pointed.append(current)
         layouts.append(PageLayout(_by_paragraph(lines, pointed, set(names)),

@@ -5,7 +5,9 @@ priorities:" followed by five bullets is one answer to "What are the priorities?
 is a record rather than a sentence, and a contents line, a figure caption or an e-mail address
 is something no answer should quote. This module reads that layout back from the extracted
 text (bullets, a line ending in a colon, table cells, short capitalised lines), so every stage
-downstream works on typed units, whatever the file format.
+downstream works on typed units, whatever the file format. It also owns how a section path is
+written and read ("Our priorities › Starting Well"), and which sections are the document's
+apparatus (references, contents), whose lines name topics without saying anything about them.
 
 Leaves out scoring units against a question (`evidence.py`) and composing answers (`answer/`).
 """

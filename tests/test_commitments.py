@@ -142,6 +142,16 @@ We will reduce long waits in A&E through: o maximising the use of crisis alterna
                                             "robust system oversight of mental health beds"]
 
 
+def test_a_lone_o_in_letter_spaced_text_is_not_a_bullet(tmp_path):
+    found = _markdown(tmp_path, """# Plan
+
+## Priorities
+
+We will make full use o f the digital tools we have.
+""")
+    assert [c.what for c in found] == ["make full use o f the digital tools we have"]
+
+
 def test_a_headings_list_set_as_lines_without_bullets(tmp_path):
     found = _markdown(tmp_path, """# Guidance
 
@@ -497,8 +507,11 @@ def test_a_short_verb_phrase_before_a_bare_and_is_an_action_when_a_verb_follows(
     # an item that opens with a gerund may go on with a base-form verb
     ("conducting a robust review of establishment growth and reduce spend on support", "list",
      2),
-    ("understanding their needs in order to be able to offer care and support that fits",
+    # ... unless a purpose clause owns what follows, in a list item as in a sentence
+    ("reviewing the plans of every partner to make sure they offer care and support that fits",
      "list", 1),
+    ("ensure that we listen to residents and respond to their concerns", "verb", 1),
+    ("develop, test and evaluate new models of care", "verb", 1),
 ])
 def test_where_a_coordinated_verb_opens_a_new_action(text, form, actions):
     assert len(split_actions(text, 0, len(text), form)) == actions

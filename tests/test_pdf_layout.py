@@ -99,6 +99,24 @@ def test_text_above_a_pages_first_heading_stays_in_the_section_before(tmp_path):
                for page, section, text in blocks)
 
 
+def test_a_page_without_headings_goes_on_under_the_last_heading_read(tmp_path):
+    """Two columns, the right one's heading read last; a footer below the left column is
+    read after it. The next page carries on the section of the last heading read."""
+    def draw(pdf):
+        pdf.add_page()
+        _heading(pdf, "Community care", 15, y=20, x=10)
+        _body(pdf, PARAGRAPH * 2, y=30, x=10, width=90)
+        _heading(pdf, "Hospital care", 15, y=20, x=110)
+        _body(pdf, "Waiting lists will be shorter by March 2026 for every clinic. " * 6,
+              y=30, x=110, width=90)
+        _body(pdf, "1 | Our plan", y=280, x=10, width=90)
+        pdf.add_page()
+        _body(pdf, "Outpatient clinics will open on Saturdays from next spring onwards. " * 5)
+
+    blocks = _sections(_pdf(tmp_path / "columns.pdf", draw))
+    assert [section for page, section, _ in blocks if page == 2] == ["Hospital care"]
+
+
 def test_a_sections_short_introduction_is_read_with_its_first_subsection(tmp_path):
     def draw(pdf):
         pdf.add_page()

@@ -227,18 +227,14 @@ def _back_matter(evidence: Evidence, index: int) -> bool:
     return in_apparatus(evidence.hits[evidence.sentences[index].hit].chunk.section)
 
 
-def _headings(evidence: Evidence, index: int) -> list[str]:
-    return section_headings(evidence.hits[evidence.sentences[index].hit].chunk.section)
-
-
 def _own_heading(evidence: Evidence, index: int, unit: Unit) -> bool:
     """The unit is its passage's section heading ("3. Ensuring access to the right care",
     which reads as a numbered item once its number is taken for a list marker), or a line
     without a final stop that its document's title holds (the title printed on a page)."""
     text = unit.text.strip(" .").casefold()
-    title = (evidence.hits[evidence.sentences[index].hit].chunk.title or "").casefold()
-    return text in _headings(evidence, index) or (
-        text in title and not unit.text.rstrip().endswith((".", "!", "?")))
+    chunk = evidence.hits[evidence.sentences[index].hit].chunk
+    return text in section_headings(chunk.section) or (
+        text in (chunk.title or "").casefold() and not unit.text.rstrip().endswith((".", "!", "?")))
 
 
 def _select(question: Question, evidence: Evidence, units: list[Unit],

@@ -6,12 +6,12 @@ The cut points are where a coordinated member opens with the same kind of word a
 a base-form verb after "will" or in an imperative item, a gerund in a gerund list ("keeping
 more staff, relying less on agency workers and growing ..."), a new subject with a participle
 in a passive ("... made more visible and staff supported ..."), any member of two words or
-more in a verbless list of actions, a base-form verb after a gerund item's object ("conducting
-a review ... and reduce spend"). Coordinated objects of one verb stay together, and so do
-verbs that share one object ("expand, evaluate and roll out the scheme"), and everything after
-a purpose or means clause ("support carers to strengthen ... and work across ...", "ensure
-that ..."): what follows belongs to that clause, not to a new action. A verb's own "to"
-("continue to support ... and target ...") is not a purpose clause.
+more in a verbless list of actions, a plain base-form verb after "and" in an item that opens
+with an action ("conducting a review ... and reduce spend"). Coordinated objects of one verb
+stay together, and so do verbs that share one object ("expand, evaluate and roll out the
+scheme"), and everything after a purpose or means clause ("support carers to strengthen ...
+and work across ...", "ensure that ..."): what follows belongs to that clause, not to a new
+action. A verb's own "to" ("continue to support ... and target ...") is not a purpose clause.
 
 Leaves out deciding that a span is a commitment (`rules.py`).
 """
@@ -59,14 +59,16 @@ def _members_words(tokens: list[tuple[int, int, str]], i: int) -> int:
     return count
 
 
-def _opens_purpose(tokens: list[tuple[int, int, str]], i: int) -> bool:
-    """"to <verb>", "by <gerund>" or "<verb> that": a clause that owns what follows."""
+def _opens_purpose(tokens: list[tuple[int, int, str]], i: int, size: int) -> bool:
+    """"to <verb>", "by <gerund>" or "<verb> that": a clause that owns what follows. A "to"
+    right after the member's verb is that verb's own ("continue to support ..."), not a
+    purpose: `size` counts the member's words up to and including token `i`."""
     word = tokens[i][2].lower()
     after = tokens[i + 1][2] if i + 1 < len(tokens) else ""
     before = tokens[i - 1][2] if i > 0 else ""
     if word == "to" and after.lower() in _SPLIT_INFINITIVE and i + 2 < len(tokens):
         after = tokens[i + 2][2]
-    return ((word == "to" and is_verb(after)) or (word == "by" and is_gerund(after))
+    return ((word == "to" and size > 2 and is_verb(after)) or (word == "by" and is_gerund(after))
             or (word == "that" and is_verb(before)))
 
 
@@ -119,7 +121,7 @@ def split_actions(text: str, start: int, end: int, form: Form,
     parts: list[tuple[int, int]] = []
     part_start, size, depth, owned, in_series = start, 0, 0, False, False
     examples = False  # after "including": its examples belong to the action, not new ones
-    first = 0  # the token that opens the current member
+    part_first = 0  # the token that opens the current action
     acting = enumeration or _opens_action([word for _, _, word in tokens[:4]])
     i = 0
     while i < len(tokens):
@@ -134,18 +136,19 @@ def split_actions(text: str, start: int, end: int, form: Form,
             infinitive = tokens[j - 1][2].lower() == "to"
             opens_act = is_verb(tokens[j][2])
             if (not owned and not in_series and not _shared(tokens, i, j)
-                    and not _verbs_only(tokens[first:i])
+                    and not _verbs_only(tokens[part_first:i])
                     and not (examples and not opens_act and word != ";") and (
                     (infinitive and size >= 2) or _cuts(
                     form, tokens[j][2], not is_and, size, next_size, following, acting,
                     word == ";"))):
                 parts.append((part_start, at))
                 part_start, size, owned, examples, i = tokens[j][0], 0, False, False, j
-                first = j
+                part_first = j
                 continue
         if word not in {",", ";", "(", ")", "“", "”", '"'}:
             size += 1
-        owned = owned or ((form != "list" or acting) and size > 2 and _opens_purpose(tokens, i))
+        owned = owned or ((form != "list" or acting) and size > 1
+                          and _opens_purpose(tokens, i, size))
         examples = examples or (depth == 0 and word.lower() in _EXAMPLES_OPEN)
         i += 1
     parts.append((part_start, end))
@@ -166,9 +169,7 @@ def _verbs_only(member: list[tuple[int, int, str]]) -> bool:
     """A member of nothing but verbs ("continue to expand, evaluate and roll out the
     scheme"): they share the object that comes after the last one, so no cut."""
     words = [word for _, _, word in member if word not in {",", ";"}]
-    return bool(words) and all(
-        word.lower() == "to" or (is_verb(word) and word.lower() not in NOUN_VERBS)
-        for word in words)
+    return bool(words) and all(word.lower() == "to" or is_verb(word) for word in words)
 
 
 def _opens_action(words: list[str]) -> bool:

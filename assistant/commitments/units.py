@@ -37,8 +37,11 @@ _FIRST_PERSON = re.compile(r"^W ?e\b")
 # Word's second-level bullet as text extraction leaves it ("o reducing demand ..."): an item.
 # Read so for the register only; answers keep their passage units as they were.
 _WORD_SUB_BULLET = re.compile(r"(?m)^(\s*)o(?=\s+[a-z])")
-# ... and where a converter ran the items into one line ("through: o maximising ... o robust").
+# ... and where a converter ran the items into one line ("through: o maximising ... o robust"),
+# known by a colon before the first or by two of them: a lone " o " is letter-spaced text
+# ("the use o f the").
 _RUN_IN_SUB_BULLET = re.compile(r"(?<=[a-z,:;]) o (?=[a-z])")
+_RUN_IN_SUB_BULLETS = re.compile(r": o [a-z]|(?: o [a-z].*){2}")
 _STARTS_BLOCK = re.compile(r"^(?:[A-Z0-9“\"‘(£•▪●✓-]|W e\b)")
 
 
@@ -140,7 +143,9 @@ def document_units(document: Document) -> Iterator[PlacedUnit]:
     for number, block in enumerate(document.blocks):
         pdf = document.kind == "pdf"
         prepared = with_layout_breaks(block.text, block.breaks) if pdf else block.text
-        prepared = _RUN_IN_SUB_BULLET.sub("\n• ", _WORD_SUB_BULLET.sub(r"\1•", prepared))
+        prepared = _WORD_SUB_BULLET.sub(r"\1•", prepared)
+        if _RUN_IN_SUB_BULLETS.search(prepared):
+            prepared = _RUN_IN_SUB_BULLET.sub("\n• ", prepared)
         rows = block.text.split("\n")
         cuts = [0, *block.breaks, len(rows)]
         paragraphs = {_squeezed("".join(rows[a:b])) for a, b in pairwise(cuts)}
