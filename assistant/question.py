@@ -16,13 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.commitments.grammar import AUXILIARIES, is_participle, is_verb
 from assistant.evidence import (
     focus,
     question_entities,
     question_kind,
     required_words,
 )
-from assistant.stopwords import search_stopwords
+from assistant.stopwords import FUNCTION_WORDS, search_stopwords
 
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
 FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
@@ -74,6 +75,13 @@ _OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")  # a question's words, as `focus_words` holds them
 _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)
 # Words about the documents rather than about their subject: they find every passage.
+_WH = frozenset("what which who whose how why where when".split())
+# Where the noun phrase a question is about stops: its verb, or a preposition or relative
+# pronoun after it.
+_AFTER_SUBJECT = frozenset("""in on for to with at by from into about as than against over
+under between within across after before during through without towards via per among around
+which who whom whose that""".split())
+_QUESTION_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
                    "report", "reports", "say", "says", "mention", "mentions", "set", "out",
                    "doing", "do", "does"}
@@ -84,7 +92,9 @@ class Question:
     """A question as every stage needs it. `text` is what is searched (the standalone form of
     a follow-up); `form` shapes the answer; `kind` is the kind of value a fact question asks
     for (money, date, number, name); `focus_words` are the subject's content words (the
-    document words "plan", "say" left out); `subject` is what a definition defines."""
+    document words "plan", "say" left out); `subject` is what a definition defines;
+    `asked_about` the content words of the noun phrase the question asks about ("care
+    navigators" in "What role will care navigators play…?")."""
 
     text: str
     form: Form
@@ -94,6 +104,7 @@ class Question:
     subject: str | None
     entities: tuple[str, ...]
     required: tuple[tuple[str, ...], ...]
+    asked_about: tuple[str, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -133,6 +144,26 @@ def question_form(text: str) -> tuple[Form, str | None]:
     return "fact", None
 
 
+def asked_about(text: str) -> tuple[str, ...]:
+    """The content words of the subject of a wh-question with its auxiliary before the
+    subject ("What role will care navigators play…", "How does the trust decide…"): from the
+    auxiliary among the first words to the subject's verb, participle or next preposition."""
+    words = _QUESTION_WORD.findall(text)
+    if not words or words[0].lower() not in _WH:
+        return ()
+    at = next((i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES), None)
+    if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
+        return ()  # "Which bodies will fund the hubs?": the wh-phrase is the subject
+    subject: list[str] = []
+    for word in words[at + 1:]:
+        lowered = word.lower()
+        if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")
+                        or lowered in _AFTER_SUBJECT):
+            break
+        subject.append(word)
+    return tuple(w for w in subject if w.lower() not in FUNCTION_WORDS)
+
+
 def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
@@ -153,4 +184,5 @@ def analyse(text: str) -> Question:
         subject=subject,
         entities=tuple(question_entities(text)),
         required=tuple(tuple(group) for group in required_words(text)),
+        asked_about=asked_about(text),
     )

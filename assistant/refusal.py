@@ -282,7 +282,9 @@ def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
 
 def decide(question: Question, strength: float, threshold: float, missing: list[str],
            share: float, has_hits: bool, carried: float = 1.0) -> Decision:
-    """Answer only with passages, evidence strength at the threshold and no focal gap."""
+    """Answer only with passages, evidence strength at the threshold and no focal gap: the
+    missing words carry `FOCAL_SHARE` of the focus, or name what the question asks about
+    ("What role will care navigators play…?" where no document has "navigators")."""
     reasons = []
     if not has_hits:
         reasons.append("no passage was retrieved")
@@ -290,9 +292,13 @@ def decide(question: Question, strength: float, threshold: float, missing: list[
         reasons.append(f"evidence strength {strength:.2f} is below {threshold:.2f}")
     if carried < CARRIED_FLOOR:  # "sure" in "make sure": not worth a notice either
         missing = []
+    subject = {w.lower() for w in question.asked_about}
     if missing and share >= FOCAL_SHARE:
         reasons.append(f"the documents never mention {', '.join(missing)} "
                        f"({share:.0%} of what the question is about)")
+    elif subject.intersection(w.lower() for w in missing):
+        reasons.append(f"the documents never mention {', '.join(missing)}, and the question "
+                       "asks about it")
     return Decision(not reasons, tuple(reasons), tuple(missing))
 
 

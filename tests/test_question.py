@@ -51,3 +51,16 @@ def test_the_analysis_is_frozen():
 ])
 def test_named_items_roles_and_comparisons(question, form, subject):
     assert question_form(question) == (form, subject)
+
+
+@pytest.mark.parametrize(("question", "about"), [
+    ("What role will care navigators play in optimising triage?", ("care", "navigators", "play")),
+    ("How does the trust decide which requests to fund?", ("trust", "decide")),
+    ("How did the Royal Infirmary's A&E perform against the standard?",
+     ("Royal", "Infirmary's", "A&E", "perform")),
+    ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
+    ("What are the priorities?", ("priorities",)),
+    ("Tell me about the plan.", ()),
+])
+def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question, about):
+    assert analyse(question).asked_about == about

@@ -31,6 +31,15 @@ def test_the_decision_gives_its_reasons():
     assert not decide(question, 0.9, 0.48, [], 0.0, False).answered
 
 
+def test_a_missing_word_naming_what_the_question_asks_about_refuses_it():
+    """"navigators" is a small share of the focus, but the question asks what they do."""
+    question = analyse("What role will care navigators play in optimising triage to services?")
+    refused = decide(question, 0.6, 0.48, ["navigators"], 0.2, True)
+    assert not refused.answered and any("asks about" in r for r in refused.reasons)
+    side = analyse("What role will the hubs play in optimising triage to services?")
+    assert decide(side, 0.6, 0.48, ["optimising"], 0.2, True).answered
+
+
 def test_a_missing_word_that_carries_little_of_the_question_does_not_refuse_it():
     question = analyse("What does the plan say about menopause?")
     assert decide(question, 0.9, 0.48, ["menopause"], 0.6, True, carried=0.2).answered is False
