@@ -1,7 +1,8 @@
 """Text cleaning for extracted document text, and the checks that flag unusable pages.
 
 Pure functions on strings. Deliberately leaves out anything format-specific (that is
-`documents.py`) and anything about chunk boundaries (that is `chunking.py`).
+`documents.py` and the loaders beside it) and anything about chunk boundaries (that is
+`chunking.py`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ its text unchanged and gains the size, weight and place it is printed at. Headin
 short lines set larger than the document's body text, or bold at body size on a line of
 their own; each line belongs under the nearest heading printed above it in the same column.
 
-Leaves out cleaning (`cleaning.py`) and turning lines into blocks (`documents.py`).
+Leaves out cleaning (`cleaning.py`) and turning lines into blocks (`pdf_document.py`).
 """
 
 from __future__ import annotations
