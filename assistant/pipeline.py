@@ -25,7 +25,6 @@ from assistant.evidence import (
     EvidenceScorer,
     Quoting,
     Sentence,
-    counted_phrase,
     counts_near,
     has_kind,
     not_a_claim,
@@ -230,8 +229,7 @@ class Pipeline:
         lexical = self.retriever.lexical
         kind = query.kind
         required = [set(lexical.terms(" ".join(group))) for group in query.required]
-        counted = set(lexical.terms(" ".join(counted_phrase(question)))) \
-            if kind == "number" else set()
+        counted = set(lexical.terms(" ".join(query.counted))) if kind == "number" else set()
         entities = [terms for word in query.entities if (terms := set(lexical.terms(word)))]
         by_passage = [self._speakers(hit) for hit in hits]
         speakers = [by_passage[s.hit][s.position] for s in sentences]

@@ -18,6 +18,7 @@ from typing import Literal
 
 from assistant.commitments.grammar import AUXILIARIES, is_participle, is_verb
 from assistant.evidence import (
+    counted_phrase,
     focus,
     question_entities,
     question_kind,
@@ -93,8 +94,9 @@ class Question:
     a follow-up); `form` shapes the answer; `kind` is the kind of value a fact question asks
     for (money, date, number, name); `focus_words` are the subject's content words (the
     document words "plan", "say" left out); `subject` is what a definition defines;
-    `asked_about` the content words of the noun phrase the question asks about ("care
-    navigators" in "What role will care navigators play…?")."""
+    `counted` the words of what a "how many" question counts; `asked_about` the content
+    words of the noun phrase the question asks about ("care navigators" in "What role will
+    care navigators play…?")"""
 
     text: str
     form: Form
@@ -104,6 +106,7 @@ class Question:
     subject: str | None
     entities: tuple[str, ...]
     required: tuple[tuple[str, ...], ...]
+    counted: tuple[str, ...] = ()
     asked_about: tuple[str, ...] = ()
 
     @property
@@ -184,5 +187,6 @@ def analyse(text: str) -> Question:
         subject=subject,
         entities=tuple(question_entities(text)),
         required=tuple(tuple(group) for group in required_words(text)),
+        counted=tuple(counted_phrase(text)),
         asked_about=asked_about(text),
     )
