@@ -3,8 +3,11 @@ section, and the pieces the loaders have in common.
 
 A section is named by its path of headings (`HeadingPath`); sections too short to be found
 on their own are read with a neighbour (`merge_small`); a page or section whose text is empty
-or garbled is left out with a warning (`keep_page`). Leaves out reading any file format: the
-PDF and Markdown loaders have modules of their own, the rest live in `documents.py`.
+or garbled is left out with a warning (`keep_page`); a file's bytes become text by the first
+encoding that reads them (`decode_text`); sections become a document (`sectioned_document`),
+titled from the file's name when nothing better is found (`title_from_filename`). Leaves out
+reading any file format: the PDF and Markdown loaders have modules of their own, the rest
+live in `documents.py`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 from assistant.cleaning import clean_text, garbled_reason
 from assistant.structure import CAPTION, SECTION_SEPARATOR
 
-MIN_BLOCK_WORDS = 50  # a PDF section shorter than this is read with its neighbour
+MIN_BLOCK_WORDS = 50  # a section shorter than this is read with its neighbour
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Document:
 
 
 def title_from_filename(path: Path) -> str:
+    """"llr-plan_pledges.md" -> "Llr plan pledges": a title when the file gives none."""
     words = re.sub(r"[_\-]+", " ", path.stem).strip()
     return (words[:1].upper() + words[1:]) if words else path.name
 
@@ -168,7 +172,9 @@ def decode_text(data: bytes) -> str:
 
 
 def sectioned_document(path: Path, kind: str, title: str | None,
-                        sections: list[tuple[str | None, list[str]]]) -> Document:
+                       sections: list[tuple[str | None, list[str]]]) -> Document:
+    """A document of one block per (section path, lines) pair, its text cleaned; sections
+    whose text is empty or garbled are left out with a warning."""
     warnings: list[PageWarning] = []
     blocks = []
     for heading, lines in sections:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.documents import Document
+from assistant.blocks import Document
 from assistant.structure import SECTION_SEPARATOR
 
 HEADER_MAX_TOKENS = 30  # room left for the header within the model window (see Settings)

@@ -24,7 +24,7 @@ from assistant.evidence import (
     question_kind,
     required_words,
 )
-from assistant.stopwords import FUNCTION_WORDS, search_stopwords
+from assistant.stopwords import WH_WORDS, search_stopwords
 
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
 FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
@@ -75,14 +75,13 @@ _OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what 
                         r"\b(?:and|or) (?:what|which|how|where|who|why)\b", re.I)
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")  # a question's words, as `focus_words` holds them
 _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)
-# Words about the documents rather than about their subject: they find every passage.
-_WH = frozenset("what which who whose how why where when".split())
 # Where the noun phrase a question is about stops: its verb, or a preposition or relative
 # pronoun after it.
-_AFTER_SUBJECT = frozenset("""in on for to with at by from into about as than against over
+_SUBJECT_ENDS = frozenset("""in on for to with at by from into about as than against over
 under between within across after before during through without towards via per among around
 which who whom whose that""".split())
-_QUESTION_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
+_DO_OR_MODAL = frozenset("do does did will would can could should may might must shall".split())
+# Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
                    "report", "reports", "say", "says", "mention", "mentions", "set", "out",
                    "doing", "do", "does"}
@@ -106,8 +105,8 @@ class Question:
     subject: str | None
     entities: tuple[str, ...]
     required: tuple[tuple[str, ...], ...]
-    counted: tuple[str, ...] = ()
-    asked_about: tuple[str, ...] = ()
+    counted: tuple[str, ...]
+    asked_about: tuple[str, ...]
 
     @property
     def open(self) -> bool:
@@ -147,24 +146,34 @@ def question_form(text: str) -> tuple[Form, str | None]:
     return "fact", None
 
 
-def asked_about(text: str) -> tuple[str, ...]:
-    """The content words of the subject of a wh-question with its auxiliary before the
-    subject ("What role will care navigators play…", "How does the trust decide…"): from the
-    auxiliary among the first words to the subject's verb, participle or next preposition."""
-    words = _QUESTION_WORD.findall(text)
-    if not words or words[0].lower() not in _WH:
+def asked_about(text: str, focus_words: tuple[str, ...]) -> tuple[str, ...]:
+    """The focus words of the subject of a wh-question whose auxiliary comes before it ("What
+    role will care navigators play…" -> care, navigators; "How does the trust decide…" ->
+    trust): from the auxiliary among the first words to the subject's verb, or to the
+    preposition or relative pronoun after the subject. After "do" or a modal the verb is in
+    its base form, so a last word that is not plural (no "-s", as in "spaces") and that the
+    verb list does not know ("play", "decide") is that verb."""
+    words = WORD.findall(text)
+    if not words or words[0].lower() not in WH_WORDS:
         return ()
     at = next((i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES), None)
     if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
         return ()  # "Which bodies will fund the hubs?": the wh-phrase is the subject
     subject: list[str] = []
+    verb_found = False
     for word in words[at + 1:]:
         lowered = word.lower()
-        if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")
-                        or lowered in _AFTER_SUBJECT):
+        if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")):
+            verb_found = True
+            break
+        if subject and lowered in _SUBJECT_ENDS:
             break
         subject.append(word)
-    return tuple(w for w in subject if w.lower() not in FUNCTION_WORDS)
+    last = subject[-1].lower()
+    if (not verb_found and words[at].lower() in _DO_OR_MODAL and len(subject) > 1
+            and not (last.endswith("s") and not last.endswith(("ss", "us")))):
+        subject.pop()
+    return tuple(w for w in subject if w in focus_words)
 
 
 def analyse(text: str) -> Question:
@@ -188,5 +197,5 @@ def analyse(text: str) -> Question:
         entities=tuple(question_entities(text)),
         required=tuple(tuple(group) for group in required_words(text)),
         counted=tuple(counted_phrase(text)),
-        asked_about=asked_about(text),
+        asked_about=asked_about(text, focus_words),
     )

@@ -4,14 +4,16 @@ that the documents never mention.
 A question about something the corpus never names ("menopause", a hospital it has no passage
 on) retrieves passages about its neighbours, and sentence scores alone cannot tell "about the
 neighbour" from "about the thing". Two facts settle it: the word is in no chunk of the index,
-and no word of the retrieved passages is a close word-vector neighbour of it (so "surgeries"
-asked against "practices" is not missing). A question that names the document it asks of
-("What does the dementia strategy say about the DVLA?") is held to that document: a word only
-other documents use is missing from the one asked about. An acronym counts as a word like
-any other unless the documents spell it out somewhere ("Urgent and emergency care (UEC)"), in
-which case a question may use either form. A word for a person or role ("navigators") is
-missing when the documents use only its activity ("navigation"): the stemmer joins the two.
-When such words carry a large share of the question's focus, the answer is a refusal that
+and no word of the retrieved passages is a close word-vector neighbour of it ("staff" asked
+against "employees" is not missing; "surgeries" against "practices", cosine 0.36, is). A
+question that names the document it asks of ("What does the dementia strategy say about the
+DVLA?") is held to that document: a word only other documents use is missing from the one
+asked about. An acronym counts as a word like any other unless the documents spell it out
+somewhere ("Urgent and emergency care (UEC)"), in which case a question may use either form.
+A word for a person or role ("navigators") is missing when the documents use only its
+activity ("navigation"): the stemmer joins the two.
+When such words carry a large share of the question's focus, or name what the question asks
+about (its subject: "What role will care navigators play…?"), the answer is a refusal that
 names them; when they are a side detail, the answer stands and lists them in `missing`. The
 share weighs words by IDF, which is highest for every word no document uses, "sure" in "make
 sure" as much as "endoscopy"; so the words must also carry some of the question's meaning
@@ -42,7 +44,7 @@ from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
 from assistant.question import WORD, Question
 from assistant.retrieval import Hit
-from assistant.stopwords import FUNCTION_WORDS
+from assistant.stopwords import FUNCTION_WORDS, WH_WORDS
 
 NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it
 FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal...
@@ -79,7 +81,6 @@ _AFTER_SUBJECT = re.compile(
     re.IGNORECASE)
 
 _HAVE = frozenset({"has", "have", "had"})
-_WH_WORDS = frozenset("what which who whom whose when where why how".split())
 _BE = frozenset("is are was were am be been being".split())
 _AUXILIARY_WORDS = AUXILIARIES | _BE
 _OBJECT_PRONOUNS = frozenset({"it", "them", "us", "you", "him", "people"})
@@ -212,7 +213,7 @@ def _not_a_verb(text: str, match: re.Match) -> bool:
     before = text[:match.start()].split()
     if len(before) <= 1:
         return True
-    if auxiliary == "to" or before[0].lower() not in _WH_WORDS or any(
+    if auxiliary == "to" or before[0].lower() not in WH_WORDS or any(
             w.lower() in _AUXILIARY_WORDS for w in before):
         return False
     if auxiliary in {"do", "does", "did"}:
@@ -292,13 +293,13 @@ def decide(question: Question, strength: float, threshold: float, missing: list[
         reasons.append(f"evidence strength {strength:.2f} is below {threshold:.2f}")
     if carried < CARRIED_FLOOR:  # "sure" in "make sure": not worth a notice either
         missing = []
-    subject = {w.lower() for w in question.asked_about}
+    subject = [w for w in missing if w.lower() in {a.lower() for a in question.asked_about}]
     if missing and share >= FOCAL_SHARE:
         reasons.append(f"the documents never mention {', '.join(missing)} "
                        f"({share:.0%} of what the question is about)")
-    elif subject.intersection(w.lower() for w in missing):
-        reasons.append(f"the documents never mention {', '.join(missing)}, and the question "
-                       "asks about it")
+    elif subject:
+        reasons.append(f"the documents never mention {', '.join(subject)}, which the "
+                       "question asks about")
     return Decision(not reasons, tuple(reasons), tuple(missing))
 
 

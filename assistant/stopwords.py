@@ -18,6 +18,7 @@ from functools import lru_cache
 FUNCTION_WORDS = frozenset("""a an the of and or to in on for by with at from as is are was
 were be it its their that this will""".split())
 
+WH_WORDS = frozenset("what which who whom whose when where why how".split())
 QUESTION_OPENERS = frozenset("""what which who when where why how is are does do did can will
 i""".split())
 

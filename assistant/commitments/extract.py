@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assistant.blocks import Document
 from assistant.commitments import fields
 from assistant.commitments.rules import CONTINUES, Action, Scope, Strength, Verdict, judge
 from assistant.commitments.scope import scoped_units
 from assistant.commitments.triggers import OTHER_BODIES, OTHER_THAN_NATIONAL, national_voice
 from assistant.commitments.units import PlacedUnit, verbatim_span
 from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
-from assistant.documents import Document
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.blocks import Document
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.commitments.rules import (
     CONDITIONS_LEAD,
@@ -43,7 +44,6 @@ from assistant.commitments.rules import (
 )
 from assistant.commitments.triggers import OTHER_BODIES, words
 from assistant.commitments.units import PlacedUnit, document_units
-from assistant.documents import Document
 from assistant.pdf_layout import HEADING_NUMBER
 from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import CONTENTS_HEADING, SECTION_SEPARATOR

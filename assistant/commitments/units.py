@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
-from assistant.documents import Document
+from assistant.blocks import Document
 from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import Role, Unit, passage_units
 
