@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.commitments.grammar import AUXILIARIES, is_participle, is_verb
+from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import (
     counted_phrase,
     focus,
@@ -95,7 +95,8 @@ class Question:
     document words "plan", "say" left out); `subject` is what a definition defines;
     `counted` the words of what a "how many" question counts; `asked_about` the content
     words of the noun phrase the question asks about ("care navigators" in "What role will
-    care navigators play…?")"""
+    care navigators play…?") when it opens with a wh-word; `verb` the verb after that subject
+    ("play"), in wh- and yes/no questions alike"""
 
     text: str
     form: Form
@@ -107,6 +108,7 @@ class Question:
     required: tuple[tuple[str, ...], ...]
     counted: tuple[str, ...]
     asked_about: tuple[str, ...]
+    verb: str | None
 
     @property
     def open(self) -> bool:
@@ -146,39 +148,43 @@ def question_form(text: str) -> tuple[Form, str | None]:
     return "fact", None
 
 
-def asked_about(text: str, focus_words: tuple[str, ...]) -> tuple[str, ...]:
-    """The focus words of the subject of a wh-question whose auxiliary comes before it ("What
-    role will care navigators play…" -> care, navigators; "How does the trust decide…" ->
-    trust): from the auxiliary among the first words to the subject's verb, or to the
-    preposition or relative pronoun after the subject. After "do" or a modal the verb is in
-    its base form, so a last word that is not plural (no "-s", as in "spaces") and that the
-    verb list does not know ("play", "decide") is that verb."""
+def subject_and_verb(text: str) -> tuple[list[str], str | None]:
+    """The subject of a question whose auxiliary comes before it, and its verb: "What role
+    will care navigators play in…" -> ([care, navigators], play); "Did LLR beat its plan?" ->
+    ([LLR], beat). The subject runs from the auxiliary (the question's first word, or among
+    the first words after a wh-word) to a known verb, or to the preposition, determiner or
+    relative pronoun after it. After "do" or a modal the verb is in its base form, so a last
+    word that is not plural (no "-s", as in "spaces") and that the verb list does not know
+    ("play", "beat") is that verb."""
     words = WORD.findall(text)
-    if not words or words[0].lower() not in WH_WORDS:
-        return ()
-    at = next((i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES), None)
+    if not words:
+        return [], None
+    at = 0 if words[0].lower() in AUXILIARIES else next(
+        (i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES), None) \
+        if words[0].lower() in WH_WORDS else None
     if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
-        return ()  # "Which bodies will fund the hubs?": the wh-phrase is the subject
+        return [], None  # "Which bodies will fund the hubs?": the wh-phrase is the subject
     subject: list[str] = []
-    verb_found = False
     for word in words[at + 1:]:
         lowered = word.lower()
         if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")):
-            verb_found = True
-            break
-        if subject and lowered in _SUBJECT_ENDS:
+            return subject, word
+        if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break
         subject.append(word)
     last = subject[-1].lower()
-    if (not verb_found and words[at].lower() in _DO_OR_MODAL and len(subject) > 1
+    if (words[at].lower() in _DO_OR_MODAL and len(subject) > 1
             and not (last.endswith("s") and not last.endswith(("ss", "us")))):
-        subject.pop()
-    return tuple(w for w in subject if w in focus_words)
+        return subject[:-1], subject[-1]
+    return subject, None
 
 
 def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
+    asked, verb = subject_and_verb(text)
+    opener = WORD.findall(text)[:1]
+    wh_question = bool(opener) and opener[0].lower() in WH_WORDS
     if form == "definition" and subject is None:
         form = "fact"
     focus_text = focus(text)
@@ -197,5 +203,6 @@ def analyse(text: str) -> Question:
         entities=tuple(question_entities(text)),
         required=tuple(tuple(group) for group in required_words(text)),
         counted=tuple(counted_phrase(text)),
-        asked_about=asked_about(text, focus_words),
+        asked_about=tuple(w for w in asked if w in focus_words) if wh_question else (),
+        verb=verb,
     )

@@ -120,6 +120,8 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
              for m in pattern.finditer(question.text) if not _not_a_verb(question.text, m)}
     if head := _WH_HEAD.match(question.text):
         verbs.add(head.group(1).lower())
+    if question.verb:  # "Did LLR *beat* its plan?": the word after the subject
+        verbs.add(question.verb.lower())
     texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")

@@ -67,3 +67,15 @@ def test_named_items_roles_and_comparisons(question, form, subject):
 ])
 def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question, about):
     assert analyse(question).asked_about == about
+
+
+@pytest.mark.parametrize(("question", "verb"), [
+    ("Did LLR beat its planned number of GP appointments?", "beat"),  # before a determiner
+    ("What role will care navigators play in optimising triage?", "play"),
+    ("How will warm spaces support residents?", "support"),  # a known verb
+    ("How will warm spaces in libraries help?", None),  # "spaces" is plural: not the verb
+    ("Which bodies will fund the hubs?", None),
+    ("What are the priorities?", None),  # "be" has no verb after its subject
+])
+def test_the_verb_after_the_subject_is_not_a_topic(question, verb):
+    assert analyse(question).verb == verb
