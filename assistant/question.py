@@ -157,11 +157,14 @@ def subject_and_verb(text: str) -> tuple[list[str], str | None]:
     word that is not plural (no "-s", as in "spaces") and that the verb list does not know
     ("play", "beat") is that verb."""
     words = WORD.findall(text)
-    if not words:
+    first = words[0].lower() if words else ""
+    if first in AUXILIARIES:  # "Did LLR beat…?"
+        at: int | None = 0
+    elif first in WH_WORDS:  # "What role will care navigators play…?"
+        at = next((i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES),
+                  None)
+    else:
         return [], None
-    at = 0 if words[0].lower() in AUXILIARIES else next(
-        (i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES), None) \
-        if words[0].lower() in WH_WORDS else None
     if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
         return [], None  # "Which bodies will fund the hubs?": the wh-phrase is the subject
     subject: list[str] = []
