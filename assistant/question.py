@@ -80,7 +80,8 @@ _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have
 _SUBJECT_ENDS = frozenset("""in on for to with at by from into about as than against over
 under between within across after before during through without towards via per among around
 which who whom whose that""".split())
-_DO_OR_MODAL = frozenset("do does did will would can could should may might must shall".split())
+# "do" and the modals, after which the verb is in its base form ("be" and "have" take none).
+_DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split())
 # Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
                    "report", "reports", "say", "says", "mention", "mentions", "set", "out",
