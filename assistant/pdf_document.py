@@ -7,6 +7,7 @@ Leaves out other file formats (`documents.py`) and reading the layout itself
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from assistant.blocks import (
@@ -29,6 +30,10 @@ from assistant.pdf_layout import (
     read_page,
 )
 from assistant.structure import SECTION_SEPARATOR
+
+# pypdf logs what it repairs or cannot read ("EOF marker not found") on stderr; a file it
+# cannot read gets this module's own message, naming the file and the reason, instead.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def _sniff_not_pdf(data: bytes) -> str | None:
