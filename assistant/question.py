@@ -82,6 +82,10 @@ under between within across after before during through without towards via per 
 which who whom whose that""".split())
 # "do" and the modals, after which the verb is in its base form ("be" and "have" take none).
 _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split())
+# A subject that is a document ("How will the Leeds strategy support…"): what such a question
+# asks about is the verb's object.
+DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
+programme article summary""".split())
 # Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
                    "report", "reports", "say", "says", "mention", "mentions", "set", "out",
@@ -96,7 +100,9 @@ class Question:
     document words "plan", "say" left out); `subject` is what a definition defines;
     `counted` the words of what a "how many" question counts; `asked_about` the content
     words of the noun phrase the question asks about ("care navigators" in "What role will
-    care navigators play…?") when it opens with a wh-word; `verb` the verb after that subject
+    care navigators play…?", or the verb's object when that subject is a document: "kinship
+    carers" in "How will the Leeds strategy support kinship carers…?") when it opens with a
+    wh-word; `verb` the verb after that subject
     ("play"), in wh- and yes/no questions alike"""
 
     text: str
@@ -183,10 +189,31 @@ def subject_and_verb(text: str) -> tuple[list[str], str | None]:
     return subject, None
 
 
+def verb_object(text: str, verb: str) -> list[str]:
+    """The words of the object right after `verb` ("support *kinship carers* who…", "use
+    *parkrun* to…"), up to a preposition, relative pronoun, determiner or another verb."""
+    words = WORD.findall(text)
+    at = next((i for i, w in enumerate(words) if w == verb), None)
+    found: list[str] = []
+    for word in words[at + 1:] if at is not None else []:
+        lowered = word.lower()
+        if lowered in AUXILIARIES:
+            return []  # "say the plan must be revisited": a clause, not a thing
+        if lowered in _SUBJECT_ENDS or (found and (lowered in DETERMINERS or is_verb(word)
+                                                    or is_participle(word)
+                                                    or lowered.endswith("ing"))):
+            break
+        if lowered not in DETERMINERS:
+            found.append(word)
+    return found
+
+
 def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
     asked, verb = subject_and_verb(text)
+    if verb and asked and asked[-1].lower() in DOCUMENT_NOUNS:
+        asked = verb_object(text, verb)
     opener = WORD.findall(text)[:1]
     wh_question = bool(opener) and opener[0].lower() in WH_WORDS
     if form == "definition" and subject is None:

@@ -12,12 +12,15 @@ asked about. An acronym counts as a word like any other unless the documents spe
 somewhere ("Urgent and emergency care (UEC)"), in which case a question may use either form.
 A word for a person or role ("navigators") is missing when the documents use only its
 activity ("navigation"): the stemmer joins the two.
+A word of what the question asks about needs a closer neighbour (`SUBJECT_NEIGHBOUR_COSINE`):
+"meals" does not stand in for "breakfast" in "What part do school breakfast clubs play…?".
 When such words carry a large share of the question's focus, or name what the question asks
-about (its subject: "What role will care navigators play…?"), the answer is a refusal that
-names them; when they are a side detail, the answer stands and lists them in `missing`. The
-share weighs words by IDF, which is highest for every word no document uses, "sure" in "make
-sure" as much as "endoscopy"; so the words must also carry some of the question's meaning
-(`carried_meaning`: how far the question's vector moves without them).
+about (its subject: "What role will care navigators play…?"; the object when the subject is
+the document: "How will the Leeds strategy support kinship carers…?"), the answer is a
+refusal that names them; when they are a side detail, the answer stands and lists them in
+`missing`. The share weighs words by IDF, which is highest for every word no document uses,
+"sure" in "make sure" as much as "endoscopy"; so the words must also carry some of the
+question's meaning (`carried_meaning`: how far the question's vector moves without them).
 
 Every question is checked for missing words except one asking for a value (a date, number,
 sum or name): value questions' near misses are caught by the strength rule, whose typed
@@ -42,11 +45,15 @@ import numpy as np
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import EvidenceScorer
 from assistant.naming import name_word
-from assistant.question import WORD, Question
+from assistant.question import DOCUMENT_NOUNS, WORD, Question
 from assistant.retrieval import Hit
 from assistant.stopwords import FUNCTION_WORDS, WH_WORDS
 
-NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it
+NEIGHBOUR_COSINE = 0.6  # a passage word this close to a question word stands in for it...
+# ...and this close to a word of what the question asks about: "meals" (0.63) is near
+# "breakfast", "family" (0.61) near "kinship", but a question about breakfast clubs or
+# kinship carers is not answered by passages about meals or families.
+SUBJECT_NEIGHBOUR_COSINE = 0.7
 FOCAL_SHARE = 0.25  # missing words carrying this share of the focus make it a refusal...
 CARRIED_FLOOR = 0.05  # ...when they also carry this much of the question's meaning
 
@@ -76,8 +83,8 @@ _CLOSING_PARTICIPLE = re.compile(r"\b([A-Za-z][\w'-]*(?:ed|en))\W*$")
 # the document asked about ("which groups does it hit", "does the strategy flag as likely").
 _AFTER_SUBJECT = re.compile(
     r"\b(?:does|do|did|will|would|can|could|should|must)\s+(?:it|they|he|she|we|you|"
-    r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:plan|strategy|framework|report|"
-    r"guidance|document|addendum|policy|programme|article|summary))\s+([A-Za-z][\w'-]*)",
+    r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:" + "|".join(sorted(DOCUMENT_NOUNS))
+    + r"))\s+([A-Za-z][\w'-]*)",
     re.IGNORECASE)
 
 _HAVE = frozenset({"has", "have", "had"})
@@ -122,6 +129,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
         verbs.add(head.group(1).lower())
     if question.verb:  # "Did LLR *beat* its plan?": the word after the subject
         verbs.add(question.verb.lower())
+    verbs -= _object_words(question)
     texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")
@@ -139,10 +147,22 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
                                  if scorer.term(w)))
     if not offered:
         return unseen
+    asked = {w.lower() for w in question.asked_about}
     nearest = (scorer.embed_sentences([w.lower() for w in unseen])
                @ scorer.embed_sentences(offered).T).max(axis=1)
     return [word for word, cosine in zip(unseen, nearest.tolist(), strict=True)
-            if cosine < NEIGHBOUR_COSINE]
+            if cosine < (SUBJECT_NEIGHBOUR_COSINE if word.lower() in asked
+                         else NEIGHBOUR_COSINE)]
+
+
+def _object_words(question: Question) -> set[str]:
+    """The words of the verb's object when it is what the question asks about: nouns, though
+    "use *parkrun* to get…" reads like "chosen to concentrate"."""
+    verb = re.search(rf"\b{re.escape(question.verb)}\b", question.text) \
+        if question.verb else None
+    after = question.text[verb.end():] if verb else ""
+    return {w.lower() for w in question.asked_about
+            if re.search(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", after)}
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+")

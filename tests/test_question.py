@@ -57,6 +57,12 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("What role will care navigators play in optimising triage?", ("care", "navigators")),
     ("How does the trust decide which requests to fund?", ("trust",)),
     ("How will warm spaces in libraries support residents?", ("warm", "spaces")),
+    # a document as subject: the question asks about the verb's object
+    ("How will the Leeds strategy support kinship carers who raise a relative's children?",
+     ("kinship", "carers")),
+    ("How will the Leeds strategy use parkrun to get more people active?", ("parkrun",)),
+    ("How will the plan reduce health inequalities?", ("health", "inequalities")),
+    ("How often does the guidance say the plan must be revisited?", ()),  # a clause
     ("What does the plan say about mental health?", ()),  # document words are not the topic
     ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
     ("What are the priorities?", ("priorities",)),

@@ -47,6 +47,36 @@ def test_a_missing_word_that_carries_little_of_the_question_does_not_refuse_it()
     assert slight.answered and slight.missing == () and slight.reasons == ()
 
 
+def test_a_word_of_what_the_question_asks_about_needs_a_closer_neighbour():
+    """Real vectors: "meals" (cosine about 0.63) stands in for "breakfast" as a side word, but
+    not in a question about breakfast clubs, whether the clubs are the subject or, after a
+    document as subject, the verb's object."""
+    from assistant.chunking import Chunk
+    from assistant.config import Settings
+    from assistant.embeddings import make_embedder
+    from assistant.evidence import EvidenceScorer
+    from assistant.lexical import LexicalIndex
+    from assistant.retrieval import Hit
+
+    settings = Settings()
+    chunks = [Chunk(id=f"c{n}", source="doc.md", title="Doc", page=None, section=None,
+                    text=text) for n, text in enumerate([
+                        "The city will improve school meals and sports clubs for every child.",
+                        "Healthy food matters to families across the city."])]
+    scorer = EvidenceScorer(make_embedder(settings.model, settings.embedding_backend),
+                            LexicalIndex.build(chunks))
+    hits = [Hit(chunk, n, n + 1, 1.0) for n, chunk in enumerate(chunks)]
+    subject = analyse("What part do school breakfast clubs play in healthy food?")
+    assert missing_words(subject, hits, scorer) == ["breakfast"]
+    obj = analyse("How will the food strategy support breakfast clubs in schools?")
+    assert obj.asked_about == ("breakfast", "clubs")
+    assert missing_words(obj, hits, scorer) == ["breakfast"]
+    purpose = analyse("How will the food strategy use breakfast to feed children?")
+    assert missing_words(purpose, hits, scorer) == ["breakfast"]  # not a verb before "to"
+    side = analyse("How will the city improve healthy food, breakfast included?")
+    assert "breakfast" not in side.asked_about and missing_words(side, hits, scorer) == []
+
+
 def test_the_bundled_model_tells_a_side_word_from_the_subject():
     """Real vectors: 'sure' in 'make sure' carries little of the question, a clinical
     subject a lot, though both have the top IDF of a word no document uses."""
