@@ -15,9 +15,10 @@ runs of words: "individual funding requests" is also "IFR"); each matched word c
 few of the library's documents carry it. More than half of a name's words must match, a
 one-word name must be carried by one document alone ("the final report" does not pick the
 files named "…_Final"), and a name's numbers count only when all of them match ("the 2026/27
-to 2030/31 plans" is a period, not the "2023-2030" strategy). The document word itself does
-not count ("strategy" is in most names), except a bare "the addendum" or "the policy" when one
-document alone is one ("the plan" and "the strategy" are what users call any of them). Each
+to 2030/31 plans" is a period, not the "2023-2030" strategy). The document word counts
+only when one document alone carries it ("the 2025/26 guidance" in a library with one
+guidance, a bare "the addendum"), and "plan", "strategy" and "document" never count: they are
+what users call any of them ("strategy" is in most names). Each
 name picks its best documents; a question naming two ("compare the dementia strategy with the
 Leeds R&I strategy") is asked of both. Nothing is picked when a name fits every document.
 
@@ -45,7 +46,7 @@ _DEFINITE = frozenset("the this that its their our".split())
 _STOPS = FUNCTION_WORDS | QUESTION_WORDS | _DEFINITE | frozenset(
     "a an any each every do does did has have had can could would should must may might "
     "under about".split())
-_TOKEN = re.compile(r"[^\W_][\w&'’-]*|[^\w\s]")
+_TOKEN = re.compile(r"[^\W_](?:[\w&'’-]|/(?=\d))*|[^\w\s]")  # "2025/26" is one token
 _POSSESSIVE = re.compile(r"['’]s$")
 _ACRONYM = re.compile(r"[A-Z]{3,6}")  # "JHWS": initials standing for a document's name
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -66,6 +67,7 @@ class Name:
 
     words: tuple[str, ...]
     initials: bool = False  # the last word is the document's initials ("JHWS"), not a word
+    kind: str = ""  # the document word that closes the name ("guidance"), when it has words
 
     @property
     def joined(self) -> tuple[str, ...]:
@@ -90,9 +92,10 @@ def mentioned_names(question: str) -> list[Name]:
             continue  # plurals name kinds of document ("local plans"), not one
         start = _name_start(tokens, i, str.isalnum)
         before = tokens[start - 1].lower() if start > 0 else ""
-        words = tuple(name_word(part) for t in tokens[start:i] for part in t.split("-") if part)
+        words = tuple(name_word(part) for t in tokens[start:i] for part in re.split(r"[-/]", t)
+                      if part)
         if words and (before in _DEFINITE or tokens[start][:1].isupper()):
-            names.append(Name(words))
+            names.append(Name(words, kind=name_word(bare)))
         elif not words and before in _DEFINITE and name_word(bare) not in LOOSE_WORDS:
             names.append(Name((name_word(bare),)))
     return names
@@ -164,19 +167,27 @@ class LibraryNames:
             return [], set()
         return [source for source in self.words if source in chosen], words_used
 
+    def _unique(self, word: str, words: set[str]) -> float:
+        """A word of one document's name alone picks it (log of the library's size)."""
+        return math.log(len(self.words)) if word in words and self.frequency[word] == 1 \
+            else 0.0
+
     def _score(self, name: Name, words: set[str]) -> float:
         """How strongly a name picks a document with these name words (0: not at all)."""
         if name.initials and name.words[-1] not in words:
             return 0.0  # "the West Sussex NHS trust" names an organisation, not a document
+        # "the 2025/26 planning guidance": one document alone is a guidance, and the name's
+        # other words, but for its numbers, are all in its name ("the strategy report" and
+        # "the HEE report" are no names of the one report)
+        kind = self._unique(name.kind, words) if name.kind not in LOOSE_WORDS and all(
+            w in words or w.isdigit() for w in name.words) else 0.0
         if len(name.words) == 1:
-            word = name.words[0]
-            unique = word in words and self.frequency[word] == 1
-            return math.log(len(self.words)) if unique else 0.0
+            return kind + self._unique(name.words[0], words)
         numbers_match = all(w in words for w in name.words if w.isdigit())
         matched = {w for w in name.words if w in words and (numbers_match or not w.isdigit())}
         pairs = {pair for pair in name.joined if pair in words}
         covered = sum(w in matched or any(w in (a, b) for a, b in pairwise(name.words)
                                           if a + b in pairs) for w in name.words)
         if 2 * covered <= len(name.words):
-            return 0.0
-        return sum(math.log(len(self.words) / self.frequency[w]) for w in matched | pairs)
+            return kind
+        return kind + sum(math.log(len(self.words) / self.frequency[w]) for w in matched | pairs)

@@ -42,7 +42,7 @@ def test_a_named_document_is_found_by_its_title_or_file_name(question, named):
     "What local plans are there for continuity of care?",  # a plural names a kind
     "What is a funding policy?",  # so does "a"
     "Which care plan applies to older people?",  # and "which"
-    "What does the final report recommend?",  # "Final" is in two file names
+    "What does the final strategy recommend?",  # "Final" is in two file names
     "What does the Leeds strategy say about housing?",  # Leeds: three documents
     "How will the board keep track of progress on the strategy and report on it?",
     "How does the planning process for the 2026/27 to 2030/31 plans run?",
@@ -70,7 +70,7 @@ def test_names_are_read_from_file_names_and_initials():
     assert {"nhsengland", "commissioning", "individual", "funding", "request", "ifr"} <= words
     assert {"shared", "ri", "strategy"} <= name_words("leeds__SharedRIStrategy.pdf", "")
     (name,) = mentioned_names("What is the West Sussex dementia strategy?")
-    assert name == Name(("west", "sussex", "dementia"))
+    assert name == Name(("west", "sussex", "dementia"), kind="strategy")
     assert name.joined == ("westsussex", "sussexdementia")
 
 
@@ -83,9 +83,29 @@ def test_a_document_is_named_by_its_initials_after_the_words_of_its_name():
     assert LIBRARY.named("What does the JHWS say about vaping?") == []
     assert LIBRARY.named("What does the Westsussex Dementia PLAN say?") == [DEMENTIA]
     assert mentioned_names("WHAT DOES THE WESTSUSSEX DEMENTIA STRATEGY SAY ABOUT CARERS?") == [
-        Name(("westsussex", "dementia"))]  # no initials in a question in capitals
+        Name(("westsussex", "dementia"), kind="strategy")]  # no initials in capitals
     assert mentioned_names("What does NHS England's IFR policy say?") == [
-        Name(("nhs", "england", "ifr"))]
+        Name(("nhs", "england", "ifr"), kind="policy")]
+
+
+def test_a_document_word_that_one_document_alone_carries_names_it():
+    """"the 2025/26 planning guidance": its other words match no title, but the library holds
+    one guidance; "strategy" and "plan" are what users call any document."""
+    library = LibraryNames({
+        "text/priorities-and-operational-planning-guidance-january-2025.md":
+            "Priorities and operational planning guidance january 2025",
+        "text/NHS_England___Planning_framework.md": "NHS England Planning framework",
+        "text/medium-term-planning-framework.md": "Medium Term Planning Framework",
+        "pdf/westsussex__dementia-strategy.pdf": "Westsussex dementia strategy"})
+    guidance = ["text/priorities-and-operational-planning-guidance-january-2025.md"]
+    assert library.named("What does the 2025/26 guidance expect of ICBs?") == guidance
+    assert library.naming("What does the 2025/26 planning guidance say on digital?") == (
+        guidance, {"2025", "26", "planning"})
+    assert library.named("What does the 2025/26 framework say?") == []  # two frameworks
+    assert library.named("What does the Leeds strategy say?") == []
+    assert library.named("What does the Leeds guidance say?") == []  # not its name
+    assert mentioned_names("What does the 2025/26 guidance say?") == [
+        Name(("2025", "26"), kind="guidance")]
 
 
 def test_naming_gives_the_words_of_the_names_that_picked_a_document():
