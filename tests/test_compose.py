@@ -166,6 +166,25 @@ def test_a_short_sentence_opening_an_item_is_no_label(settings, tmp_path, fake_e
     assert "open two health hubs" in answer["answer"]
 
 
+def test_a_paragraphs_run_in_label_goes_before_its_sentence(settings, tmp_path,
+                                                            fake_embedder):
+    """"An ageing population. The prevalence of dementia will rise…": the paragraph's
+    short verbless first sentence names what it is about; it is never a point alone."""
+    answer = _ask_of_one_document(
+        settings, tmp_path, fake_embedder, "challenges.md",
+        "# Strategy\n\n## The challenges\n\nThere are three main challenges for dementia "
+        "care.\n\nAn ageing population. The prevalence of dementia will rise sharply over "
+        "the next ten years.\n\nTimely diagnosis and support. Waits for a dementia "
+        "diagnosis are long for younger people.\n\nWe will act. Dementia services will "
+        "grow by a fifth.\n",
+        "What are the challenges for dementia care?")
+    lines = answer["answer"].split("\n")
+    assert any(line.startswith("- An ageing population: The prevalence of dementia")
+               for line in lines)
+    assert not any(re.match(r"- Timely diagnosis and support \[\d\]", line) for line in lines)
+    assert "We will act:" not in answer["answer"]
+
+
 def test_every_feature_has_a_weight():
     assert set(POINT_WEIGHTS) == set(FEATURES)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.answer import Evidence, neutralise_markers, with_marker
+from assistant.commitments.grammar import NOUN_VERBS, is_verb
 from assistant.evidence import Sentence
 from assistant.question import Question
 from assistant.structure import Unit, in_apparatus, passage_units, section_headings
@@ -97,6 +98,10 @@ def _item_label(evidence: Evidence, index: int) -> tuple[int, int, str] | None:
     sentence = evidence.sentences[index]
     units = passage_units(evidence.hits[sentence.hit].chunk.text)
     unit = units[sentence.position]
+    if unit.role == "sentence" and sentence.position > 0 and run_in_label(
+            units[sentence.position - 1]):
+        label = units[sentence.position - 1].text.strip().rstrip(" .:;–-")
+        return sentence.hit, sentence.position - 1, label
     if unit.role != "item" or unit.starts:
         return None
     first = sentence.position - 1
@@ -110,6 +115,17 @@ def _item_label(evidence: Evidence, index: int) -> tuple[int, int, str] | None:
             or text[-1:] in "?!" or _SAYS.intersection(words)):
         return None
     return sentence.hit, first, text
+
+
+def run_in_label(unit: Unit) -> bool:
+    """A paragraph's run-in label: a short sentence that names without saying ("An ageing
+    population. The prevalence of dementia is set to rise…", "Timely diagnosis and
+    support."): no pronoun, no auxiliary, no verb but one that is as often a noun."""
+    words = re.findall(r"[\w’']+", unit.text)
+    return (unit.role == "sentence" and 0 < len(words) <= LABEL_WORDS
+            and unit.text.rstrip().endswith(".") and not _SAYS.intersection(
+                w.lower() for w in words)
+            and not any(is_verb(w) and w.lower() not in NOUN_VERBS for w in words))
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
@@ -211,6 +227,7 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
         words = len(unit.text.split())
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
                 or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)
+                or run_in_label(unit)
                 or _back_matter(evidence, i) or _cut_off(unit.text)):
             scores[i] = -np.inf
     return scores
