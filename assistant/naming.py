@@ -41,7 +41,8 @@ DOCUMENT_WORDS = frozenset("""strategy plan framework report guidance policy add
 article document paper review digest overview""".split())
 # What users call any plan document: alone ("the plan"), they name none in particular.
 LOOSE_WORDS = frozenset({"plan", "strategy", "document"})
-NAME_WORDS = 5  # words of a name before its document word
+NAME_WORDS = 7  # words of a name before its document word
+_JOINS = frozenset({"and", "&"})  # inside a name: "the joint health and wellbeing strategy"
 _DEFINITE = frozenset("the this that its their our".split())
 _STOPS = FUNCTION_WORDS | QUESTION_WORDS | _DEFINITE | frozenset(
     "a an any each every do does did has have had can could would should must may might "
@@ -112,8 +113,10 @@ def _name_start(tokens: list[str], i: int, opens: Callable[[str], bool]) -> int:
     """Where the name before token `i` starts: back over up to `NAME_WORDS` tokens whose
     first character passes `opens`, to a stop word."""
     start = i
-    while start > 0 and i - start < NAME_WORDS and opens(tokens[start - 1][:1]) \
-            and tokens[start - 1].lower() not in _STOPS:
+    while start > 0 and i - start < NAME_WORDS and (
+            (opens(tokens[start - 1][:1]) and tokens[start - 1].lower() not in _STOPS)
+            or (tokens[start - 1].lower() in _JOINS and start > 1 and start < i
+                and tokens[start - 2].lower() not in _STOPS and tokens[start - 2].isalnum())):
         start -= 1
     return start
 

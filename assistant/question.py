@@ -86,6 +86,9 @@ _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split()
 # asks about is the verb's object.
 DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
 programme article summary""".split())
+_TOPIC_OPENS = frozenset({"about", "on", "regarding"})  # "say about X": X is the topic
+# Verbs whose object is part of the predicate, not a topic: "put weight on", "pay attention to".
+_LIGHT_VERBS = frozenset("put pay take make give place play have".split())
 # Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
                    "report", "reports", "say", "says", "mention", "mentions", "set", "out",
@@ -177,6 +180,11 @@ def subject_and_verb(text: str) -> tuple[list[str], str | None]:
     subject: list[str] = []
     for word in words[at + 1:]:
         lowered = word.lower()
+        if subject and subject[-1].lower() in DOCUMENT_NOUNS and lowered not in _SUBJECT_ENDS:
+            return subject, word  # "the HEE report *expect*…": after the head comes the verb
+        if subject and lowered in DOCUMENT_NOUNS:
+            subject.append(word)  # ...and "report" is that head, not a verb
+            continue
         if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")):
             return subject, word
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
@@ -191,11 +199,15 @@ def subject_and_verb(text: str) -> tuple[list[str], str | None]:
 
 def verb_object(text: str, verb: str) -> list[str]:
     """The words of the object right after `verb` ("support *kinship carers* who…", "use
-    *parkrun* to…"), up to a preposition, relative pronoun, determiner or another verb."""
-    words = WORD.findall(text)
-    at = next((i for i, w in enumerate(words) if w == verb), None)
+    *parkrun* to…", "say about *mental health*"), up to a preposition, relative pronoun,
+    determiner, punctuation or another verb."""
+    at = re.search(rf"(?<![\w'’-]){re.escape(verb)}(?![\w'’-])", text)
+    words = WORD.findall(re.split(r"[,;:?!()]", text[at.end():])[0]) if at else []
+    if words and (words[0].lower() in _TOPIC_OPENS or (
+            verb.lower() == "mean" and words[0].lower() == "by")):
+        words = words[1:]  # "say *about* mental health", "mean *by* care navigators"
     found: list[str] = []
-    for word in words[at + 1:] if at is not None else []:
+    for word in words:
         lowered = word.lower()
         if lowered in AUXILIARIES:
             return []  # "say the plan must be revisited": a clause, not a thing
@@ -213,7 +225,7 @@ def analyse(text: str) -> Question:
     form, subject = question_form(text)
     asked, verb = subject_and_verb(text)
     if verb and asked and asked[-1].lower() in DOCUMENT_NOUNS:
-        asked = verb_object(text, verb)
+        asked = verb_object(text, verb) if verb.lower() not in _LIGHT_VERBS else []
     opener = WORD.findall(text)[:1]
     wh_question = bool(opener) and opener[0].lower() in WH_WORDS
     if form == "definition" and subject is None:

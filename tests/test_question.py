@@ -63,7 +63,10 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("How will the Leeds strategy use parkrun to get more people active?", ("parkrun",)),
     ("How will the plan reduce health inequalities?", ("health", "inequalities")),
     ("How often does the guidance say the plan must be revisited?", ()),  # a clause
-    ("What does the plan say about mental health?", ()),  # document words are not the topic
+    ("What does the plan say about mental health?", ("mental", "health")),  # its object
+    ("What does the pledge 4 report mean by care navigators?", ("care", "navigators")),
+    ("What does the HEE report expect automation to do?", ("automation",)),  # "report" is
+    ("Why does the strategy pay particular attention to carers?", ()),  # a light verb's object
     ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
     ("What are the priorities?", ("priorities",)),
     ("Will care navigators triage calls?", ()),  # a yes/no question has no wh-phrase

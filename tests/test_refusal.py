@@ -26,7 +26,8 @@ def test_the_decision_gives_its_reasons():
     assert not refused.answered and refused.missing == ("menopause",)
     assert any("below" in r for r in refused.reasons)
     assert any("never mention menopause" in r for r in refused.reasons)
-    side = decide(question, 0.7, 0.48, ["menopause"], 0.1, True)
+    side = decide(analyse("What does the plan say about hubs, menopause care included?"), 0.7,
+                  0.48, ["menopause"], 0.1, True)
     assert side.answered and side.reasons == () and side.missing == ("menopause",)
     assert not decide(question, 0.9, 0.48, [], 0.0, False).answered
 
