@@ -85,8 +85,11 @@ _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split()
 # A subject that is a document ("How will the Leeds strategy support…"): what such a question
 # asks about is the verb's object.
 DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
-programme article summary""".split())
+article summary""".split())
 _TOPIC_OPENS = frozenset({"about", "on", "regarding"})  # "say about X": X is the topic
+# Verbs questions ask what the documents do with, beyond the commitments' action verbs.
+_ASKING_VERBS = frozenset("""say mean expect describe cover propose recommend suggest require
+ask want hope aim intend see talk point plan think mention explain state define list""".split())
 # Verbs whose object is part of the predicate, not a topic: "put weight on", "pay attention to".
 _LIGHT_VERBS = frozenset("put pay take make give place play have".split())
 # Words about the documents rather than about their subject: they find every passage.
@@ -158,6 +161,17 @@ def question_form(text: str) -> tuple[Form, str | None]:
     return "fact", None
 
 
+def _plural(word: str) -> bool:
+    """"spaces", "carers": a plural noun, never the base-form verb after "do" or a modal."""
+    lowered = word.lower()
+    return lowered.endswith("s") and not lowered.endswith(("ss", "us"))
+
+
+def _is_verb(word: str) -> bool:
+    """A base-form verb: the commitments' action verbs, or a verb questions ask with."""
+    return is_verb(word) or word.lower() in _ASKING_VERBS
+
+
 def subject_and_verb(text: str) -> tuple[list[str], str | None]:
     """The subject of a question whose auxiliary comes before it, and its verb: "What role
     will care navigators play in…" -> ([care, navigators], play); "Did LLR beat its plan?" ->
@@ -175,24 +189,25 @@ def subject_and_verb(text: str) -> tuple[list[str], str | None]:
                   None)
     else:
         return [], None
-    if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
+    if at is None or at + 1 == len(words) or _is_verb(words[at + 1]):
         return [], None  # "Which bodies will fund the hubs?": the wh-phrase is the subject
     subject: list[str] = []
-    for word in words[at + 1:]:
+    for n, word in enumerate(words[at + 1:], start=at + 1):
         lowered = word.lower()
-        if subject and subject[-1].lower() in DOCUMENT_NOUNS and lowered not in _SUBJECT_ENDS:
+        if subject and subject[-1].lower() in DOCUMENT_NOUNS and (_is_verb(word) or (
+                words[at].lower() in _DO_OR_MODAL and not _plural(word)
+                and lowered not in _SUBJECT_ENDS)):
             return subject, word  # "the HEE report *expect*…": after the head comes the verb
-        if subject and lowered in DOCUMENT_NOUNS:
-            subject.append(word)  # ...and "report" is that head, not a verb
-            continue
-        if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")):
+        if subject and (lowered in DOCUMENT_NOUNS or (
+                n + 1 < len(words) and words[n + 1].lower() in DOCUMENT_NOUNS)):
+            subject.append(word)  # "report" is that head, "wellbeing" in "wellbeing strategy"
+            continue  # part of its name: neither is a verb
+        if subject and (_is_verb(word) or is_participle(word) or lowered.endswith("ing")):
             return subject, word
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break
         subject.append(word)
-    last = subject[-1].lower()
-    if (words[at].lower() in _DO_OR_MODAL and len(subject) > 1
-            and not (last.endswith("s") and not last.endswith(("ss", "us")))):
+    if words[at].lower() in _DO_OR_MODAL and len(subject) > 1 and not _plural(subject[-1]):
         return subject[:-1], subject[-1]
     return subject, None
 
@@ -206,12 +221,14 @@ def verb_object(text: str, verb: str) -> list[str]:
     if words and (words[0].lower() in _TOPIC_OPENS or (
             verb.lower() == "mean" and words[0].lower() == "by")):
         words = words[1:]  # "say *about* mental health", "mean *by* care navigators"
+    elif verb.lower() == "say":
+        return []  # "say speeding up care matters": what it says is a clause
     found: list[str] = []
     for word in words:
         lowered = word.lower()
         if lowered in AUXILIARIES:
             return []  # "say the plan must be revisited": a clause, not a thing
-        if lowered in _SUBJECT_ENDS or (found and (lowered in DETERMINERS or is_verb(word)
+        if lowered in _SUBJECT_ENDS or (found and (lowered in DETERMINERS or _is_verb(word)
                                                     or is_participle(word)
                                                     or lowered.endswith("ing"))):
             break

@@ -67,6 +67,11 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("What does the pledge 4 report mean by care navigators?", ("care", "navigators")),
     ("What does the HEE report expect automation to do?", ("automation",)),  # "report" is
     ("Why does the strategy pay particular attention to carers?", ()),  # a light verb's object
+    ("Why does the framework say speeding up care matters?", ()),  # "say" + a clause
+    ("What does the joint health and wellbeing strategy mean by green spaces?",
+     ("green", "spaces")),  # "wellbeing" names the strategy: no verb
+    ("What will the New Hospitals Programme money pay for?",
+     ("New", "Hospitals", "Programme", "money")),  # a document word inside a name
     ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
     ("What are the priorities?", ("priorities",)),
     ("Will care navigators triage calls?", ()),  # a yes/no question has no wh-phrase
