@@ -52,6 +52,10 @@ _DEFINITION = re.compile(
     r"^(?:what (?:is|are|was) (?:an? |the )?(?P<term>[^?]{2,60}?)\??$|what does "
     r"(?P<term2>[^?]{2,60}?) (?:mean|stand for)\??$|what is meant by (?P<term3>[^?]{2,60}?)\??$|"
     r"define (?P<term4>[^?]{2,60}?)\??$)", re.I)
+# "Under the IFR policy, what makes…?", "In the dementia strategy, why…": a frame before the
+# question proper, which is read without it.
+_FRAME = re.compile(r"^(?:under|in|according to|for|within|from|across)\b[^,?]{2,80},\s*"
+                    r"(?=(?:what|which|who|why|how|when|where)\b)", re.I)
 _LIST = re.compile(
     r"^(?:what|which|who) (?:are|were|will be) the (?:[\w'’-]+ ){0,6}?"
     r"(?P<noun>[a-z][\w'-]*[^s'\s]s|people|children|staff)\b|^list\b|^name the\b", re.I)
@@ -137,7 +141,7 @@ def question_form(text: str) -> tuple[Form, str | None]:
     """(form, defined subject or None) from the question's grammar. A question that asks for
     a value (a date, number or sum), a yes/no question, and "what is the <attribute> of X"
     are facts; every other wh-question is open: it asks for what the documents say."""
-    q = " ".join(text.strip().split())
+    q = _FRAME.sub("", " ".join(text.strip().split()))
     kind = question_kind(q)
     if _REASON.search(q):
         return "reason", None
@@ -240,10 +244,11 @@ def verb_object(text: str, verb: str) -> list[str]:
 def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
-    asked, verb = subject_and_verb(text)
+    proper = _FRAME.sub("", text.strip())
+    asked, verb = subject_and_verb(proper)
     if verb and asked and asked[-1].lower() in DOCUMENT_NOUNS:
-        asked = verb_object(text, verb) if verb.lower() not in _LIGHT_VERBS else []
-    opener = WORD.findall(text)[:1]
+        asked = verb_object(proper, verb) if verb.lower() not in _LIGHT_VERBS else []
+    opener = WORD.findall(proper)[:1]
     wh_question = bool(opener) and opener[0].lower() in WH_WORDS
     if form == "definition" and subject is None:
         form = "fact"

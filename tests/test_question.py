@@ -22,6 +22,9 @@ from assistant.question import analyse, question_form
     ("Who chairs the ICB?", "fact"),
     ("What is the title of the plan's third section?", "fact"),
     ("What is the LLR-wide GP appointment plan for 2025/26?", "fact"),
+    ("In the dementia strategy, why do carers matter?", "reason"),  # a frame comes first
+    ("Under the IFR policy, how does the panel work?", "steps"),
+    ("In 2024, how many people waited?", "fact"),
     ("", "fact"),
 ])
 def test_the_form_comes_from_the_question_grammar(question, form):
@@ -74,6 +77,7 @@ def test_named_items_roles_and_comparisons(question, form, subject):
      ("New", "Hospitals", "Programme", "money")),  # a document word inside a name
     ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
     ("What are the priorities?", ("priorities",)),
+    ("In the dementia strategy, what role will memory clinics play?", ("memory", "clinics")),
     ("Will care navigators triage calls?", ()),  # a yes/no question has no wh-phrase
     ("What’s the plan for GP access?", ()),
     ("", ()),
