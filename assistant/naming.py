@@ -9,18 +9,22 @@ commitments). A question that names a document is asked of that document.
 A name is a noun phrase ending in a singular document word (strategy, plan, framework,
 report, …) after "the", "this" or a possessive, or opening with a capital ("NHS England's IFR
 policy"): the words before the document word, back to a function word, a question word or
-punctuation. "A funding policy" and "which care plan" are kinds of document, not names. The
-name's words are matched with each document's title and file name (and the initials of their
-runs of words: "individual funding requests" is also "IFR"); each matched word counts by how
-few of the library's documents carry it. More than half of a name's words must match, a
-one-word name must be carried by one document alone ("the final report" does not pick the
-files named "…_Final"), and a name's numbers count only when all of them match ("the 2026/27
-to 2030/31 plans" is a period, not the "2023-2030" strategy). The document word counts
-only when one document alone carries it ("the 2025/26 guidance" in a library with one
-guidance, a bare "the addendum"), and "plan", "strategy" and "document" never count: they are
-what users call any of them ("strategy" is in most names). Each
-name picks its best documents; a question naming two ("compare the dementia strategy with the
-Leeds R&I strategy") is asked of both. Nothing is picked when a name fits every document.
+punctuation, up to seven ("and" or "&" between two of them joins them without being one:
+"the West Sussex joint health and wellbeing strategy"). "A funding policy" and "which care
+plan" are kinds of document, not names. The name's words are matched with each document's
+title and file name (and the initials of their runs of words: "individual funding requests"
+is also "IFR"); each matched word counts by how few of the library's documents carry it.
+More than half of a name's words must match, a one-word name must be carried by one
+document alone ("the final strategy" does not pick the files named "…_Final"), and a name's
+numbers count only when all of them match ("the 2026/27 to 2030/31 plans" is a period, not
+the "2023-2030" strategy). The document word counts only when one document alone carries it
+and the name's other words and years are in its name ("the 2025/26 guidance" in a library
+with one guidance, a bare "the addendum"); a name ending in a document word that some
+documents carry names one of them or none ("the NHS England planning guidance" is no
+framework); "plan", "strategy" and "document" never count: they are what users call any of
+them ("strategy" is in most names). Each name picks its best documents; a question naming
+two ("compare the dementia strategy with the Leeds R&I strategy") is asked of both. Nothing
+is picked when a name fits every document.
 
 Leaves out searching inside the chosen documents (`retrieval.Retriever`, `sources=`).
 """
@@ -93,8 +97,8 @@ def mentioned_names(question: str) -> list[Name]:
             continue  # plurals name kinds of document ("local plans"), not one
         start = _name_start(tokens, i, str.isalnum)
         before = tokens[start - 1].lower() if start > 0 else ""
-        words = tuple(name_word(part) for t in tokens[start:i] for part in re.split(r"[-/]", t)
-                      if part)
+        words = tuple(name_word(part) for t in tokens[start:i] if t.lower() not in _JOINS
+                      for part in re.split(r"[-/]", t) if part)
         if words and (before in _DEFINITE or tokens[start][:1].isupper()):
             names.append(Name(words, kind=name_word(bare)))
         elif not words and before in _DEFINITE and name_word(bare) not in LOOSE_WORDS:
@@ -161,7 +165,12 @@ class LibraryNames:
         chosen: set[str] = set()
         words_used: set[str] = set()
         for name in mentioned_names(question):
-            scores = {source: self._score(name, words) for source, words in self.words.items()}
+            # a name ending in a document word that some documents carry ("guidance") is
+            # one of theirs ("the NHS England 2025/26 planning guidance" is no framework)
+            kinds = {source for source, words in self.words.items() if name.kind in words} \
+                if name.kind and name.kind not in LOOSE_WORDS else set()
+            scores = {source: self._score(name, words) if not kinds or source in kinds else 0.0
+                      for source, words in self.words.items()}
             best = max(scores.values())
             if best > 0:
                 chosen |= {source for source, score in scores.items() if score >= best - 1e-9}
@@ -180,10 +189,11 @@ class LibraryNames:
         if name.initials and name.words[-1] not in words:
             return 0.0  # "the West Sussex NHS trust" names an organisation, not a document
         # "the 2025/26 planning guidance": one document alone is a guidance, and the name's
-        # other words, but for its numbers, are all in its name ("the strategy report" and
-        # "the HEE report" are no names of the one report)
+        # other words and years are in its name (a year's "/26" may differ: "the strategy
+        # report", "the HEE report" and "the 2024/25 guidance" are no names of the one
+        # report or guidance)
         kind = self._unique(name.kind, words) if name.kind not in LOOSE_WORDS and all(
-            w in words or w.isdigit() for w in name.words) else 0.0
+            w in words or (w.isdigit() and len(w) < 4) for w in name.words) else 0.0
         if len(name.words) == 1:
             return kind + self._unique(name.words[0], words)
         numbers_match = all(w in words for w in name.words if w.isdigit())

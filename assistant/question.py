@@ -12,6 +12,7 @@ sentences against a question; `refusal.py` decides whether they answer it).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -24,7 +25,7 @@ from assistant.evidence import (
     question_kind,
     required_words,
 )
-from assistant.stopwords import WH_WORDS, search_stopwords
+from assistant.stopwords import FUNCTION_WORDS, WH_WORDS, search_stopwords
 
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
 FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
@@ -89,13 +90,16 @@ _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split()
 # A subject that is a document ("How will the Leeds strategy support…"): what such a question
 # asks about is the verb's object.
 DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
-article summary""".split())
+article summary digest paper overview""".split())
 _TOPIC_OPENS = frozenset({"about", "on", "regarding"})  # "say about X": X is the topic
 # Verbs questions ask what the documents do with, beyond the commitments' action verbs.
 _ASKING_VERBS = frozenset("""say mean expect describe cover propose recommend suggest require
 ask want hope aim intend see talk point plan think mention explain state define list""".split())
 # Verbs whose object is part of the predicate, not a topic: "put weight on", "pay attention to".
-_LIGHT_VERBS = frozenset("put pay take make give place play have".split())
+_LIGHT_VERBS = frozenset("put pay place play".split())
+# Words after a document named as subject that are not its verb: "the strategy *also*…".
+_NOT_VERBS = FUNCTION_WORDS | frozenset("""also not still just now even if but nor yet so
+only""".split())
 # Words about the documents rather than about their subject: they find every passage.
 _DOCUMENT_WORDS = {"plan", "plans", "strategy", "strategies", "document", "documents",
                    "report", "reports", "say", "says", "mention", "mentions", "set", "out",
@@ -112,8 +116,8 @@ class Question:
     words of the noun phrase the question asks about ("care navigators" in "What role will
     care navigators play…?", or the verb's object when that subject is a document: "kinship
     carers" in "How will the Leeds strategy support kinship carers…?") when it opens with a
-    wh-word; `verb` the verb after that subject
-    ("play"), in wh- and yes/no questions alike"""
+    wh-word, and `asks_object` whether those words are that object; `verb` the verb after
+    that subject ("play"), in wh- and yes/no questions alike"""
 
     text: str
     form: Form
@@ -125,6 +129,7 @@ class Question:
     required: tuple[tuple[str, ...], ...]
     counted: tuple[str, ...]
     asked_about: tuple[str, ...]
+    asks_object: bool
     verb: str | None
 
     @property
@@ -171,19 +176,46 @@ def _plural(word: str) -> bool:
     return lowered.endswith("s") and not lowered.endswith(("ss", "us"))
 
 
-def _is_verb(word: str) -> bool:
-    """A base-form verb: the commitments' action verbs, or a verb questions ask with."""
-    return is_verb(word) or word.lower() in _ASKING_VERBS
+def _verb_after_head(word: str, after_do_or_modal: bool) -> bool:
+    """Whether the word after a document named as subject ("the HEE report ...") is its verb:
+    a verb questions ask with or an action verb ("expect", "say"), or, after "do" or a modal,
+    a lower-case word that is not plural, a function word or an adverb ("pay", not "also",
+    "and", "if" or "budget"s)."""
+    lowered = word.lower()
+    if is_verb(word) or lowered in _ASKING_VERBS:
+        return True
+    return (after_do_or_modal and word.islower() and not _plural(word)
+            and lowered not in _NOT_VERBS and not lowered.endswith("ly"))
 
 
-def subject_and_verb(text: str) -> tuple[list[str], str | None]:
+def _names_a_document(subject: list[str]) -> bool:
+    """"the joint health and wellbeing ...", "Leeds's ...": a subject that opens like a
+    document's name, with a determiner or a capitalised word (not a plural or an acronym:
+    "carers report", "ICBs report")."""
+    first = subject[0] if subject else ""
+    return first.lower() in DETERMINERS or (first[:1].isupper() and not first.isupper()
+                                            and not _plural(first))
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A question's subject, its verb and where the verb stands among the words."""
+
+    subject: list[str]
+    verb: str | None = None
+    at: int = -1  # the verb's index in `WORD.findall(text)`
+
+
+def subject_and_verb(text: str) -> _Clause:
     """The subject of a question whose auxiliary comes before it, and its verb: "What role
     will care navigators play in…" -> ([care, navigators], play); "Did LLR beat its plan?" ->
     ([LLR], beat). The subject runs from the auxiliary (the question's first word, or among
     the first words after a wh-word) to a known verb, or to the preposition, determiner or
     relative pronoun after it. After "do" or a modal the verb is in its base form, so a last
     word that is not plural (no "-s", as in "spaces") and that the verb list does not know
-    ("play", "beat") is that verb."""
+    ("play", "beat") is that verb. A subject that names a document ends at the document word
+    ("the HEE report *expect*…", "the joint health and wellbeing strategy *mean*…"): that
+    word and the word before it are its name, not verbs."""
     words = WORD.findall(text)
     first = words[0].lower() if words else ""
     if first in AUXILIARIES:  # "Did LLR beat…?"
@@ -192,47 +224,52 @@ def subject_and_verb(text: str) -> tuple[list[str], str | None]:
         at = next((i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES),
                   None)
     else:
-        return [], None
-    if at is None or at + 1 == len(words) or _is_verb(words[at + 1]):
-        return [], None  # "Which bodies will fund the hubs?": the wh-phrase is the subject
+        return _Clause([])
+    if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
+        return _Clause([])  # "Which bodies will fund the hubs?": the wh-phrase is the subject
+    modal = words[at].lower() in _DO_OR_MODAL
     subject: list[str] = []
     for n, word in enumerate(words[at + 1:], start=at + 1):
         lowered = word.lower()
-        if subject and subject[-1].lower() in DOCUMENT_NOUNS and (_is_verb(word) or (
-                words[at].lower() in _DO_OR_MODAL and not _plural(word)
-                and lowered not in _SUBJECT_ENDS)):
-            return subject, word  # "the HEE report *expect*…": after the head comes the verb
-        if subject and (lowered in DOCUMENT_NOUNS or (
+        named = _names_a_document(subject)
+        if named and subject[-1].lower() in DOCUMENT_NOUNS and _verb_after_head(word, modal):
+            return _Clause(subject, word, n)
+        if named and (lowered in DOCUMENT_NOUNS or (
                 n + 1 < len(words) and words[n + 1].lower() in DOCUMENT_NOUNS)):
-            subject.append(word)  # "report" is that head, "wellbeing" in "wellbeing strategy"
-            continue  # part of its name: neither is a verb
-        if subject and (_is_verb(word) or is_participle(word) or lowered.endswith("ing")):
-            return subject, word
+            subject.append(word)
+            continue
+        if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")):
+            return _Clause(subject, word, n)
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break
         subject.append(word)
-    if words[at].lower() in _DO_OR_MODAL and len(subject) > 1 and not _plural(subject[-1]):
-        return subject[:-1], subject[-1]
-    return subject, None
+    if modal and len(subject) > 1 and not _plural(subject[-1]):
+        return _Clause(subject[:-1], subject[-1], at + len(subject))
+    return _Clause(subject)
 
 
-def verb_object(text: str, verb: str) -> list[str]:
-    """The words of the object right after `verb` ("support *kinship carers* who…", "use
-    *parkrun* to…", "say about *mental health*"), up to a preposition, relative pronoun,
-    determiner, punctuation or another verb."""
-    at = re.search(rf"(?<![\w'’-]){re.escape(verb)}(?![\w'’-])", text)
-    words = WORD.findall(re.split(r"[,;:?!()]", text[at.end():])[0]) if at else []
-    if words and (words[0].lower() in _TOPIC_OPENS or (
-            verb.lower() == "mean" and words[0].lower() == "by")):
+def verb_object(text: str, clause: _Clause) -> list[str]:
+    """The words of the object right after the clause's verb ("support *kinship carers*
+    who…", "use *parkrun* to…", "say about *mental health*"), up to a preposition, relative
+    pronoun, determiner, punctuation or another verb; none after a light verb ("pay
+    attention to") or when "say" takes a clause ("say speeding up care matters")."""
+    verb = (clause.verb or "").lower()
+    if verb in _LIGHT_VERBS or clause.at < 0:
+        return []
+    tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’-]*|[,;:?!()]", text))
+    words_only = [t for t in tokens if t.group()[0].isalnum()]
+    after = tokens[tokens.index(words_only[clause.at]) + 1:]
+    words = [t.group() for t in itertools.takewhile(lambda t: t.group()[0].isalnum(), after)]
+    if words and (words[0].lower() in _TOPIC_OPENS or (verb == "mean" and words[0] == "by")):
         words = words[1:]  # "say *about* mental health", "mean *by* care navigators"
-    elif verb.lower() == "say":
-        return []  # "say speeding up care matters": what it says is a clause
+    elif verb == "say":
+        return []
     found: list[str] = []
     for word in words:
         lowered = word.lower()
         if lowered in AUXILIARIES:
-            return []  # "say the plan must be revisited": a clause, not a thing
-        if lowered in _SUBJECT_ENDS or (found and (lowered in DETERMINERS or _is_verb(word)
+            return []  # "expect the plan must be revisited": a clause, not a thing
+        if lowered in _SUBJECT_ENDS or (found and (lowered in DETERMINERS or is_verb(word)
                                                     or is_participle(word)
                                                     or lowered.endswith("ing"))):
             break
@@ -245,9 +282,11 @@ def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
     proper = _FRAME.sub("", text.strip())
-    asked, verb = subject_and_verb(proper)
-    if verb and asked and asked[-1].lower() in DOCUMENT_NOUNS:
-        asked = verb_object(proper, verb) if verb.lower() not in _LIGHT_VERBS else []
+    clause = subject_and_verb(proper)
+    asked, verb = clause.subject, clause.verb
+    asks_object = bool(verb and asked and asked[-1].lower() in DOCUMENT_NOUNS)
+    if asks_object:
+        asked = verb_object(proper, clause)
     opener = WORD.findall(proper)[:1]
     wh_question = bool(opener) and opener[0].lower() in WH_WORDS
     if form == "definition" and subject is None:
@@ -269,5 +308,6 @@ def analyse(text: str) -> Question:
         required=tuple(tuple(group) for group in required_words(text)),
         counted=tuple(counted_phrase(text)),
         asked_about=tuple(w for w in asked if w in focus_words) if wh_question else (),
+        asks_object=asks_object and wh_question,
         verb=verb,
     )

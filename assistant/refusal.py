@@ -83,8 +83,8 @@ _CLOSING_PARTICIPLE = re.compile(r"\b([A-Za-z][\w'-]*(?:ed|en))\W*$")
 # the document asked about ("which groups does it hit", "does the strategy flag as likely").
 _AFTER_SUBJECT = re.compile(
     r"\b(?:does|do|did|will|would|can|could|should|must)\s+(?:it|they|he|she|we|you|"
-    r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:" + "|".join(sorted(DOCUMENT_NOUNS))
-    + r"))\s+([A-Za-z][\w'-]*)",
+    r"(?:the|this|its|their)\s+(?:[\w'’&-]+\s+){0,4}?(?:"
+    + "|".join(sorted(DOCUMENT_NOUNS | {"programme"})) + r"))\s+([A-Za-z][\w'-]*)",
     re.IGNORECASE)
 
 _HAVE = frozenset({"has", "have", "had"})
@@ -129,7 +129,8 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
         verbs.add(head.group(1).lower())
     if question.verb:  # "Did LLR *beat* its plan?": the word after the subject
         verbs.add(question.verb.lower())
-    verbs -= _object_words(question)
+    if question.asks_object:  # "use *parkrun* to get…": a noun, not a verb before "to"
+        verbs -= {w.lower() for w in question.asked_about}
     texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")
@@ -153,16 +154,6 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
     return [word for word, cosine in zip(unseen, nearest.tolist(), strict=True)
             if cosine < (SUBJECT_NEIGHBOUR_COSINE if word.lower() in asked
                          else NEIGHBOUR_COSINE)]
-
-
-def _object_words(question: Question) -> set[str]:
-    """The words of the verb's object when it is what the question asks about: nouns, though
-    "use *parkrun* to get…" reads like "chosen to concentrate"."""
-    verb = re.search(rf"\b{re.escape(question.verb)}\b", question.text) \
-        if question.verb else None
-    after = question.text[verb.end():] if verb else ""
-    return {w.lower() for w in question.asked_about
-            if re.search(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", after)}
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+")

@@ -13,8 +13,10 @@ from assistant.answer.compose import (
     Line,
     render,
 )
+from assistant.answer.labels import run_in_label
 from assistant.ingest import ingest
 from assistant.service import Assistant
+from assistant.structure import Unit
 
 PRIORITIES = """# Community strategy
 
@@ -176,13 +178,30 @@ def test_a_paragraphs_run_in_label_goes_before_its_sentence(settings, tmp_path,
         "care.\n\nAn ageing population. The prevalence of dementia will rise sharply over "
         "the next ten years.\n\nTimely diagnosis and support. Waits for a dementia "
         "diagnosis are long for younger people.\n\nWe will act. Dementia services will "
-        "grow by a fifth.\n",
+        "grow by a fifth.\n\nDementia demand doubled last year. Memory clinics for dementia "
+        "now see twice as many people.\n\nCare homes for dementia are stretched. Especially "
+        "rural ones.\n\nDementia care staff are hard to recruit and to keep.\n",
         "What are the challenges for dementia care?")
     lines = answer["answer"].split("\n")
     assert any(line.startswith("- An ageing population: The prevalence of dementia")
                for line in lines)
     assert not any(re.match(r"- Timely diagnosis and support \[\d\]", line) for line in lines)
-    assert "We will act:" not in answer["answer"]
+    for not_a_label in ("We will act:", "doubled last year:", "Especially rural ones:"):
+        assert not_a_label not in answer["answer"]  # says something; ends its paragraph
+
+
+@pytest.mark.parametrize(("sentence", "label"), [
+    ("An ageing population.", True),
+    ("Timely diagnosis and support.", True),  # "support" is as often a noun
+    ("Challenges within the care market.", True),
+    ("We will act.", False),  # a pronoun and an auxiliary say something
+    ("Demand doubled last year.", False),  # a participle
+    ("Costs rose by 12%.", False),  # a figure
+    ("Improve access.", False),  # a verb that is no noun
+    ("A consistent offer of information, advice and support for all.", False),  # too long
+])
+def test_a_run_in_label_names_without_saying(sentence, label):
+    assert run_in_label(Unit(sentence, "sentence")) is label
 
 
 def test_every_feature_has_a_weight():

@@ -43,6 +43,7 @@ def test_a_named_document_is_found_by_its_title_or_file_name(question, named):
     "What is a funding policy?",  # so does "a"
     "Which care plan applies to older people?",  # and "which"
     "What does the final strategy recommend?",  # "Final" is in two file names
+    "What does the final report recommend?",  # nor does a report that is no document's
     "What does the Leeds strategy say about housing?",  # Leeds: three documents
     "How will the board keep track of progress on the strategy and report on it?",
     "How does the planning process for the 2026/27 to 2030/31 plans run?",
@@ -106,6 +107,23 @@ def test_a_document_word_that_one_document_alone_carries_names_it():
     assert library.named("What does the Leeds guidance say?") == []  # not its name
     assert mentioned_names("What does the 2025/26 guidance say?") == [
         Name(("2025", "26"), kind="guidance")]
+    assert library.named("What does the 2024/25 planning guidance say?") == []  # another year
+    assert library.named("What does the NHS England 2025/26 planning guidance say?") == []
+    # a name ending in "guidance" is no framework's, though "NHS England" is in its name
+
+
+def test_a_name_may_join_its_words_with_and():
+    """"the joint health and wellbeing strategy": "and" and "&" join the name's words but
+    are none of them, so titles holding "and" are not picked by it."""
+    library = LibraryNames({
+        "pdf/westsussex__Final-JHWS.pdf": "West Sussex Joint Health and Wellbeing Strategy",
+        "text/leeds_health_wellbeing_strategy.md": "The Leeds Health and Wellbeing Strategy",
+        "pdf/leeds__SharedRIStrategy.pdf": "Shared research and innovation strategy"})
+    assert library.named("What does the West Sussex joint health and wellbeing strategy "
+                         "say about carers?") == ["pdf/westsussex__Final-JHWS.pdf"]
+    assert library.naming("What does the Leeds Health & Wellbeing strategy say?") == (
+        ["text/leeds_health_wellbeing_strategy.md"], {"leed", "health", "wellbeing"})
+    assert library.named("What does the Leeds and York strategy say?") == []
 
 
 def test_naming_gives_the_words_of_the_names_that_picked_a_document():

@@ -74,7 +74,12 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("What does the joint health and wellbeing strategy mean by green spaces?",
      ("green", "spaces")),  # "wellbeing" names the strategy: no verb
     ("What will the New Hospitals Programme money pay for?",
-     ("New", "Hospitals", "Programme", "money")),  # a document word inside a name
+     ("New", "Hospitals", "Programme", "money")),  # a programme is no document here
+    ("How do carers report hoarding?", ("carers",)),  # "report" after a plural is a verb
+    ("How will the strategy and plan support carers?", ("carers",)),  # "and" is no verb
+    ("What role will state schools play in prevention?", ("state", "schools")),
+    ("How will the support strategy support hoarders?", ("hoarders",)),  # the verb, not
+    # the same word earlier in the name
     ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
     ("What are the priorities?", ("priorities",)),
     ("In the dementia strategy, what role will memory clinics play?", ("memory", "clinics")),
@@ -94,6 +99,9 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     ("How will warm spaces in libraries help?", None),  # "spaces" is plural: not the verb
     ("Which bodies will fund the hubs?", None),
     ("What are the priorities?", None),  # "be" has no verb after its subject
+    ("How do ICBs report progress?", "report"),  # an acronym names no document
+    ("What does the HEE report expect automation to do?", "expect"),  # "report" is its head
+    ("How will the strategy also reduce visits?", "reduce"),  # an adverb is no verb
 ])
 def test_the_verb_after_the_subject_is_not_a_topic(question, verb):
     assert analyse(question).verb == verb

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.answer import Evidence, neutralise_markers, with_marker
-from assistant.commitments.grammar import NOUN_VERBS, is_verb
+from assistant.answer.labels import item_label, run_in_label
 from assistant.evidence import Sentence
 from assistant.question import Question
 from assistant.structure import Unit, in_apparatus, passage_units, section_headings
@@ -34,10 +34,6 @@ MAX_DEFINITION = 3
 MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infographics, tables)
 WORD_BUDGET = 140  # the issue's bound is a median of 150
 NEAR_REPEAT = 0.85
-LABEL_WORDS = 6  # an item's first sentence this short is its run-in label...
-# ...unless it says something: a pronoun or an auxiliary makes it a sentence ("We will act.")
-_SAYS = frozenset("""i we our us you they it this these is are was were will would can could
-should must may has have had do does did""".split())
 REPEATED_WORDS = 0.6  # share of words two points may share
 # A sentence about the document rather than its subject: "The seventh section covers…".
 _SELF_REFERENCE = re.compile(
@@ -81,51 +77,12 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     lines, labelled = [], set()
     for n, i in enumerate(ordered, start=1):
         line = _line(evidence, i, f"{n}." if bullet == "1." else bullet)
-        label = _item_label(evidence, i)
+        label = item_label(evidence, i)
         if label and label not in labelled and label[:2] not in quoted:
             labelled.add(label)
             line = replace(line, label=label[2])
         lines.append(line)
     return lines
-
-
-def _item_label(evidence: Evidence, index: int) -> tuple[int, int, str] | None:
-    """(passage, position, label) when the sentence goes on a list item that opens with a
-    run-in label: a first sentence of at most `LABEL_WORDS` words that names rather than says
-    ("- **Core20PLUS5.** LLR has adopted this national approach…", "- Proportionate
-    universalism. The integrated care system uses this term…"; not "We will act now."). The
-    label names what the item is about, and the sentence alone does not say it."""
-    sentence = evidence.sentences[index]
-    units = passage_units(evidence.hits[sentence.hit].chunk.text)
-    unit = units[sentence.position]
-    if unit.role == "sentence" and sentence.position > 0 and run_in_label(
-            units[sentence.position - 1]):
-        label = units[sentence.position - 1].text.strip().rstrip(" .:;–-")
-        return sentence.hit, sentence.position - 1, label
-    if unit.role != "item" or unit.starts:
-        return None
-    first = sentence.position - 1
-    while first > 0 and units[first].group == unit.group and not units[first].starts:
-        first -= 1
-    opening = units[first]
-    text = opening.text.strip().rstrip(" .:;–-")
-    words = re.findall(r"[\w’']+", text.lower())
-    if (opening.group != unit.group or not opening.starts or opening.role not in (
-            "heading", "item") or not 0 < len(words) <= LABEL_WORDS
-            or text[-1:] in "?!" or _SAYS.intersection(words)):
-        return None
-    return sentence.hit, first, text
-
-
-def run_in_label(unit: Unit) -> bool:
-    """A paragraph's run-in label: a short sentence that names without saying ("An ageing
-    population. The prevalence of dementia is set to rise…", "Timely diagnosis and
-    support."): no pronoun, no auxiliary, no verb but one that is as often a noun."""
-    words = re.findall(r"[\w’']+", unit.text)
-    return (unit.role == "sentence" and 0 < len(words) <= LABEL_WORDS
-            and unit.text.rstrip().endswith(".") and not _SAYS.intersection(
-                w.lower() for w in words)
-            and not any(is_verb(w) and w.lower() not in NOUN_VERBS for w in words))
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
