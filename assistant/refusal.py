@@ -79,6 +79,11 @@ _AFTER_AUXILIARY = re.compile(
 _BEFORE_PARTICLE = re.compile(r"\b([A-Za-z][\w'-]*)\s+(?:up|down|out|off|back|on|by|"
                               r"to\s+[a-z]+)\b")
 _CLOSING_PARTICIPLE = re.compile(r"\b([A-Za-z][\w'-]*(?:ed|en))\W*$")
+# ...and so is a word ending in "-s" or "-ed" right after the wh-word that is the subject,
+# before a determiner or a name ("What *distinguishes* Rutland…?", "What *makes* a treatment
+# experimental?"; not "What services does…").
+_WH_SUBJECT_VERB = re.compile(r"^\s*(?:[Ww]hat|[Ww]ho|[Ww]hich)\s+([a-z][\w'-]*(?:s|ed))\s+"
+                              r"(?:(?:the|a|an|this|that|these|those|its|their|our)\b|[A-Z])")
 # ...and so is the word after an auxiliary and its subject, when the subject is a pronoun or
 # the document asked about ("which groups does it hit", "does the strategy flag as likely").
 _AFTER_SUBJECT = re.compile(
@@ -123,7 +128,8 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
     out in the retrieved passages ("children and young people" for CYP), is not missing."""
     lexical = scorer.lexical
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
-                                                _CLOSING_PARTICIPLE, _AFTER_SUBJECT)
+                                                _CLOSING_PARTICIPLE, _AFTER_SUBJECT,
+                                                _WH_SUBJECT_VERB)
              for m in pattern.finditer(question.text) if not _not_a_verb(question.text, m)}
     if head := _WH_HEAD.match(question.text):
         verbs.add(head.group(1).lower())

@@ -136,7 +136,8 @@ def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_ver
     """"What role will zyxophobia testing play…": the auxiliary follows the wh-phrase, so
     the subject comes next; "people who have zyxophobia" has "have" as a main verb. A
     participle is still a verb ("were quuxified", "have taught"), and so is a word before an
-    article ("Which centres will quuxify the referrals?": the wh-phrase is the subject)."""
+    article ("Which centres will quuxify the referrals?": the wh-phrase is the subject) or
+    after a wh-word that is the subject ("What quuxifies the centre?")."""
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     assistant = Assistant(settings, embedder=fake_embedder)
     for text, word, missing in (
@@ -146,7 +147,10 @@ def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_ver
              "zyxophobia", True),
             ("Which diagnostic centres were quuxified in 2024?", "quuxified", False),
             ("Which diagnostic centres have taught staff since 2024?", "taught", False),
-            ("Which diagnostic centres will quuxify the referrals?", "quuxify", False)):
+            ("Which diagnostic centres will quuxify the referrals?", "quuxify", False),
+            ("What quuxifies the diagnostic centre?", "quuxifies", False),  # wh-word subject
+            ("What zyxophobia services does the diagnostic centre offer?", "zyxophobia",
+             True)):
         question = analyse(text)
         found = missing_words(question, assistant.retrieve(text, 5), assistant.scorer)
         assert (word in found) is missing, (text, found)
