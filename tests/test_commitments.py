@@ -782,6 +782,20 @@ def test_a_run_of_imperative_lines_under_any_heading_is_a_list(tmp_path):
         "Work closely with national teams on planning products"]
 
 
+def test_a_short_line_of_another_column_does_not_end_a_run_of_imperatives(tmp_path):
+    """A converted table runs its other column into the list; a heading ends the run, and
+    what follows it needs a run of its own."""
+    found = _markdown(tmp_path, "# Roles\n\nReduce waits for planned care to 18 weeks.\n\n"
+                      "1% of the waiting list by March 2026\n\n"
+                      "Improve cancer diagnosis within 28 days.\n\n"
+                      "Increase urgent dental appointments.\n\n**Notes**\n\n"
+                      "Planning is a shared task.\n\nReview the plan each year.\n\n"
+                      "Agree the budget with partners.\n")
+    assert [c.what for c in found] == [
+        "Reduce waits for planned care to 18 weeks", "Improve cancer diagnosis within 28 days",
+        "Increase urgent dental appointments"]
+
+
 def test_an_aim_named_as_a_reference_point_is_part_of_the_action(tmp_path):
     found = _markdown(tmp_path, "# Plan\n\n## Our priorities\n\nWe will:\n\n"
                       "- expand support teams consistent with the government's aim of reaching "

@@ -63,6 +63,7 @@ _BACKGROUND = re.compile(r"\b(?:background|context|case stud(?:y|ies))\b", re.I)
 _AIM_LEAD = re.compile(r"\b(?:aim|goal|objective|purpose)\b[^:]*\bis\s+to\s*:\s*$", re.I)
 IMPERATIVE_RUN = 3  # imperative sentences in a row that make a list of actions
 RUN_LINE_WORDS = 45  # an action line of such a run may be longer than a line under a heading
+RUN_GAP_WORDS = 12  # a line this short between two of them does not end the run
 LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the paragraph after it
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
@@ -195,18 +196,30 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
 def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> None:
     """Give a run of `IMPERATIVE_RUN` or more short imperative sentences in a row, none
     scoped yet, the scope of a list: a list set as lines without bullets or a lead-in, under
-    whatever heading ("Providers": "Develop ...", "Ensure ...", "Work with ...")."""
+    whatever heading ("Providers": "Develop ...", "Ensure ...", "Work with ..."). One short
+    line between two of them does not end the run: converted tables run the other column's
+    words into the list ("Reduce the proportion ... / 1% of the total waiting list by March
+    2026 / Improve performance ...")."""
     run: list[int] = []
+    gap = 0
     for i, unit in enumerate([*units, None]):
         if unit is not None and unit.role == "sentence" and scopes[i] is None \
                 and _imperative(unit) and len(unit.flat.split()) <= RUN_LINE_WORDS:
             run.append(i)
+            gap = 0
+            continue
+        if unit is not None and run and not gap and scopes[i] is None \
+                and (unit.role == "sentence" or unit.flat[:1].islower()) \
+                and len(unit.flat.split()) <= RUN_GAP_WORDS:
+            gap = 1  # a table's other column run into the lines ("1% of the waiting list",
+            # "people wait for"), not a heading
             continue
         if len(run) >= IMPERATIVE_RUN:
             for j in run:
                 scopes[j] = Scope("firm", "a run of imperative lines: a list without bullets",
                                   strict=True)
         run = []
+        gap = 0
 
 
 def _listed_after(units: list[PlacedUnit], i: int, others: re.Pattern[str]) -> Scope | None:
