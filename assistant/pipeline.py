@@ -341,7 +341,8 @@ class Pipeline:
         evidence = self.gather(analysed, hits)
         missing = missing_words(analysed, hits, self.scorer,
                                 self.asked_of(sources or named, naming)) \
-            if hits and (analysed.open or analysed.yes_no or analysed.kind is None) else []
+            if hits and (analysed.open or analysed.yes_no or analysed.kind is None
+                         or analysed.compound) else []
         decision = decide(analysed, evidence.strength, threshold, missing,
                           focal_share(analysed, missing, self.scorer, naming), bool(hits),
                           carried_meaning(analysed, missing, self.scorer))

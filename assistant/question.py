@@ -92,6 +92,7 @@ _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split()
 DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
 article summary digest paper overview""".split())
 _TOPIC_OPENS = frozenset({"about", "on", "regarding"})  # "say about X": X is the topic
+_COMPOUND = re.compile(r",\s*(?:and|or)\s+(?:what|which|how|why|who|where|when)\b", re.I)
 # Verbs questions ask what the documents do with, beyond the commitments' action verbs.
 _ASKING_VERBS = frozenset("""say mean expect describe cover propose recommend suggest require
 ask want hope aim intend see talk point plan think mention explain state define list""".split())
@@ -135,6 +136,12 @@ class Question:
     @property
     def open(self) -> bool:
         return self.form != "fact"
+
+    @property
+    def compound(self) -> bool:
+        """"What does the report mean by care navigators, and how many will practices take
+        on?": asks more than the value its second clause wants."""
+        return bool(_COMPOUND.search(self.text))
 
     @property
     def yes_no(self) -> bool:

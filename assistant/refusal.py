@@ -22,10 +22,11 @@ refusal that names them; when they are a side detail, the answer stands and list
 "sure" in "make sure" as much as "endoscopy"; so the words must also carry some of the
 question's meaning (`carried_meaning`: how far the question's vector moves without them).
 
-Every question is checked for missing words except one asking for a value (a date, number,
-sum or name): value questions' near misses are caught by the strength rule, whose typed
-coverage was tuned on the factoid sets, and paraphrased value questions ("set up" for
-"formed") lost more than they gained. A fact question that asks for no value ("What
+Every question is checked for missing words except one asking only for a value (a date,
+number, sum or name; "…, and how many…?" after another question asks more): value
+questions' near misses are caught by the strength rule, whose typed coverage was tuned on
+the factoid sets, and paraphrased value questions ("set up" for "formed") lost more than
+they gained. A fact question that asks for no value ("What
 menopause support will the hubs offer?") is checked like an open one. Words that say what
 the question does (verbs) or what kind of answer it wants (the head of "Which national
 initiative…") are never missing: the documents need not use them.

@@ -37,6 +37,12 @@ def test_focus_words_leave_out_framing_and_document_words():
     assert analyse("What is Core20PLUS5?").subject == "Core20PLUS5"
 
 
+def test_a_question_asking_two_things_is_compound():
+    assert analyse("What are care navigators, and how many will practices take on?").compound
+    assert not analyse("How many care navigators will practices take on?").compound
+    assert not analyse("What do navigators and GPs do?").compound
+
+
 def test_the_analysis_is_frozen():
     question = analyse("Why?")
     with pytest.raises(AttributeError):

@@ -156,6 +156,17 @@ def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_ver
         assert (word in found) is missing, (text, found)
 
 
+def test_a_value_asked_after_another_question_does_not_skip_the_check(
+        settings, small_corpus, fake_embedder):
+    """"How many…?" alone is left to the strength rule; after "What are zyxophobia hubs," the
+    question asks about something no document mentions."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings.with_overrides(refusal_threshold=0.0), embedder=fake_embedder)
+    answer = assistant.ask("What are zyxophobia hubs, and how many?").to_json()
+    assert answer["answered"] is False and answer["missing"] == ["zyxophobia"]
+    assert assistant.ask("How many zyxophobia hubs are there?").to_json()["missing"] == []
+
+
 def test_an_open_question_about_an_unmentioned_thing_is_refused_naming_it(
         settings, small_corpus, fake_embedder):
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
