@@ -12,7 +12,6 @@ sentences against a question; `refusal.py` decides whether they answer it).
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -92,12 +91,14 @@ _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split()
 DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
 article summary digest paper overview""".split())
 _TOPIC_OPENS = frozenset({"about", "on", "regarding"})  # "say about X": X is the topic
-_COMPOUND = re.compile(r",\s*(?:and|or)\s+(?:what|which|how|why|who|where|when)\b", re.I)
+_COMPOUND = re.compile(r",?\s+(?:and|or)\s+(?:what|which|how|why|who|where|when)\b", re.I)
 # Verbs questions ask what the documents do with, beyond the commitments' action verbs.
-_ASKING_VERBS = frozenset("""say mean expect describe cover propose recommend suggest require
-ask want hope aim intend see talk point plan think mention explain state define list""".split())
+_ASKING_VERBS = frozenset("""say mean expect describe propose recommend suggest require ask
+intend think mention explain define""".split())  # not "state", "plan", "aim": nouns as often
 # Verbs whose object is part of the predicate, not a topic: "put weight on", "pay attention to".
-_LIGHT_VERBS = frozenset("put pay place play".split())
+_LIGHT_VERBS = frozenset("put pay place play have".split())
+_PARTICLES = frozenset("up out off back down forward over through".split())  # "take forward"
+_POSSESSIVE = re.compile(r"['’]s$")
 # Words after a document named as subject that are not its verb: "the strategy *also*…".
 _NOT_VERBS = FUNCTION_WORDS | frozenset("""also not still just now even if but nor yet so
 only""".split())
@@ -140,8 +141,10 @@ class Question:
     @property
     def compound(self) -> bool:
         """"What does the report mean by care navigators, and how many will practices take
-        on?": asks more than the value its second clause wants."""
-        return bool(_COMPOUND.search(self.text))
+        on?": asks more than the value its second clause wants (not "When will the hub
+        open, and how much will it cost?": two values)."""
+        joint = _COMPOUND.search(self.text)
+        return bool(joint) and question_kind(self.text[:joint.start()]) is None
 
     @property
     def yes_no(self) -> bool:
@@ -183,37 +186,42 @@ def _plural(word: str) -> bool:
     return lowered.endswith("s") and not lowered.endswith(("ss", "us"))
 
 
+def _is_verb(word: str) -> bool:
+    """A base-form verb: the commitments' action verbs, or a verb questions ask with."""
+    return is_verb(word) or word.lower() in _ASKING_VERBS
+
+
 def _verb_after_head(word: str, after_do_or_modal: bool) -> bool:
     """Whether the word after a document named as subject ("the HEE report ...") is its verb:
     a verb questions ask with or an action verb ("expect", "say"), or, after "do" or a modal,
     a lower-case word that is not plural, a function word or an adverb ("pay", not "also",
     "and", "if" or "budget"s)."""
     lowered = word.lower()
-    if is_verb(word) or lowered in _ASKING_VERBS:
+    if _is_verb(word):
         return True
     return (after_do_or_modal and word.islower() and not _plural(word)
             and lowered not in _NOT_VERBS and not lowered.endswith("ly"))
 
 
-def _names_a_document(subject: list[str]) -> bool:
-    """"the joint health and wellbeing ...", "Leeds's ...": a subject that opens like a
-    document's name, with a determiner or a capitalised word (not a plural or an acronym:
-    "carers report", "ICBs report")."""
-    first = subject[0] if subject else ""
-    return first.lower() in DETERMINERS or (first[:1].isupper() and not first.isupper()
-                                            and not _plural(first))
+def _names_a_document(first: str) -> bool:
+    """"the joint health and wellbeing ...", "Leeds's ...": a subject whose first word opens
+    a document's name, a determiner or a capitalised word (not an acronym, "ICBs report",
+    nor a word in lower case, "carers report")."""
+    bare = _POSSESSIVE.sub("", first)
+    return first.lower() in DETERMINERS or (bare[:1].isupper()
+                                            and not bare.removesuffix("s").isupper())
 
 
 @dataclass(frozen=True)
-class _Clause:
-    """A question's subject, its verb and where the verb stands among the words."""
+class Clause:
+    """A question's subject, its verb, and where the verb ends in the question's text."""
 
-    subject: list[str]
+    subject: tuple[str, ...]
     verb: str | None = None
-    at: int = -1  # the verb's index in `WORD.findall(text)`
+    end: int = -1  # offset in the text just after the verb
 
 
-def subject_and_verb(text: str) -> _Clause:
+def subject_and_verb(text: str) -> Clause:
     """The subject of a question whose auxiliary comes before it, and its verb: "What role
     will care navigators play in…" -> ([care, navigators], play); "Did LLR beat its plan?" ->
     ([LLR], beat). The subject runs from the auxiliary (the question's first word, or among
@@ -222,8 +230,10 @@ def subject_and_verb(text: str) -> _Clause:
     word that is not plural (no "-s", as in "spaces") and that the verb list does not know
     ("play", "beat") is that verb. A subject that names a document ends at the document word
     ("the HEE report *expect*…", "the joint health and wellbeing strategy *mean*…"): that
-    word and the word before it are its name, not verbs."""
-    words = WORD.findall(text)
+    word and the word before it are its name, not verbs, and an adverb after it is skipped
+    ("the strategy also *help*…")."""
+    matches = list(WORD.finditer(text))
+    words = [m.group() for m in matches]
     first = words[0].lower() if words else ""
     if first in AUXILIARIES:  # "Did LLR beat…?"
         at: int | None = 0
@@ -231,42 +241,45 @@ def subject_and_verb(text: str) -> _Clause:
         at = next((i for i, w in enumerate(words[1:5], start=1) if w.lower() in AUXILIARIES),
                   None)
     else:
-        return _Clause([])
-    if at is None or at + 1 == len(words) or is_verb(words[at + 1]):
-        return _Clause([])  # "Which bodies will fund the hubs?": the wh-phrase is the subject
+        return Clause(())
+    if at is None or at + 1 == len(words) or _is_verb(words[at + 1]):
+        return Clause(())  # "Which bodies will fund the hubs?": the wh-phrase is the subject
     modal = words[at].lower() in _DO_OR_MODAL
+    named = _names_a_document(words[at + 1])
     subject: list[str] = []
     for n, word in enumerate(words[at + 1:], start=at + 1):
         lowered = word.lower()
-        named = _names_a_document(subject)
-        if named and subject[-1].lower() in DOCUMENT_NOUNS and _verb_after_head(word, modal):
-            return _Clause(subject, word, n)
-        if named and (lowered in DOCUMENT_NOUNS or (
+        headed = named and bool(subject) and subject[-1].lower() in DOCUMENT_NOUNS
+        if headed and (lowered in _NOT_VERBS or lowered.endswith("ly")) \
+                and lowered not in _SUBJECT_ENDS:
+            continue  # "the strategy *also* help…", "the strategy *and* plan…"
+        if named and subject and (lowered in DOCUMENT_NOUNS or (
                 n + 1 < len(words) and words[n + 1].lower() in DOCUMENT_NOUNS)):
             subject.append(word)
             continue
-        if subject and (is_verb(word) or is_participle(word) or lowered.endswith("ing")):
-            return _Clause(subject, word, n)
+        if headed and _verb_after_head(word, modal):
+            return Clause(tuple(subject), word, matches[n].end())
+        if subject and (_is_verb(word) or is_participle(word) or lowered.endswith("ing")):
+            return Clause(tuple(subject), word, matches[n].end())
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break
         subject.append(word)
     if modal and len(subject) > 1 and not _plural(subject[-1]):
-        return _Clause(subject[:-1], subject[-1], at + len(subject))
-    return _Clause(subject)
+        return Clause(tuple(subject[:-1]), subject[-1], matches[at + len(subject)].end())
+    return Clause(tuple(subject))
 
 
-def verb_object(text: str, clause: _Clause) -> list[str]:
-    """The words of the object right after the clause's verb ("support *kinship carers*
-    who…", "use *parkrun* to…", "say about *mental health*"), up to a preposition, relative
-    pronoun, determiner, punctuation or another verb; none after a light verb ("pay
+def verb_object(text: str, clause: Clause) -> list[str]:
+    """The words of the object right after the clause's verb in `text` ("support *kinship
+    carers* who…", "use *parkrun* to…", "say about *mental health*"), up to a preposition,
+    relative pronoun, determiner, punctuation or another verb; none after a light verb ("pay
     attention to") or when "say" takes a clause ("say speeding up care matters")."""
     verb = (clause.verb or "").lower()
-    if verb in _LIGHT_VERBS or clause.at < 0:
+    if verb in _LIGHT_VERBS or clause.end < 0:
         return []
-    tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’-]*|[,;:?!()]", text))
-    words_only = [t for t in tokens if t.group()[0].isalnum()]
-    after = tokens[tokens.index(words_only[clause.at]) + 1:]
-    words = [t.group() for t in itertools.takewhile(lambda t: t.group()[0].isalnum(), after)]
+    words = WORD.findall(re.split(r"[,;:?!()]", text[clause.end:])[0])
+    while words and words[0].lower() in _PARTICLES:
+        words = words[1:]  # "take *forward*": part of the verb
     if words and (words[0].lower() in _TOPIC_OPENS or (verb == "mean" and words[0] == "by")):
         words = words[1:]  # "say *about* mental health", "mean *by* care navigators"
     elif verb == "say":

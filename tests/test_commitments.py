@@ -794,6 +794,10 @@ def test_a_short_line_of_another_column_does_not_end_a_run_of_imperatives(tmp_pa
     assert [c.what for c in found] == [
         "Reduce waits for planned care to 18 weeks", "Improve cancer diagnosis within 28 days",
         "Increase urgent dental appointments"]
+    advice = _markdown(tmp_path, "# Winter\n\nReview your medicines with a pharmacist. "
+                       "Increase heating in cold weather. This is important. Agree a plan "
+                       "with your family.\n")
+    assert advice == []  # a sentence of its own between them ends the run
 
 
 def test_an_aim_named_as_a_reference_point_is_part_of_the_action(tmp_path):

@@ -194,6 +194,8 @@ def test_a_paragraphs_run_in_label_goes_before_its_sentence(settings, tmp_path,
     ("An ageing population.", True),
     ("Timely diagnosis and support.", True),  # "support" is as often a noun
     ("Challenges within the care market.", True),
+    ("Personalised care.", True),  # a participle opening a name
+    ("Long COVID-19.", True),  # a figure inside a name
     ("We will act.", False),  # a pronoun and an auxiliary say something
     ("Demand doubled last year.", False),  # a participle
     ("Costs rose by 12%.", False),  # a figure

@@ -41,6 +41,8 @@ def test_a_question_asking_two_things_is_compound():
     assert analyse("What are care navigators, and how many will practices take on?").compound
     assert not analyse("How many care navigators will practices take on?").compound
     assert not analyse("What do navigators and GPs do?").compound
+    assert analyse("What are zyxophobia hubs and how many are there?").compound
+    assert not analyse("When will the hub open, and how much will it cost?").compound
 
 
 def test_the_analysis_is_frozen():
@@ -84,6 +86,9 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("How do carers report hoarding?", ("carers",)),  # "report" after a plural is a verb
     ("How will the strategy and plan support carers?", ("carers",)),  # "and" is no verb
     ("What role will state schools play in prevention?", ("state", "schools")),
+    ("How will the strategy also help carers?", ("carers",)),  # the adverb is skipped
+    ("What will the Leeds plan take forward?", ()),  # a particle is part of the verb
+    ("Who will explain the changes?", ()),  # the wh-word is the subject
     ("How will the support strategy support hoarders?", ("hoarders",)),  # the verb, not
     # the same word earlier in the name
     ("Which bodies will fund the hubs?", ()),  # the wh-phrase is the subject
@@ -108,6 +113,8 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     ("How do ICBs report progress?", "report"),  # an acronym names no document
     ("What does the HEE report expect automation to do?", "expect"),  # "report" is its head
     ("How will the strategy also reduce visits?", "reduce"),  # an adverb is no verb
+    ("Does the board mention zyxophobia?", "mention"),  # a verb questions ask with
+    ("What will Rutland's report recommend for carers?", "recommend"),  # a possessive name
 ])
 def test_the_verb_after_the_subject_is_not_a_topic(question, verb):
     assert analyse(question).verb == verb

@@ -52,14 +52,15 @@ def item_label(evidence: Evidence, index: int) -> tuple[int, int, str] | None:
 
 def run_in_label(unit: Unit) -> bool:
     """A short sentence that names without saying ("An ageing population.", "Timely
-    diagnosis and support."): no pronoun, auxiliary, figure or participle, no verb but one
-    that is as often a noun ("support"). Not "Demand doubled." or "Costs rose by 12%."."""
-    words = re.findall(r"[\w’']+", unit.text)
+    diagnosis and support.", "Personalised care."): no pronoun, auxiliary or figure, no
+    participle after its first word, no verb but one that is as often a noun ("support").
+    Not "Demand doubled." or "Costs rose by 12%."."""
+    words = re.findall(r"[\w’'-]+", unit.text)
     return (unit.role == "sentence" and 0 < len(words) <= LABEL_WORDS
             and unit.text.rstrip().endswith(".") and not _SAYS.intersection(
                 w.lower() for w in words) and not any(
-                (is_verb(w) and w.lower() not in NOUN_VERBS) or is_participle(w)
-                or any(c.isdigit() for c in w) for w in words))
+                (is_verb(w) and w.lower() not in NOUN_VERBS) or (n and is_participle(w))
+                or re.fullmatch(r"[\d.,%]+", w) for n, w in enumerate(words)))
 
 
 def _runs_into(text: str, label: Unit, sentence: Unit) -> bool:

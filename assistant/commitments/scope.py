@@ -197,9 +197,10 @@ def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> Non
     """Give a run of `IMPERATIVE_RUN` or more short imperative sentences in a row, none
     scoped yet, the scope of a list: a list set as lines without bullets or a lead-in, under
     whatever heading ("Providers": "Develop ...", "Ensure ...", "Work with ..."). One short
-    line between two of them does not end the run: converted tables run the other column's
-    words into the list ("Reduce the proportion ... / 1% of the total waiting list by March
-    2026 / Improve performance ...")."""
+    fragment (opening with a figure or in lower case, or a sentence without a final stop;
+    not a heading) between two of them does not end the run: converted tables run the other
+    column's words into the list ("Reduce the proportion ... / 1% of the total waiting list
+    by March 2026 / Improve performance ...")."""
     run: list[int] = []
     gap = 0
     for i, unit in enumerate([*units, None]):
@@ -209,10 +210,9 @@ def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> Non
             gap = 0
             continue
         if unit is not None and run and not gap and scopes[i] is None \
-                and (unit.role == "sentence" or unit.flat[:1].islower()) \
-                and len(unit.flat.split()) <= RUN_GAP_WORDS:
-            gap = 1  # a table's other column run into the lines ("1% of the waiting list",
-            # "people wait for"), not a heading
+                and _fragment(unit) and len(unit.flat.split()) <= RUN_GAP_WORDS:
+            gap = 1  # a fragment of a table's other column run into the lines ("1% of the
+            # waiting list", "people wait for"), not a sentence of its own
             continue
         if len(run) >= IMPERATIVE_RUN:
             for j in run:
@@ -220,6 +220,14 @@ def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> Non
                                   strict=True)
         run = []
         gap = 0
+
+
+def _fragment(unit: PlacedUnit) -> bool:
+    """A piece of another column rather than a line of its own: it opens with a figure or in
+    lower case, or is a sentence without a final stop (a heading is neither)."""
+    flat = unit.flat.strip()
+    return flat[:1].islower() or flat[:1].isdigit() or (
+        unit.role == "sentence" and not flat.endswith((".", "!", "?")))
 
 
 def _listed_after(units: list[PlacedUnit], i: int, others: re.Pattern[str]) -> Scope | None:
