@@ -20,7 +20,9 @@ the document: "How will the Leeds strategy support kinship carers…?"), the ans
 refusal that names them; when they are a side detail, the answer stands and lists them in
 `missing`. The share weighs words by IDF, which is highest for every word no document uses,
 "sure" in "make sure" as much as "endoscopy"; so the words must also carry some of the
-question's meaning (`carried_meaning`: how far the question's vector moves without them).
+question's meaning (`carried_meaning`: how far the question's vector moves without them),
+unless one is the head of what the question asks about ("physician *associates*", which the
+vector barely tells from "physician").
 
 Every question is checked for missing words except one asking only for a value (a date,
 number, sum or name; "…, and how many…?" after another question asks more): value
@@ -311,8 +313,10 @@ def decide(question: Question, strength: float, threshold: float, missing: list[
         reasons.append("no passage was retrieved")
     if strength < threshold:
         reasons.append(f"evidence strength {strength:.2f} is below {threshold:.2f}")
-    if carried < CARRIED_FLOOR:  # "sure" in "make sure": not worth a notice either
-        missing = []
+    head = question.asked_about[-1].lower() if question.asked_about else ""
+    if carried < CARRIED_FLOOR:  # "sure" in "make sure": not worth a notice either...
+        missing = [w for w in missing if w.lower() == head]  # ...but the head of what the
+        # question asks about is the thing itself ("physician *associates*")
     subject = [w for w in missing if w.lower() in {a.lower() for a in question.asked_about}]
     if missing and share >= FOCAL_SHARE:
         reasons.append(f"the documents never mention {', '.join(missing)} "

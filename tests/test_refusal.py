@@ -42,10 +42,16 @@ def test_a_missing_word_naming_what_the_question_asks_about_refuses_it():
 
 
 def test_a_missing_word_that_carries_little_of_the_question_does_not_refuse_it():
+    """...unless it is the head of what the question asks about: the vector barely feels
+    "associates" beside "physician", but the question is about the associates."""
     question = analyse("How will the plan help people make sure they are seen sooner?")
     assert decide(question, 0.9, 0.48, ["sure"], 0.6, True, carried=0.2).answered is False
     slight = decide(question, 0.9, 0.48, ["sure"], 0.6, True, carried=0.01)
     assert slight.answered and slight.missing == () and slight.reasons == ()
+    head = analyse("What role will physician associates play in the new centres?")
+    assert not decide(head, 0.9, 0.48, ["associates"], 0.17, True, carried=0.04).answered
+    modifier = analyse("What role will former physician leads play in the new centres?")
+    assert decide(modifier, 0.9, 0.48, ["former"], 0.17, True, carried=0.04).answered
 
 
 def test_a_word_of_what_the_question_asks_about_needs_a_closer_neighbour():
