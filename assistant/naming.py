@@ -52,14 +52,14 @@ _STOPS = FUNCTION_WORDS | QUESTION_WORDS | _DEFINITE | frozenset(
     "a an any each every do does did has have had can could would should must may might "
     "under about".split())
 _TOKEN = re.compile(r"[^\W_](?:[\w&'’-]|/(?=\d))*|[^\w\s]")  # "2025/26" is one token
-_POSSESSIVE = re.compile(r"['’]s$")
+POSSESSIVE = re.compile(r"['’]s$")  # "Leeds's": a name's possessive ending
 _ACRONYM = re.compile(r"[A-Z]{3,6}")  # "JHWS": initials standing for a document's name
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
 def name_word(token: str) -> str:
     """A token as names are compared: lower case, no possessive or ampersand, singular."""
-    word = _POSSESSIVE.sub("", token).replace("&", "").lower()
+    word = POSSESSIVE.sub("", token).replace("&", "").lower()
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
 
@@ -85,12 +85,12 @@ def mentioned_names(question: str) -> list[Name]:
     tokens = _TOKEN.findall(question)
     names = []
     for i, token in enumerate(tokens):
-        bare = _POSSESSIVE.sub("", token)
+        bare = POSSESSIVE.sub("", token)
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if _ACRONYM.fullmatch(bare) and i > 0 and tokens[i - 1][:1].isupper() \
                 and not tokens[i - 1].isupper() and tokens[i - 1].lower() not in _STOPS \
                 and name_word(bare) not in DOCUMENT_WORDS \
-                and name_word(_POSSESSIVE.sub("", following)) not in DOCUMENT_WORDS:
+                and name_word(POSSESSIVE.sub("", following)) not in DOCUMENT_WORDS:
             names += _acronym_name(tokens, i)
             continue
         if name_word(bare) not in DOCUMENT_WORDS or name_word(bare) != bare.lower():

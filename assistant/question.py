@@ -24,6 +24,7 @@ from assistant.evidence import (
     question_kind,
     required_words,
 )
+from assistant.naming import DOCUMENT_WORDS, POSSESSIVE
 from assistant.stopwords import FUNCTION_WORDS, WH_WORDS, search_stopwords
 
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
@@ -88,8 +89,7 @@ which who whom whose that""".split())
 _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split())
 # A subject that is a document ("How will the Leeds strategy support…"): what such a question
 # asks about is the verb's object.
-DOCUMENT_NOUNS = frozenset("""plan strategy framework report guidance document addendum policy
-article summary digest paper overview""".split())
+DOCUMENT_NOUNS = DOCUMENT_WORDS - {"review"}  # "the ICB review waits": as often a verb
 _TOPIC_OPENS = frozenset({"about", "on", "regarding"})  # "say about X": X is the topic
 _COMPOUND = re.compile(r",?\s+(?:and|or)\s+(?:what|which|how|why|who|where|when)\b", re.I)
 # Verbs questions ask what the documents do with, beyond the commitments' action verbs.
@@ -98,7 +98,6 @@ intend think mention explain define""".split())  # not "state", "plan", "aim": n
 # Verbs whose object is part of the predicate, not a topic: "put weight on", "pay attention to".
 _LIGHT_VERBS = frozenset("put pay place play have".split())
 _PARTICLES = frozenset("up out off back down forward over through".split())  # "take forward"
-_POSSESSIVE = re.compile(r"['’]s$")
 # Words after a document named as subject that are not its verb: "the strategy *also*…".
 _NOT_VERBS = FUNCTION_WORDS | frozenset("""also not still just now even if but nor yet so
 only""".split())
@@ -207,7 +206,7 @@ def _names_a_document(first: str) -> bool:
     """"the joint health and wellbeing ...", "Leeds's ...": a subject whose first word opens
     a document's name, a determiner or a capitalised word (not an acronym, "ICBs report",
     nor a word in lower case, "carers report")."""
-    bare = _POSSESSIVE.sub("", first)
+    bare = POSSESSIVE.sub("", first)
     return first.lower() in DETERMINERS or (bare[:1].isupper()
                                             and not bare.removesuffix("s").isupper())
 
