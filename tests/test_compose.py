@@ -116,6 +116,22 @@ def test_lines_cut_mid_phrase_and_the_title_are_never_points(settings, tmp_path,
     assert "Strategy for the County" not in answer["answer"]
 
 
+def test_a_sentence_that_opens_mid_phrase_is_never_a_point(settings, tmp_path, fake_embedder):
+    """Two columns run together leave paragraph "sentences" that start in lower case, the
+    rest of a line printed elsewhere; list items may open in lower case."""
+    text = ("# Community strategy\n\n## Community care\n\n"
+            "Community care teams will visit every housebound patient twice a year.\n\n"
+            "and community care at home, in community care hubs and in green spaces.\n\n"
+            "The strategy lists what the teams will do:\n\n"
+            "- improving community care for people leaving hospital.\n"
+            "- Open two community care hubs in the north of the county by 2026.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
+                                  "What does the strategy say about community care?")
+    assert "housebound patient" in answer["answer"]
+    assert "mproving community care for people leaving hospital" in answer["answer"]
+    assert "green spaces" not in answer["answer"], answer["answer"]
+
+
 def test_every_answer_line_is_document_text(assistant):
     answer = assistant.ask("How will the strategy help people stay well?").to_json()
     passages = " ".join(c["text"] for c in answer["citations"])

@@ -45,6 +45,7 @@ _SELF_REFERENCE = re.compile(
 # conjunction, "of" or "to" (a line may end on "for" or "on": "the people we care for").
 _OPENS_MORE = frozenset("""a an the our your their these those such and or but nor of to into
 than whose whilst while""".split())
+_LOWER_OPENING = re.compile(r"[a-z]{2}")
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
             "centrality", "item_in_list_answer", "defines_subject",
@@ -177,15 +178,16 @@ def point_features(question: Question, evidence: Evidence, units: list[Unit]) ->
 def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     """Sentence scores, with -inf for what an answer never quotes: noise (captions, contents
     lines, contacts), headings, a list's lead-in on its own, table rows, a document's own
-    questions ("Did the public get a say?"), fragments, run-together layout and a document's
-    apparatus (references, acknowledgements, contents)."""
+    questions ("Did the public get a say?"), fragments cut at either end, run-together layout
+    and a document's apparatus (references, acknowledgements, contents)."""
     scores = evidence.scores.copy()
     for i, unit in enumerate(units):
         words = len(unit.text.split())
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
                 or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)
                 or run_in_label(unit)
-                or _back_matter(evidence, i) or _cut_off(unit.text)):
+                or _back_matter(evidence, i) or _cut_off(unit.text)
+                or _cut_before(unit)):
             scores[i] = -np.inf
     return scores
 
@@ -194,6 +196,14 @@ def _cut_off(text: str) -> bool:
     """A line that stops mid-phrase ("…funding to support the"): a two-column page's."""
     words = text.split()
     return bool(words) and words[-1].lower() in _OPENS_MORE
+
+
+def _cut_before(unit: Unit) -> bool:
+    """A paragraph sentence that opens in lower case ("be healthy and independent in their
+    home and…") started on another line or column: the layout cut it, or ran two columns
+    together. List items may open in lower case ("improving productivity in…"), and so may a
+    word like "eGFR"."""
+    return unit.role == "sentence" and bool(_LOWER_OPENING.match(unit.text.lstrip()))
 
 
 def _back_matter(evidence: Evidence, index: int) -> bool:
