@@ -25,6 +25,7 @@ from assistant.structure import CONTENTS_HEADING
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")  # a blockquote's markers: "> ", ">> "
 
 
 def _plain_markdown(line: str) -> str:
@@ -184,6 +185,7 @@ class _MarkdownReader:
         self.sections.append((self._headings.enter(level, heading), []))
 
     def _text(self, line: str) -> None:
+        line = _MD_QUOTE.sub("", line)  # a quoted paragraph is text like any other
         self.covering = self.covering and not re.search(r"\w", _plain_markdown(line))  # "** **"
         if line.strip().startswith("|"):  # a table row: "a | b", one row a line
             line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))

@@ -25,11 +25,16 @@ Role = Literal["sentence", "item", "lead", "heading", "row", "noise"]
 
 SECTION_SEPARATOR = " › "  # between the headings of a section path
 # A document's apparatus: "References", "7. Bibliography", "Appendix B - References and
-# further reading".
+# further reading", "About this report".
 _BACK_MATTER = re.compile(
     r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
-    r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
+    r"acknowledge?ments|useful links|further reading|endnotes|footnotes|"
+    r"about this (?:document|report|guide|summary|publication))"
     r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
+# A paragraph that opens "About this document." or "About this guide:" says who wrote the
+# document and why, as a section of that name does: apparatus, not the subject.
+_ABOUT_LABEL = re.compile(r"about this (?:document|report|guide|summary|publication)\s*[.:]",
+                          re.IGNORECASE)
 _HEADING_NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 
 _BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
@@ -145,7 +150,7 @@ def split_units(text: str) -> list[Unit]:
     blocks = _blocks(text)
     contents = _contents_blocks([block for block, _ in blocks])
     for n, (block, bullet) in enumerate(blocks):
-        if n in contents:
+        if n in contents or _ABOUT_LABEL.match(block):
             units.append(Unit(block, "noise"))
             continue
         pieces = [p for s in _SENTENCE_END.split(block) if len(p := _LABEL.sub("", s.strip())) > 1]
@@ -199,6 +204,7 @@ def section_headings(section: str | None) -> list[str]:
 
 def in_apparatus(section: str | None) -> bool:
     """A section of the document's apparatus (references, acknowledgements, useful links,
-    contents): it lists other works and people, it says nothing about the subject."""
+    contents, a note about the document itself): it lists other works and people or says
+    who wrote it and why, nothing about the subject."""
     return any(_BACK_MATTER.match(name) or CONTENTS_HEADING.match(name)
                for name in section_headings(section))

@@ -239,6 +239,15 @@ def test_a_sentence_about_the_document_comes_after_the_points(settings, tmp_path
     assert len(lines) >= 2 and about in ([], [len(lines) - 1])
 
 
+@pytest.mark.parametrize("sentence", ["The seventh section covers mental health services.",
+                                      "This is an unofficial summary of the mental health plan."])
+def test_a_sentence_about_the_document_is_marked_as_such(sentence):
+    from assistant.answer.compose import _SELF_REFERENCE
+
+    assert _SELF_REFERENCE.search(sentence)
+    assert not _SELF_REFERENCE.search("This is a plan to cut waits for mental health care.")
+
+
 def test_a_definition_opens_with_the_sentence_that_says_what_the_subject_is(
         settings, tmp_path, fake_embedder):
     """'What is Core20PLUS5?': sentences that merely mention it ("Maternity is one of the

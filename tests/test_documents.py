@@ -44,6 +44,13 @@ def test_markdown_headings_become_sections(tmp_path):
         ("Title here", "Intro bold link."), ("Mental health", "Eight teams.\n\n# not a heading")]
 
 
+def test_markdown_blockquote_markers_are_not_text(tmp_path):
+    path = tmp_path / "q.md"
+    path.write_text("# Title\n\n> **Note.** Quoted words here.\n>\n> > Nested too.\n",
+                    encoding="utf-8")
+    assert load_document(path).blocks[0].text == "Note. Quoted words here.\n\nNested too."
+
+
 def test_bold_lines_of_converted_markdown_are_headings(tmp_path):
     """PDF-to-Markdown converters write headings as bold lines: one broken over two lines is
     one heading; page references, run-in labels and sentences are not headings; a scrap of a

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.structure import passage_units, split_sentences, split_units
+from assistant.structure import in_apparatus, passage_units, split_sentences, split_units
 
 LIST = """The main local commitments were to:
 - ease the pressure of the 8am rush for appointments;
@@ -60,6 +60,17 @@ def test_a_contents_list_without_dot_leaders_is_noise_up_to_the_text_after_it():
     assert [u.role for u in after] == ["noise"] * 3 + ["heading", "item", "item", "sentence"]
     assert [u.role for u in split_units("Our contents\n\nWe will cut waits by 2026.")] == [
         "heading", "sentence"]
+
+
+def test_a_note_about_the_document_is_apparatus_not_the_subject():
+    """"About this document." opening a paragraph, or a section of that name, says who wrote
+    the document and why."""
+    units = split_units("About this document. This is an unofficial summary. It carries no "
+                        "standing.\n\nThe plan has thirteen pledges.")
+    assert [u.role for u in units] == ["noise", "sentence"]
+    assert [u.role for u in split_units("About this guide: it was written for staff.")] == [
+        "noise"]
+    assert in_apparatus("Our plan › About this report") and not in_apparatus("About us")
 
 
 def test_table_rows_and_headings_are_not_sentences():

@@ -35,12 +35,15 @@ MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infograph
 WORD_BUDGET = 140  # the issue's bound is a median of 150
 NEAR_REPEAT = 0.85
 REPEATED_WORDS = 0.6  # share of words two points may share
-# A sentence about the document rather than its subject: "The seventh section covers…".
+# A sentence about the document rather than its subject: "The seventh section covers…",
+# "This is an unofficial summary…".
 _SELF_REFERENCE = re.compile(
     r"\b(?:section|chapter|part|page|appendix|report|document|paper|digest|summary|overview|"
     r"guide|this plan|this strategy)s? (?:also )?(?:covers?|sets? out|describes?|looks? at|"
     r"explains?|outlines?|summari[sz]es?|lists?|is about|deals? with|contains?|gives?|"
-    r"focus(?:es)? on|brings? together)\b", re.IGNORECASE)
+    r"focus(?:es)? on|brings? together)\b"
+    r"|\bthis is an? (?:\w+ ){0,2}(?:summary|guide|digest|document|report|overview)\b",
+    re.IGNORECASE)
 # A line that ends on a word that cannot end a phrase was cut: an article or determiner, a
 # conjunction, "of" or "to" (a line may end on "for" or "on": "the people we care for").
 _OPENS_MORE = frozenset("""a an the our your their these those such and or but nor of to into
