@@ -67,7 +67,7 @@ _KIND_PATTERNS = {"money": _MONEY, "date": _DATE, "number": _NUMBER, "name": _NA
 CACHE_SIZE = 20_000  # sentence and word vectors kept (about 30 MB)
 SURROUNDINGS_CREDIT = 0.3  # for a word only the rest of the passage has (the quote's speaker)
 SOFT_MATCH_FLOOR = 0.55  # word cosine that earns no credit (chosen on the three eval sets)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d[\d,./]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])+|\d[\d,./]*")
 _FRAMING = re.compile(
     r"^(?:please\s+)?(?:(?:what|how) (?:does|do|did|will) (?:the )?(?:plan|documents?|ICB|it)"
     r" (?:say|said|state|mention|propose|plan)(?: about| on| for| regarding)?|tell me (?:about|"

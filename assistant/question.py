@@ -30,6 +30,8 @@ from assistant.stopwords import FUNCTION_WORDS, WH_WORDS, search_stopwords
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
 FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
 
+# "What's the plan doing…" is read as "What is the plan doing…".
+_CONTRACTED_IS = re.compile(r"^((?:what|who|how|where|when|why|which))['’]s\b", re.I)
 _REASON = re.compile(r"^(?:why\b|what (?:is|was|are|were) the (?:reasons?|rationale|purpose|"
                      r"case|thinking) (?:for|behind|of)\b|for what reason\b)", re.I)
 _STEPS = re.compile(
@@ -78,7 +80,7 @@ _PLURAL_ASKED = re.compile(
 _OPEN_VERB = re.compile(r"^(?:how\b(?! (?:many|much|long|old|often|far)\b)|what "
                         r"(?:does|do|did|will|would|should|can|could|has|have|had) )|"
                         r"\b(?:and|or) (?:what|which|how|where|who|why)\b", re.I)
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")  # a question's words, as `focus_words` holds them
+WORD = re.compile(r"[^\W_](?:[^\W_]|['’-])*")  # a question's words, as `focus_words` holds them
 _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have|had)\b", re.I)
 # Where the noun phrase a question is about stops: its verb, or a preposition or relative
 # pronoun after it.
@@ -155,7 +157,7 @@ def question_form(text: str) -> tuple[Form, str | None]:
     """(form, defined subject or None) from the question's grammar. A question that asks for
     a value (a date, number or sum), a yes/no question, and "what is the <attribute> of X"
     are facts; every other wh-question is open: it asks for what the documents say."""
-    q = _FRAME.sub("", " ".join(text.strip().split()))
+    q = _CONTRACTED_IS.sub(r"\1 is", _FRAME.sub("", " ".join(text.strip().split())))
     kind = question_kind(q)
     if _REASON.search(q):
         return "reason", None

@@ -70,7 +70,7 @@ class Decision:
     missing: tuple[str, ...] = ()
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])+")  # "cafés" is one word
 # A word right after an auxiliary, a modal or "to" is a verb ("is trying to fix", "were
 # chosen"): what the question does, not what it is about. Verbs are not topics a corpus lacks.
 _AFTER_AUXILIARY = re.compile(

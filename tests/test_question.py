@@ -14,6 +14,8 @@ from assistant.question import analyse, question_form
     ("How does the individual funding request process work?", "steps"),
     ("What happens when a clinician does not reply?", "steps"),
     ("What is the plan doing about mental health?", "overview"),
+    ("What's the plan doing about mental health?", "overview"),  # "what's" is "what is"
+    ("What’s Core20PLUS5?", "definition"),
     ("How will the plan reduce health inequalities?", "overview"),
     ("Summarise the dementia strategy", "overview"),
     ("Why is the ICB changing urgent care?", "reason"),

@@ -84,6 +84,25 @@ def test_a_word_of_what_the_question_asks_about_needs_a_closer_neighbour():
     assert "breakfast" not in side.asked_about and missing_words(side, hits, scorer) == []
 
 
+def test_an_accented_word_is_one_word_and_stands_for_its_plain_spelling():
+    """Real vectors: "cafés" is not cut to "caf", and the documents' "cafes" stands in for it."""
+    from assistant.chunking import Chunk
+    from assistant.config import Settings
+    from assistant.embeddings import make_embedder
+    from assistant.evidence import EvidenceScorer
+    from assistant.lexical import LexicalIndex
+    from assistant.retrieval import Hit
+
+    settings = Settings()
+    chunk = Chunk(id="c0", source="doc.md", title="Doc", page=None, section=None,
+                  text="Mental health cafes opened in every neighbourhood.")
+    scorer = EvidenceScorer(make_embedder(settings.model, settings.embedding_backend),
+                            LexicalIndex.build([chunk]))
+    question = analyse("What does the plan say about mental health cafés?")
+    assert "cafés" in question.focus_words
+    assert missing_words(question, [Hit(chunk, 0, 1, 1.0)], scorer) == []
+
+
 def test_the_bundled_model_tells_a_side_word_from_the_subject():
     """Real vectors: 'sure' in 'make sure' carries little of the question, a clinical
     subject a lot, though both have the top IDF of a word no document uses."""
