@@ -13,11 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from assistant.config import ANSWER_BACKENDS, LLM_BACKENDS, Settings, load_settings
 from assistant.errors import ConfigError, PlanAssistantError
 
 EXIT_OK, EXIT_FATAL, EXIT_PARTIAL = 0, 1, 2
+MIN_YEAR, MAX_YEAR = 1990, 2100  # the years `commitments --due` takes
 REALDOCS_PDF = "../shared/data/realdocs/pdf"
 
 
@@ -32,15 +34,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _read_batch(path: Path, key: str) -> list[str]:
-    """One item a line: plain text, or a JSON object holding `key` (or 'question'/'query')."""
+    """One item a line: plain text, or a JSON object holding `key` (or 'question'/'query').
+    A blank line between items is an empty item, so that output line n answers input line n;
+    blank lines at the end are not items."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").rstrip().splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read batch file ({exc})") from exc
     items = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         if line.lstrip().startswith("{"):
             try:
                 obj = json.loads(line)
@@ -149,20 +151,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    """A conversation in the terminal; with `--json`, one ask JSON object a line for each
+    question (JSON Lines) and the prompts on stderr."""
     assistant = _assistant(args)
     history: list[str] = []
+    prompts = sys.stderr if args.json else sys.stdout
     print("Ask about the plan documents; follow-up questions use the conversation. "
-          "Empty line or Ctrl-D to quit.")
+          "Empty line or Ctrl-D to quit.", file=prompts)
     while True:
+        print("\nyou> ", end="", file=prompts, flush=True)
         try:
-            question = input("\nyou> ").strip()
+            question = input().strip()
         except EOFError:
             break
         if not question:
             break
         answer = assistant.ask(question, args.k, backend=args.backend, history=history)
         history.append(answer.query or question)
-        _print_answer(answer)
+        if args.json:
+            _print_json(answer.to_json())
+        else:
+            _print_answer(answer)
     return EXIT_OK
 
 
@@ -187,6 +196,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_commitments(args: argparse.Namespace) -> int:
+    if args.compare and (ignored := [f"--{name}" for name in ("due", "source", "topic", "out")
+                                     if getattr(args, name) is not None]):
+        raise ConfigError(f"--compare lists what changed between two files; "
+                          f"{', '.join(ignored)} apply to the register, not to a comparison")
+    if args.due is not None and not MIN_YEAR <= args.due <= MAX_YEAR:
+        raise ConfigError(f"--due takes a year between {MIN_YEAR} and {MAX_YEAR}, "
+                          f"not {args.due}")
     assistant = _assistant(args)
     if args.compare:
         old, new = (Path(p) for p in args.compare)
@@ -373,8 +389,17 @@ def _serve_command(sub, common: argparse.ArgumentParser) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments exit with the contract's 1 (fatal, nothing changed), not argparse's 2,
+    which the contract keeps for partial success."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FATAL, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="plan-assistant",
         description="Cited answers over health-system plan documents, offline.",
     )
@@ -407,6 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except PlanAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except BrokenPipeError:  # the reader of stdout went away ("| head"): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FATAL
     except OSError as exc:  # unwritable folder, a file where a folder should be, full disk
         where = f"{exc.filename}: " if exc.filename else ""

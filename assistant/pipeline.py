@@ -52,6 +52,7 @@ from assistant.stores import IndexView, Store, open_store
 
 TYPED_CANDIDATES = 5
 OPEN_K = 8  # passages an open question reads (its points are spread over more of them)
+NO_QUESTION = "There is no question to answer: ask about the documents."
 SECTION_HITS = 2  # best hits whose sections are read whole for open questions
 SECTION_CHUNKS = 4  # passages read from one section at most
 
@@ -325,6 +326,11 @@ class Pipeline:
         """One cited answer, or a refusal when the documents don't support one."""
         start = time.perf_counter()
         chosen = self.backend(backend)
+        if not question.strip():  # a blank line of a batch: answered in its place
+            answer = Answer(question, NO_QUESTION, False, [], chosen.name)
+            answer.reasons = ["the question is empty"]
+            answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": _ms(start)}
+            return answer
         query = chosen.rewrite(question, history or [])
         analysed = analyse(query)
         threshold = refusal_threshold if refusal_threshold is not None else (

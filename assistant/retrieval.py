@@ -17,7 +17,7 @@ Deliberately leaves out answer composition (`answer/`) and index building (`inge
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -36,6 +36,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the top ranks
 CANDIDATES = 50  # passages taken from each retriever before fusion
 DUPLICATE_COSINE = 0.97
+SOURCES_SHOWN = 8  # document names an unknown-source error lists
 # A question's dense and lexical searches, side by side when the store is a server
 # (`IndexView.parallel_search`): their waits overlap. Shared by every retriever.
 _SEARCHES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search")
@@ -88,8 +89,7 @@ class Retriever:
         if unknown := sorted(wanted - set(self.snapshot.documents)):
             from assistant.errors import ConfigError
 
-            raise ConfigError(f"not in the index: {', '.join(unknown)} (use the source names "
-                              "that `ingest --json` reports, e.g. corpus/file.pdf)")
+            raise ConfigError(unknown_sources(unknown, self.snapshot.documents))
         return wanted
 
     def expand(self, query: str) -> str:
@@ -167,3 +167,10 @@ class Retriever:
                 if len(kept) == k:
                     return kept
         return kept
+
+
+def unknown_sources(unknown: list[str], indexed: Iterable[str]) -> str:
+    """The error for document names the index does not hold, naming some that it does."""
+    names = sorted(indexed)
+    shown = ", ".join(names[:SOURCES_SHOWN]) + (", …" if len(names) > SOURCES_SHOWN else "")
+    return f"not in the index: {', '.join(unknown)} (indexed: {shown or 'nothing yet'})"

@@ -13,21 +13,23 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Answer, Draft, finalise, with_marker
+from assistant.blocks import Document
 from assistant.commitments import REGISTER_VERSION, Commitment, extract
 from assistant.commitments.questions import RegisterQuery, matching, register_query
 from assistant.commitments.register import Comparison, compare, filtered, write
 from assistant.documents import SUPPORTED_SUFFIXES, load_document
-from assistant.errors import DocumentError
+from assistant.errors import ConfigError, DocumentError
 from assistant.evaluation.suite import EvalRequest, run_suite
 from assistant.ingest import IngestReport, ingest, remove
 from assistant.library import MAX_UPLOAD_BYTES, is_upload, store_upload
 from assistant.pipeline import Pipeline, SearchResponse
-from assistant.retrieval import Hit
+from assistant.retrieval import Hit, unknown_sources
 from assistant.sources import Source
 from assistant.stores import migrate
 from assistant.summarize import Brief, Summarizer, write_docx
 
 MAX_REGISTER_ITEMS = 8  # records an answer lists before "…and N more"
+BRIEF_SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "md", ".docx": "docx"}
 
 __all__ = ["Answer", "Assistant", "Brief", "Commitment", "Comparison", "EvalRequest",
            "IngestReport", "SearchResponse", "Source"]
@@ -92,6 +94,8 @@ class Assistant(Pipeline):
         """The register of the indexed documents' commitments, filtered. Ingest extracts each
         document's register and the index keeps it with the document; a document indexed
         before that (or by an older extractor) is read once per content hash."""
+        if source is not None and source not in self.documents:
+            raise ConfigError(unknown_sources([source], self.documents))
         found: list[Commitment] = []
         for name, record in self.documents.items():
             if source is not None and name != source:
@@ -164,8 +168,7 @@ class Assistant(Pipeline):
     @staticmethod
     def compare_commitments(old: Path, new: Path) -> Comparison:
         """What two versions of a document commit to: added, removed and changed."""
-        return compare(extract(load_document(old), str(old)),
-                       extract(load_document(new), str(new)))
+        return compare(extract(_loaded(old), str(old)), extract(_loaded(new), str(new)))
 
     @staticmethod
     def write_register(commitments: list[Commitment], path: Path) -> Path:
@@ -184,8 +187,11 @@ class Assistant(Pipeline):
     @staticmethod
     def write_brief(brief: Brief, path: Path, fmt: str | None = None) -> Path:
         """Write a brief as Markdown or Word (`fmt`, else from the file's suffix)."""
+        chosen = fmt or BRIEF_SUFFIXES.get(path.suffix.lower())
+        if chosen is None:
+            raise ConfigError(f"{path}: a brief is written as .md or .docx (or give --format)")
         path.parent.mkdir(parents=True, exist_ok=True)
-        if (fmt or ("docx" if path.suffix.lower() == ".docx" else "md")) == "docx":
+        if chosen == "docx":
             write_docx(brief, path)
         else:
             path.write_text(brief.to_markdown(), encoding="utf-8")
@@ -194,6 +200,14 @@ class Assistant(Pipeline):
     def evaluate(self, request: EvalRequest) -> tuple[dict, Path]:
         """Run the evaluation sets the request names; the summary and the report's path."""
         return run_suite(self, request)
+
+
+def _loaded(path: Path) -> Document:
+    """`load_document`, its error naming the file (a comparison reads two)."""
+    try:
+        return load_document(path)
+    except DocumentError as exc:
+        raise DocumentError(f"{path}: {exc}") from exc
 
 
 def _holding(commitment: Commitment, passages: list[Hit]) -> Hit | None:

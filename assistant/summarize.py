@@ -81,6 +81,8 @@ class Brief:
             lines += [f"| {p.text.replace('|', '/')} | {''.join(f'[{n}]' for n in p.citations)} |"
                       for p in self.facts]
             lines.append("")
+        if not self.citations:  # nothing found: no references, no readability to report
+            return "\n".join(lines).rstrip() + "\n"
         lines += ["## References", ""]
         lines += [f"{c.id}. {c.reference()}" for c in self.citations]
         figures = self.readability()
@@ -141,7 +143,7 @@ class Summarizer:
         sentences = self._candidates(hits)
         title = f"What the documents say about {topic}"
         if not sentences:
-            return Brief(topic, title, [], [], [], [], notice=self._little(topic))
+            return Brief(topic, title, [], [], [], [], notice=self._little(topic, found=False))
         vectors = pipeline.embed_sentences([s.text for s in sentences])
         query = pipeline.embedder.embed_batch([topic])[0]
         relevance = vectors @ query
@@ -164,7 +166,7 @@ class Summarizer:
                           if FACT.search(pool[i].text)][:8]
         facts = [self._point(s, hits, numbering) for s in fact_sentences]
         sections = _merge_single_points(list(groups.values()))
-        notice = self._little(topic) if len(picked) < 3 else None
+        notice = self._little(topic, bool(picked or facts)) if len(picked) < 3 else None
         return Brief(topic, title, lead, sections, facts,
                      self._citations(hits, numbering, picked + fact_sentences), notice,
                      named, [pipeline.documents[source].title for source in named])
@@ -231,9 +233,10 @@ class Summarizer:
         return out
 
     @staticmethod
-    def _little(topic: str) -> str:
-        return (f"The documents say little about {topic}: only the points below were found. "
-                "Check the wording of the topic, or add documents that cover it.")
+    def _little(topic: str, found: bool) -> str:
+        said = (f"The documents say little about {topic}: only the points below were found."
+                if found else f"The documents don't cover {topic}.")
+        return f"{said} Check the wording of the topic, or add documents that cover it."
 
 
 def _merge_single_points(sections: list[Section]) -> list[Section]:

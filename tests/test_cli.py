@@ -84,12 +84,62 @@ def test_search_returns_k_results_with_pdf_pages(built_index):
 def test_search_batch_prints_json_lines_in_order(built_index, tmp_path):
     index, _, _ = built_index
     batch = tmp_path / "q.txt"
-    batch.write_text('When was the plan approved?\n{"question": "How many pledges?"}\n\n')
+    batch.write_text('When was the plan approved?\n\n{"question": "How many pledges?"}\n\n')
     result = run("search", "--batch", str(batch), "--k", "2", "--index", str(index), "--json")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["query"] for line in lines] == ["When was the plan approved?",
-                                                 "How many pledges?"]
-    assert all(len(line["results"]) == 2 for line in lines)
+    assert [line["query"] for line in lines] == ["When was the plan approved?", "",
+                                                 "How many pledges?"]  # line n answers line n
+    assert [len(line["results"]) for line in lines] == [2, 0, 2]
+    result = run("ask", "--batch", str(batch), "--index", str(index), "--json")
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["answered"] for a in answers] == [True, False, True]
+    assert "no question" in answers[1]["answer"] and answers[1]["citations"] == []
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "hubs", "--k", "abc"), ("ask", "x", "--backend", "nope"), ("frobnicate",),
+    ("commitments", "--due", "abc"), ("commitments", "--compare", "one.md"),
+    ("commitments", "--due", "99999"),
+    ("commitments", "--compare", "a.md", "b.md", "--out", "x.xlsx"),
+])
+def test_bad_arguments_exit_1_with_a_message(args):
+    result = run(*args)
+    assert result.returncode == 1, result.stderr
+    assert "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_errors_name_the_file_or_the_document_at_fault(built_index, tmp_path):
+    index, _, _ = built_index
+    missing = tmp_path / "gone.md"
+    result = run("commitments", "--compare", str(missing), str(CORPUS / "llr-plan-pledges.md"),
+                 "--index", str(index))
+    assert result.returncode == 1 and str(missing) in result.stderr
+    result = run("commitments", "--source", "nothere.md", "--index", str(index))
+    assert result.returncode == 1 and "nothere.md" in result.stderr
+    assert "corpus/llr-plan-pledges.md" in result.stderr  # names what the index holds
+    result = run("summarize", "mental health", "--out", str(tmp_path / "b.pdf"),
+                 "--index", str(index))
+    assert result.returncode == 1 and ".docx" in result.stderr
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_chat_json_prints_one_answer_a_line(built_index):
+    index, _, _ = built_index
+    result = subprocess.run([sys.executable, "-m", "assistant", "chat", "--index", str(index),
+                             "--json"], input="When was the plan approved?\n\n",
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == 1 and answers[0]["answered"] and "you>" in result.stderr
+
+
+def test_a_reader_that_goes_away_is_no_error(built_index):
+    index, _, _ = built_index
+    command = (f"{sys.executable} -m assistant commitments --index {index} | head -c 10 "
+               f">/dev/null")
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=ROOT,
+                            timeout=600)
+    assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_bad_files_exit_2_with_reasons_and_leave_the_index_alone(built_index, tmp_path):

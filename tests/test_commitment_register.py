@@ -82,8 +82,11 @@ def test_the_excel_file_opens_with_one_row_per_commitment_and_its_citation(versi
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == tuple(name.capitalize() for name in COLUMNS)
     assert len(rows) == 1 + len(register) == 4
-    citation = COLUMNS.index("citation")
-    assert [r[citation] for r in rows[1:]] == [c.citation.text for c in register]
+    citation, deadline = COLUMNS.index("citation"), COLUMNS.index("deadline")
+    assert [r[citation] for r in rows[1:]] == [" ".join(c.citation.text.split())
+                                               for c in register]
+    assert [r[COLUMNS.index("id")] for r in rows[1:]] == [c.id for c in register]
+    assert [r[deadline].date() for r in rows[1:]] == [c.when.end for c in register]
     assert sheet.auto_filter.ref and sheet.freeze_panes == "A2"
 
 

@@ -94,8 +94,19 @@ def test_a_topic_naming_a_document_is_briefed_from_it(summarizer, tmp_path):
 
 def test_little_coverage_is_said_not_padded(summarizer):
     brief = summarizer.topic("premier league football transfers")
-    assert brief.notice and "say little" in brief.notice
-    assert sum(len(s.points) for s in brief.sections) + len(brief.lead) < 3
+    points = sum(len(s.points) for s in brief.sections) + len(brief.lead) + len(brief.facts)
+    assert points < 3 and brief.notice
+    assert ("say little" in brief.notice) == (points > 0)
+    assert ("don't cover" in brief.notice) == (points == 0)
+
+
+def test_a_brief_with_nothing_found_has_no_references_or_readability():
+    from assistant.summarize import Brief
+
+    markdown = Brief("tides", "What the documents say about tides", [], [], [], [],
+                     notice="The documents don't cover tides.").to_markdown()
+    assert "don't cover tides" in markdown
+    assert "References" not in markdown and "Readability" not in markdown
 
 
 def test_public_audience_and_readability(summarizer):

@@ -19,12 +19,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from assistant.commitments.extract import Commitment
 
 COLUMNS = ("what", "who", "when", "deadline", "where", "target", "strength", "topic",
-           "document", "page", "section", "citation")
+           "document", "page", "section", "citation", "source", "id")
 SAME_WHAT = 0.6  # word overlap at which two versions' commitments say the same thing
 EXCEL_WIDTHS = {"what": 60, "citation": 80, "document": 30, "section": 30, "topic": 30}
 
@@ -41,13 +42,19 @@ def filtered(commitments: Iterable[Commitment], *, due: int | None = None,
 
 
 def row(commitment: Commitment) -> dict[str, str | int | None]:
-    """One commitment as the exports' columns."""
-    return {"what": commitment.what, "who": commitment.who, "when": commitment.when.text,
+    """One commitment as the exports' columns. A PDF's line breaks, which `what` and the
+    citation keep verbatim, are spaces here: a cell or a table row reads as one line."""
+    def flat(text: str | None) -> str | None:
+        return " ".join(text.split()) if text is not None else None
+
+    return {"what": flat(commitment.what), "who": commitment.who,
+            "when": flat(commitment.when.text),
             "deadline": commitment.when.end.isoformat() if commitment.when.end else None,
-            "where": commitment.where, "target": commitment.target,
+            "where": flat(commitment.where), "target": flat(commitment.target),
             "strength": commitment.strength, "topic": commitment.topic,
             "document": commitment.citation.title, "page": commitment.citation.page,
-            "section": commitment.citation.section, "citation": commitment.citation.text}
+            "section": commitment.citation.section, "citation": flat(commitment.citation.text),
+            "source": commitment.citation.source, "id": commitment.id}
 
 
 def write(commitments: list[Commitment], path: Path) -> Path:
@@ -79,8 +86,9 @@ def _write_excel(rows: list[dict], path: Path) -> None:
     sheet = book.active
     sheet.title = "Commitments"
     sheet.append([name.capitalize() for name in COLUMNS])
-    for values in rows:
-        sheet.append([values[name] for name in COLUMNS])
+    for values in rows:  # a deadline is a date cell, so that Excel sorts and filters it
+        sheet.append([date.fromisoformat(values[name]) if name == "deadline" and values[name]
+                      else values[name] for name in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -88,9 +96,11 @@ def _write_excel(rows: list[dict], path: Path) -> None:
     for number, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = EXCEL_WIDTHS.get(name, 14)
     wrap = Alignment(wrap_text=True, vertical="top")
+    deadline = COLUMNS.index("deadline")
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = wrap
+        line[deadline].number_format = "yyyy-mm-dd"
     book.save(path)
 
 
