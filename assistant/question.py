@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
+from assistant.commitments.grammar import (
+    AUXILIARIES,
+    DETERMINERS,
+    NOUN_VERBS,
+    is_participle,
+    is_verb,
+)
 from assistant.evidence import (
     counted_phrase,
     focus,
@@ -42,7 +48,9 @@ _STEPS = re.compile(
 _OVERVIEW = re.compile(
     r"^(?:what (?:does|do|did|will) (?:[\w'’-]+ ){1,6}?(?:say|said|propose|set out|describe|"
     r"plan|do|doing) (?:about|on|for|regarding|to)\b|what (?:is|are) (?:[\w'’-]+ ){1,6}?"
-    r"(?:doing|planning) (?:about|on|for|to)\b|(?:please )?(?:summari[sz]e|describe|outline|"
+    r"(?:doing|planning) (?:about|on|for|to)\b|what (?:is|are|was|were) (?:[\w'’-]+ ){1,6}?"
+    r"(?:expected|asked|required|supposed|meant) to do\b|(?:please )?(?:summari[sz]e|describe|"
+    r"outline|"
     r"tell me about|give (?:me )?an overview)\b|how (?:will|would|does|do|is|are|can) "
     r"(?:[\w'’-]+ ){1,6}?(?:reduce|improve|tackle|address|support|help|deliver|achieve|"
     r"increase|change|transform|meet|make|respond|use|involve|ensure)\b|what is (?:the )?"
@@ -55,9 +63,12 @@ _DEFINITION = re.compile(
     r"^(?:what (?:is|are|was) (?:an? |the )?(?P<term>[^?]{2,60}?)\??$|what does "
     r"(?P<term2>[^?]{2,60}?) (?:mean|stand for)\??$|what is meant by (?P<term3>[^?]{2,60}?)\??$|"
     r"define (?P<term4>[^?]{2,60}?)\??$)", re.I)
-# "Under the IFR policy, what makes…?", "In the dementia strategy, why…": a frame before the
-# question proper, which is read without it.
-_FRAME = re.compile(r"^(?:under|in|according to|for|within|from|across)\b[^,?]{2,80},\s*"
+# "Under the IFR policy, what makes…?", "In the dementia strategy, why…", "When the panel
+# weighs up a request, what does it look at?": a frame before the question proper, which is
+# read without it ("When will the hubs open, and…" is no frame: a question opens it).
+_FRAME = re.compile(r"^(?:(?:under|in|according to|for|within|from|across)\b|(?:when|if|once|"
+                    r"where|while)\s+(?!(?:is|are|was|were|will|would|did|does|do|can|could|"
+                    r"should|has|have|had)\b))[^,?]{2,120},\s*"
                     r"(?=(?:what|which|who|why|how|when|where)\b)", re.I)
 _LIST = re.compile(
     r"^(?:what|which|who) (?:are|were|will be) the (?:[\w'’-]+ ){0,6}?"
@@ -187,6 +198,14 @@ def _plural(word: str) -> bool:
     return lowered.endswith("s") and not lowered.endswith(("ss", "us"))
 
 
+def _base_verb(word: str) -> bool:
+    """A word that can be the base-form verb after "do" or a modal: a known verb, or a
+    lower-case word that is not plural or a function word ("play")."""
+    lowered = word.lower()
+    return _is_verb(word) or (word.islower() and not _plural(word)
+                              and lowered not in FUNCTION_WORDS | DETERMINERS | _SUBJECT_ENDS)
+
+
 def _is_verb(word: str) -> bool:
     """A base-form verb: the commitments' action verbs, or a verb questions ask with."""
     return is_verb(word) or word.lower() in _ASKING_VERBS
@@ -260,7 +279,14 @@ def subject_and_verb(text: str) -> Clause:
             continue
         if headed and _verb_after_head(word, modal):
             return Clause(tuple(subject), word, matches[n].end())
-        if subject and (_is_verb(word) or is_participle(word) or lowered.endswith("ing")):
+        if modal and lowered in NOUN_VERBS and n + 2 < len(words) and _plural(words[n + 1]) \
+                and _base_verb(words[n + 2]):
+            subject.append(word)  # "will social prescribing *link* workers play": a noun
+            continue
+        if subject and (_is_verb(word) or is_participle(word)
+                        or (lowered.endswith("ing") and not modal)):
+            # after "do" or a modal the verb is in its base form: "-ing" words are the
+            # subject's ("social prescribing link workers", "health and wellbeing hubs")
             return Clause(tuple(subject), word, matches[n].end())
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break

@@ -25,7 +25,8 @@ i""".split())
 QUESTION_WORDS = frozenset("""what which who whom whose when where why how many much does did
 do done doing have has had having been being were would could can should shall may might must
 its our we you your he she his her him them those than so about also any each please tell give
-me i my besides except apart far""".split())  # "so far": when, not what about
+me i my besides except apart far among amongst alongside whilst upon towards within whether
+once""".split())  # "so far": when, not what about
 
 CHAT_FILLER = frozenset("""here just list more most only plan plans said say says show some too
 very yes""".split())

@@ -27,6 +27,9 @@ from assistant.question import analyse, question_form
     ("In the dementia strategy, why do carers matter?", "reason"),  # a frame comes first
     ("Under the IFR policy, how does the panel work?", "steps"),
     ("In 2024, how many people waited?", "fact"),
+    ("When the panel weighs up a request, what does it look at?", "overview"),  # a frame
+    ("When was the plan approved, who approved it?", "fact"),  # a question, not a frame
+    ("What are ICBs and trusts expected to do to get their plans signed off?", "overview"),
     ("", "fact"),
 ])
 def test_the_form_comes_from_the_question_grammar(question, form):
@@ -36,6 +39,8 @@ def test_the_form_comes_from_the_question_grammar(question, form):
 def test_focus_words_leave_out_framing_and_document_words():
     question = analyse("What does the plan say about mental health services?")
     assert question.focus_words == ("mental", "health", "services")
+    among = analyse("How will the plan reduce falls among older people?")
+    assert among.focus_words == ("reduce", "falls", "older", "people")  # "among" frames
     assert analyse("What is Core20PLUS5?").subject == "Core20PLUS5"
 
 
@@ -98,6 +103,10 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("In the dementia strategy, what role will memory clinics play?", ("memory", "clinics")),
     ("Will care navigators triage calls?", ()),  # a yes/no question has no wh-phrase
     ("What’s the plan for GP access?", ()),
+    ("What role will social prescribing link workers play?",  # "-ing" words after a modal
+     ("social", "prescribing", "link", "workers")),  # and "link" before a plural are nouns
+    ("What opening hours will the health and wellbeing hubs have?",
+     ("health", "wellbeing", "hubs")),
     ("", ()),
     ("Tell me about the plan.", ()),
 ])
@@ -117,6 +126,8 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     ("How will the strategy also reduce visits?", "reduce"),  # an adverb is no verb
     ("Does the board mention zyxophobia?", "mention"),  # a verb questions ask with
     ("What will Rutland's report recommend for carers?", "recommend"),  # a possessive name
+    ("How will the plan link workers in the hubs?", "link"),  # "link" before a preposition
+    ("What is the ICB doing about waits?", "doing"),  # after "be", the "-ing" verb
 ])
 def test_the_verb_after_the_subject_is_not_a_topic(question, verb):
     assert analyse(question).verb == verb
