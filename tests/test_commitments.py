@@ -286,6 +286,13 @@ def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):
     assert {c.strength for c in found} == {"aim"}
 
 
+def test_figures_alone_name_no_action(tmp_path):
+    """A colon in a pledges section lists numbers, not what the pledges commit to."""
+    found = _markdown(tmp_path, "# Plan\n\n## Our pledges\n\nOnly four pledges can be "
+                                "matched to their number: 1, 2, 4 and 13.\n")
+    assert found == []
+
+
 def test_background_sections_give_nothing(tmp_path):
     assert _markdown(tmp_path, "# Plan\n\n## Background\n\nThe ICB will open three hubs "
                                "by 2022.\n") == []

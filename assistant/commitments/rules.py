@@ -100,11 +100,12 @@ def _span_end(text: str, start: int, limit: int) -> int:
 
 def _concrete(text: str, start: int, end: int) -> bool:
     """An action names something beyond its verb and its date ("deliver during those five
-    years" names nothing)."""
+    years" names nothing), in words: figures alone ("1, 2, 4 and 13") name nothing either."""
     span = text[start:end]
     for t in find_times(span):
         span = span.replace(t.when.text or "", " ")
-    return len([w for w in words(span) if w.lower() not in FUNCTION_WORDS]) >= 2
+    return len([w for w in words(span) if w.lower() not in FUNCTION_WORDS
+                and re.search(r"[A-Za-z]", w)]) >= 2
 
 
 def _trigger_actions(text: str, found: list[Trigger]) -> list[Action]:
