@@ -1,8 +1,9 @@
 """Command line: thin commands that parse arguments and call the pipeline.
 
 Exit status follows the contract: 0 success, 1 fatal (nothing changed), 2 partial. With
-`--json` stdout carries exactly one JSON object (or JSON Lines for `--batch`); progress and
-messages go to stderr. Heavy libraries are imported inside the commands so `--help` is fast.
+`--json` stdout carries exactly one JSON object (or JSON Lines for `--batch` and `chat`);
+progress and messages go to stderr. Heavy libraries are imported inside the commands so
+`--help` is fast.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def _read_batch(path: Path, key: str) -> list[str]:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ConfigError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
-            text = obj.get(key) or obj.get("question") or obj.get("query")
-            if not isinstance(text, str):
+            text = next((obj[name] for name in (key, "question", "query")
+                         if isinstance(obj.get(name), str)), None)
+            if text is None:
                 raise ConfigError(f"{path}:{number}: JSON line has no '{key}' string")
             items.append(text)
         else:
@@ -426,15 +428,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    args = build_parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exit_:  # --help printed, or bad arguments (exit 1)
+            sys.stdout.flush()
+            return int(exit_.code or 0)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        status = handler(args)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return status
+    except BrokenPipeError:  # the reader of stdout went away ("| head"): it took what it
+        # wanted, and the command itself did its job
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except PlanAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FATAL
-    except BrokenPipeError:  # the reader of stdout went away ("| head"): nothing to report
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FATAL
     except OSError as exc:  # unwritable folder, a file where a folder should be, full disk
         where = f"{exc.filename}: " if exc.filename else ""

@@ -133,9 +133,20 @@ def focus(question: str) -> str:
     return stripped if len(stripped) >= 3 else question
 
 
+# "Under the IFR policy, what makes…?", "In the dementia strategy, why…", "When the panel
+# weighs up a request, what does it look at?": a frame before the question proper, which is
+# read without it ("When will the hubs open, what…" and "When was it set up, who…" are no
+# frames: a question opens them).
+FRAME = re.compile(r"^(?:(?:under|in|according to|for|within|from|across|if|once|while)\b|"
+                   r"(?:when|where)\s+(?!(?:is|are|was|were|has|have|had)\b)(?!(?:[\w'’-]+\s+)"
+                   r"{0,2}(?:will|would|can|could|should|shall|must|may|might|do|does|did)\b))"
+                   r"[^,?]{2,120},\s*(?=(?:what|which|who|why|how|when|where)\b)", re.I)
+
+
 def question_kind(question: str) -> str | None:
-    """The kind of answer the question's form asks for: money, date, number, name or None."""
-    q = question.lower().strip()
+    """The kind of answer the question's form asks for: money, date, number, name or None
+    (of the question proper: "When the hub opens, what will it offer?" asks for no date)."""
+    q = FRAME.sub("", question.lower().strip())
     if re.search(r"\bhow much (money|funding)\b|\bhow much (will|does|did) .* cost\b|"
                  r"\b(total )?budget\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
                  r"(cost|price|spend|spending)\b", q):

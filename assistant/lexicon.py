@@ -5,7 +5,8 @@ The only word list that ships offline is the embedding model's wordpiece vocabul
 `is_word` accepts a vocabulary word, or one that splits into a vocabulary word and one suffix
 piece ("allocations" = "allocation" + "##s").
 
-Leaves out spelling correction and any use at query time: the one caller is `cleaning.py`.
+Leaves out spelling correction. Callers: `cleaning.py` (repairs) and `answer/compose.py` (a
+line that opens with a lower-case English word was cut by the layout).
 """
 
 from __future__ import annotations

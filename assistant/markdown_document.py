@@ -25,7 +25,8 @@ from assistant.structure import CONTENTS_HEADING
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
-_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")  # a blockquote's markers: "> ", ">> "
+# A blockquote's markers ("> ", ">> ", a lone ">"), not a figure's (">50% of adults").
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>(?=\s|>|$)\s?)+")
 
 
 def _plain_markdown(line: str) -> str:
@@ -185,7 +186,8 @@ class _MarkdownReader:
         self.sections.append((self._headings.enter(level, heading), []))
 
     def _text(self, line: str) -> None:
-        line = _MD_QUOTE.sub("", line)  # a quoted paragraph is text like any other
+        if not self._in_code:  # a quoted paragraph is text like any other
+            line = _MD_QUOTE.sub("", line)
         self.covering = self.covering and not re.search(r"\w", _plain_markdown(line))  # "** **"
         if line.strip().startswith("|"):  # a table row: "a | b", one row a line
             line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))

@@ -16,14 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.commitments.grammar import (
-    AUXILIARIES,
-    DETERMINERS,
-    NOUN_VERBS,
-    is_participle,
-    is_verb,
-)
+from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import (
+    FRAME,
     counted_phrase,
     focus,
     question_entities,
@@ -36,8 +31,9 @@ from assistant.stopwords import FUNCTION_WORDS, WH_WORDS, search_stopwords
 Form = Literal["fact", "definition", "list", "steps", "overview", "reason"]
 FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "reason")
 
-# "What's the plan doing…" is read as "What is the plan doing…".
-_CONTRACTED_IS = re.compile(r"^((?:what|who|how|where|when|why|which))['’]s\b", re.I)
+# "What's the plan doing…" is read as "What is the plan doing…" ("What's changed…" is "has").
+_CONTRACTED_IS = re.compile(r"^((?:what|who|how|where|when|why|which))['’]s\b"
+                            r"(?!\s+(?:been|got|gone|done|had|\w+ed)\b)", re.I)  # "has"
 _REASON = re.compile(r"^(?:why\b|what (?:is|was|are|were) the (?:reasons?|rationale|purpose|"
                      r"case|thinking) (?:for|behind|of)\b|for what reason\b)", re.I)
 _STEPS = re.compile(
@@ -63,13 +59,6 @@ _DEFINITION = re.compile(
     r"^(?:what (?:is|are|was) (?:an? |the )?(?P<term>[^?]{2,60}?)\??$|what does "
     r"(?P<term2>[^?]{2,60}?) (?:mean|stand for)\??$|what is meant by (?P<term3>[^?]{2,60}?)\??$|"
     r"define (?P<term4>[^?]{2,60}?)\??$)", re.I)
-# "Under the IFR policy, what makes…?", "In the dementia strategy, why…", "When the panel
-# weighs up a request, what does it look at?": a frame before the question proper, which is
-# read without it ("When will the hubs open, and…" is no frame: a question opens it).
-_FRAME = re.compile(r"^(?:(?:under|in|according to|for|within|from|across)\b|(?:when|if|once|"
-                    r"where|while)\s+(?!(?:is|are|was|were|will|would|did|does|do|can|could|"
-                    r"should|has|have|had)\b))[^,?]{2,120},\s*"
-                    r"(?=(?:what|which|who|why|how|when|where)\b)", re.I)
 _LIST = re.compile(
     r"^(?:what|which|who) (?:are|were|will be) the (?:[\w'’-]+ ){0,6}?"
     r"(?P<noun>[a-z][\w'-]*[^s'\s]s|people|children|staff)\b|^list\b|^name the\b", re.I)
@@ -168,7 +157,7 @@ def question_form(text: str) -> tuple[Form, str | None]:
     """(form, defined subject or None) from the question's grammar. A question that asks for
     a value (a date, number or sum), a yes/no question, and "what is the <attribute> of X"
     are facts; every other wh-question is open: it asks for what the documents say."""
-    q = _CONTRACTED_IS.sub(r"\1 is", _FRAME.sub("", " ".join(text.strip().split())))
+    q = _CONTRACTED_IS.sub(r"\1 is", FRAME.sub("", " ".join(text.strip().split())))
     kind = question_kind(q)
     if _REASON.search(q):
         return "reason", None
@@ -196,14 +185,6 @@ def _plural(word: str) -> bool:
     """"spaces", "carers": a plural noun, never the base-form verb after "do" or a modal."""
     lowered = word.lower()
     return lowered.endswith("s") and not lowered.endswith(("ss", "us"))
-
-
-def _base_verb(word: str) -> bool:
-    """A word that can be the base-form verb after "do" or a modal: a known verb, or a
-    lower-case word that is not plural or a function word ("play")."""
-    lowered = word.lower()
-    return _is_verb(word) or (word.islower() and not _plural(word)
-                              and lowered not in FUNCTION_WORDS | DETERMINERS | _SUBJECT_ENDS)
 
 
 def _is_verb(word: str) -> bool:
@@ -267,6 +248,7 @@ def subject_and_verb(text: str) -> Clause:
     modal = words[at].lower() in _DO_OR_MODAL
     named = _names_a_document(words[at + 1])
     subject: list[str] = []
+    first_ing: tuple[int, int] | None = None  # (subject words before it, its index)
     for n, word in enumerate(words[at + 1:], start=at + 1):
         lowered = word.lower()
         headed = named and bool(subject) and subject[-1].lower() in DOCUMENT_NOUNS
@@ -279,20 +261,22 @@ def subject_and_verb(text: str) -> Clause:
             continue
         if headed and _verb_after_head(word, modal):
             return Clause(tuple(subject), word, matches[n].end())
-        if modal and lowered in NOUN_VERBS and n + 2 < len(words) and _plural(words[n + 1]) \
-                and _base_verb(words[n + 2]):
-            subject.append(word)  # "will social prescribing *link* workers play": a noun
-            continue
         if subject and (_is_verb(word) or is_participle(word)
                         or (lowered.endswith("ing") and not modal)):
-            # after "do" or a modal the verb is in its base form: "-ing" words are the
-            # subject's ("social prescribing link workers", "health and wellbeing hubs")
             return Clause(tuple(subject), word, matches[n].end())
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break
+        if subject and lowered.endswith("ing") and first_ing is None:
+            # after "do" or a modal the verb is in its base form, so an "-ing" word is the
+            # subject's ("social prescribing …", "health and wellbeing hubs") unless no verb
+            # comes after it ("How can GPs access *training* courses?")
+            first_ing = (len(subject), n)
         subject.append(word)
     if modal and len(subject) > 1 and not _plural(subject[-1]):
         return Clause(tuple(subject[:-1]), subject[-1], matches[at + len(subject)].end())
+    if first_ing is not None:
+        size, n = first_ing
+        return Clause(tuple(subject[:size]), words[n], matches[n].end())
     return Clause(tuple(subject))
 
 
@@ -328,7 +312,7 @@ def verb_object(text: str, clause: Clause) -> list[str]:
 def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
-    proper = _FRAME.sub("", text.strip())
+    proper = FRAME.sub("", text.strip())
     clause = subject_and_verb(proper)
     asked, verb = clause.subject, clause.verb
     asks_object = bool(verb and asked and asked[-1].lower() in DOCUMENT_NOUNS)

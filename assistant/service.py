@@ -93,7 +93,8 @@ class Assistant(Pipeline):
                     topic: str | None = None) -> list[Commitment]:
         """The register of the indexed documents' commitments, filtered. Ingest extracts each
         document's register and the index keeps it with the document; a document indexed
-        before that (or by an older extractor) is read once per content hash."""
+        before that (or by an older extractor) is read once per content hash. A `source`
+        the index does not hold is a `ConfigError` naming the ones it does."""
         if source is not None and source not in self.documents:
             raise ConfigError(unknown_sources([source], self.documents))
         found: list[Commitment] = []
@@ -186,10 +187,14 @@ class Assistant(Pipeline):
 
     @staticmethod
     def write_brief(brief: Brief, path: Path, fmt: str | None = None) -> Path:
-        """Write a brief as Markdown or Word (`fmt`, else from the file's suffix)."""
-        chosen = fmt or BRIEF_SUFFIXES.get(path.suffix.lower())
-        if chosen is None:
-            raise ConfigError(f"{path}: a brief is written as .md or .docx (or give --format)")
+        """Write a brief as Markdown or Word (`fmt`, else from the file's suffix; a file
+        without a suffix gets Markdown). A suffix that says another format is an error."""
+        suffix = path.suffix.lower()
+        named = BRIEF_SUFFIXES.get(suffix, "md" if not suffix else None)
+        chosen = fmt or named
+        if chosen is None or (fmt and suffix and named != fmt):
+            raise ConfigError(f"{path}: a brief is written as .md or .docx"
+                              + (f", and --format {fmt} needs that suffix" if fmt else ""))
         path.parent.mkdir(parents=True, exist_ok=True)
         if chosen == "docx":
             write_docx(brief, path)

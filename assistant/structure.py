@@ -28,13 +28,14 @@ SECTION_SEPARATOR = " › "  # between the headings of a section path
 # further reading", "About this report".
 _BACK_MATTER = re.compile(
     r"(?:appendix\s+\w{1,3}\s*[-–:.]?\s*)?(?:references?|reference list|bibliography|"
-    r"acknowledge?ments|useful links|further reading|endnotes|footnotes|"
-    r"about this (?:document|report|guide|summary|publication))"
+    r"acknowledge?ments|useful links|further reading|endnotes|footnotes)"
     r"(?:\s+and\s+further reading)?$", re.IGNORECASE)
-# A paragraph that opens "About this document." or "About this guide:" says who wrote the
-# document and why, as a section of that name does: apparatus, not the subject.
-_ABOUT_LABEL = re.compile(r"about this (?:document|report|guide|summary|publication)\s*[.:]",
-                          re.IGNORECASE)
+# A section "About this report", or a paragraph opening "About this document. This is…" or
+# "About this guide: it was…", says who wrote the document and why: apparatus, not the
+# subject ("About this report: the ICB will open…" goes on about the subject).
+_ABOUT = r"about this (?:document|report|guide|summary|publication)"
+_ABOUT_HEADING = re.compile(rf"{_ABOUT}$", re.IGNORECASE)
+_ABOUT_LABEL = re.compile(rf"{_ABOUT}\s*[.:]\s*(?:this|it)\b", re.IGNORECASE)
 _HEADING_NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|\S{1,4}[.)])\s+(?=\w)")  # "3. ", "7 ", "B) "
 
 _BULLET = re.compile(r"^\s*(?:[-•*·–▪◦●○■□➢➤✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
@@ -206,5 +207,6 @@ def in_apparatus(section: str | None) -> bool:
     """A section of the document's apparatus (references, acknowledgements, useful links,
     contents, a note about the document itself): it lists other works and people or says
     who wrote it and why, nothing about the subject."""
-    return any(_BACK_MATTER.match(name) or CONTENTS_HEADING.match(name)
-               for name in section_headings(section))
+    headings = section_headings(section)
+    return any(_BACK_MATTER.match(name) or CONTENTS_HEADING.match(name) for name in headings) \
+        or bool(headings and _ABOUT_HEADING.match(headings[-1]))  # not its subsections

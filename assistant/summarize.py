@@ -295,7 +295,8 @@ def write_docx(brief: Brief, path) -> None:
             row = table.add_row()
             row.cells[0].text = point.text
             row.cells[1].text = "".join(f"[{n}]" for n in point.citations)
-    word.add_heading("References", level=2)
+    if brief.citations:  # as in to_markdown: nothing found, nothing to refer to
+        word.add_heading("References", level=2)
     for c in brief.citations:
         word.add_paragraph(c.reference(), style="List Number")
     word.save(str(path))

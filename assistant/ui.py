@@ -260,7 +260,10 @@ def comparison_view(state: AppState, old: str | None, new: str | None) -> str:
         return "Choose the older and the newer version."
     if old == new:
         return "Choose two different documents."
-    return state.assistant.compare_documents(old, new).to_markdown(old, new)
+    try:
+        return state.assistant.compare_documents(old, new).to_markdown(old, new)
+    except PlanAssistantError as exc:  # a document removed since the list was filled
+        return f"Cannot compare: {exc}"
 
 
 def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:

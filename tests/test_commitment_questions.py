@@ -11,6 +11,8 @@ def test_register_questions_are_read_for_year_topic_and_when():
         RegisterQuery(None, ("workforce",), False)  # who committed is not the topic
     assert register_query("When will the hubs be in place?") == \
         RegisterQuery(None, ("hub",), True)
+    assert register_query("What has the ICB committed to on mental health cafés?") == \
+        RegisterQuery(None, ("mental", "health", "café"), False)  # one word, not "caf"
 
 
 def test_other_questions_are_not_the_registers():

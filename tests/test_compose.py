@@ -132,6 +132,20 @@ def test_a_sentence_that_opens_mid_phrase_is_never_a_point(settings, tmp_path, f
     assert "green spaces" not in answer["answer"], answer["answer"]
 
 
+def test_lines_after_a_lead_in_and_names_may_open_in_lower_case(settings, tmp_path,
+                                                                fake_embedder):
+    """A list set as lines without bullets keeps its items, and "parkrun" is a name."""
+    text = ("# Community strategy\n\n## Community care\n\nOur community care aims are to:\n\n"
+            "improve community care for people leaving hospital.\n\n"
+            "open community care hubs in every town by 2027.\n\n"
+            "parkrun events bring community care teams and residents together each week.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
+                                  "What does the strategy say about community care?")
+    assert "mprove community care for people leaving hospital" in answer["answer"]
+    assert "pen community care hubs in every town" in answer["answer"]
+    assert "arkrun events bring community care teams" in answer["answer"]
+
+
 def test_every_answer_line_is_document_text(assistant):
     answer = assistant.ask("How will the strategy help people stay well?").to_json()
     passages = " ".join(c["text"] for c in answer["citations"])

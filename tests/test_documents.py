@@ -49,6 +49,10 @@ def test_markdown_blockquote_markers_are_not_text(tmp_path):
     path.write_text("# Title\n\n> **Note.** Quoted words here.\n>\n> > Nested too.\n",
                     encoding="utf-8")
     assert load_document(path).blocks[0].text == "Note. Quoted words here.\n\nNested too."
+    kept = tmp_path / "k.md"
+    kept.write_text("# Title\n\n>50% of adults are overweight.\n\n```\n> ls -la\n```\n",
+                    encoding="utf-8")
+    assert load_document(kept).blocks[0].text == ">50% of adults are overweight.\n\n> ls -la"
 
 
 def test_bold_lines_of_converted_markdown_are_headings(tmp_path):

@@ -30,6 +30,9 @@ from assistant.question import analyse, question_form
     ("When the panel weighs up a request, what does it look at?", "overview"),  # a frame
     ("When was the plan approved, who approved it?", "fact"),  # a question, not a frame
     ("What are ICBs and trusts expected to do to get their plans signed off?", "overview"),
+    ("If the panel agrees, how does the funding work?", "steps"),  # "if" opens no question
+    ("When exactly will the hubs open, what will they cost?", "fact"),  # a question opens it
+    ("What's changed since the last plan?", "fact"),  # "'s" is "has" before a participle
     ("", "fact"),
 ])
 def test_the_form_comes_from_the_question_grammar(question, form):
@@ -42,6 +45,11 @@ def test_focus_words_leave_out_framing_and_document_words():
     among = analyse("How will the plan reduce falls among older people?")
     assert among.focus_words == ("reduce", "falls", "older", "people")  # "among" frames
     assert analyse("What is Core20PLUS5?").subject == "Core20PLUS5"
+
+
+def test_a_frame_asks_for_no_kind_of_value():
+    assert analyse("When the hub opens, what services will it offer?").kind is None
+    assert analyse("When will the hub open?").kind == "date"
 
 
 def test_a_question_asking_two_things_is_compound():
@@ -103,10 +111,12 @@ def test_named_items_roles_and_comparisons(question, form, subject):
     ("In the dementia strategy, what role will memory clinics play?", ("memory", "clinics")),
     ("Will care navigators triage calls?", ()),  # a yes/no question has no wh-phrase
     ("What’s the plan for GP access?", ()),
-    ("What role will social prescribing link workers play?",  # "-ing" words after a modal
-     ("social", "prescribing", "link", "workers")),  # and "link" before a plural are nouns
+    ("What role will social prescribing workers play?",  # "-ing" words after a modal
+     ("social", "prescribing", "workers")),  # belong to the subject
     ("What opening hours will the health and wellbeing hubs have?",
      ("health", "wellbeing", "hubs")),
+    ("How can GPs access training courses?", ("GPs", "access")),  # no verb after "-ing":
+    # it is the verb
     ("", ()),
     ("Tell me about the plan.", ()),
 ])
@@ -126,7 +136,7 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     ("How will the strategy also reduce visits?", "reduce"),  # an adverb is no verb
     ("Does the board mention zyxophobia?", "mention"),  # a verb questions ask with
     ("What will Rutland's report recommend for carers?", "recommend"),  # a possessive name
-    ("How will the plan link workers in the hubs?", "link"),  # "link" before a preposition
+    ("How will the plan link workers in the hubs?", "link"),
     ("What is the ICB doing about waits?", "doing"),  # after "be", the "-ing" verb
 ])
 def test_the_verb_after_the_subject_is_not_a_topic(question, verb):

@@ -71,6 +71,9 @@ def test_a_note_about_the_document_is_apparatus_not_the_subject():
     assert [u.role for u in split_units("About this guide: it was written for staff.")] == [
         "noise"]
     assert in_apparatus("Our plan › About this report") and not in_apparatus("About us")
+    assert not in_apparatus("About this report › Our priorities")  # its subsections are not
+    assert [u.role for u in split_units("About this report: the ICB will open three hubs.")] \
+        == ["sentence"]  # a label that goes on about the subject
 
 
 def test_table_rows_and_headings_are_not_sentences():

@@ -100,6 +100,21 @@ def test_little_coverage_is_said_not_padded(summarizer):
     assert ("don't cover" in brief.notice) == (points == 0)
 
 
+def test_a_brief_is_written_in_the_format_its_suffix_names(tmp_path):
+    from assistant.errors import ConfigError
+    from assistant.service import Assistant
+    from assistant.summarize import Brief
+
+    brief = Brief("tides", "What the documents say about tides", [], [], [], [],
+                  notice="The documents don't cover tides.")
+    plain = Assistant.write_brief(brief, tmp_path / "brief")  # no suffix: Markdown
+    assert plain.read_text(encoding="utf-8").startswith("# What the documents say")
+    for name, fmt in (("brief.pdf", None), ("brief.docx", "md"), ("brief.pdf", "docx")):
+        with pytest.raises(ConfigError, match=r"\.md or \.docx"):
+            Assistant.write_brief(brief, tmp_path / name, fmt)
+    assert not (tmp_path / "brief.pdf").exists()
+
+
 def test_a_brief_with_nothing_found_has_no_references_or_readability():
     from assistant.summarize import Brief
 

@@ -26,6 +26,7 @@ import numpy as np
 from assistant.answer import Evidence, neutralise_markers, with_marker
 from assistant.answer.labels import item_label, run_in_label
 from assistant.evidence import Sentence
+from assistant.lexicon import is_word
 from assistant.question import Question
 from assistant.structure import Unit, in_apparatus, passage_units, section_headings
 
@@ -42,13 +43,14 @@ _SELF_REFERENCE = re.compile(
     r"guide|this plan|this strategy)s? (?:also )?(?:covers?|sets? out|describes?|looks? at|"
     r"explains?|outlines?|summari[sz]es?|lists?|is about|deals? with|contains?|gives?|"
     r"focus(?:es)? on|brings? together)\b"
-    r"|\bthis is an? (?:\w+ ){0,2}(?:summary|guide|digest|document|report|overview)\b",
+    r"|\bthis is an? (?:\w+ ){0,2}(?:summary|guide|digest|document|report|overview)"
+    r"(?=\s*(?:[.,;:]|$|(?:of|for|written|that|which|from|by|to)\b))",
     re.IGNORECASE)
 # A line that ends on a word that cannot end a phrase was cut: an article or determiner, a
 # conjunction, "of" or "to" (a line may end on "for" or "on": "the people we care for").
 _OPENS_MORE = frozenset("""a an the our your their these those such and or but nor of to into
 than whose whilst while""".split())
-_LOWER_OPENING = re.compile(r"[a-z]{2}")
+_LOWER_OPENING = re.compile(r"[a-z]{2}[a-z'’-]*(?![\w.])")  # its first word, whole
 FEATURES = ("cosine", "overlap", "passage_rank", "retrieved", "item", "lead",
             "best_passage", "best_section", "position", "length", "about_document",
             "centrality", "item_in_list_answer", "defines_subject",
@@ -184,13 +186,19 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     questions ("Did the public get a say?"), fragments cut at either end, run-together layout
     and a document's apparatus (references, acknowledgements, contents)."""
     scores = evidence.scores.copy()
+    listing, passage = False, None  # in a run of lines after a lead-in, of passage…
     for i, unit in enumerate(units):
+        if evidence.sentences[i].hit != passage:
+            listing, passage = False, evidence.sentences[i].hit
+        cut = _cut_before(unit)
+        listed = listing and bool(_LOWER_OPENING.match(unit.text.lstrip()))
+        listing = unit.role == "lead" or listed  # "Our aims are to:" / "improve access…"
         words = len(unit.text.split())
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
                 or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)
                 or run_in_label(unit)
                 or _back_matter(evidence, i) or _cut_off(unit.text)
-                or _cut_before(unit)):
+                or (cut and not listed)):
             scores[i] = -np.inf
     return scores
 
@@ -202,11 +210,13 @@ def _cut_off(text: str) -> bool:
 
 
 def _cut_before(unit: Unit) -> bool:
-    """A paragraph sentence that opens in lower case ("be healthy and independent in their
-    home and…") started on another line or column: the layout cut it, or ran two columns
-    together. List items may open in lower case ("improving productivity in…"), and so may a
-    word like "eGFR"."""
-    return unit.role == "sentence" and bool(_LOWER_OPENING.match(unit.text.lstrip()))
+    """A paragraph sentence that opens with a lower-case English word ("be healthy and
+    independent in their home and…") started on another line or column: the layout cut it,
+    or ran two columns together. List items may open in lower case ("improving productivity
+    in…", and the lines after a lead-in: `quotable_scores`), and so may a name ("parkrun",
+    "myGP") or a word like "eGFR"."""
+    opening = _LOWER_OPENING.match(unit.text.lstrip())
+    return unit.role == "sentence" and bool(opening) and is_word(opening.group())
 
 
 def _back_matter(evidence: Evidence, index: int) -> bool:

@@ -20,7 +20,7 @@ _DUE = re.compile(r"\b(?:due|deadlines?|(?:to be )?(?:delivered|completed|done|a
 _COMMITTED = re.compile(r"\b(?:committed|commits? to|pledged|promised|undertaken)\b", re.I)
 _WHEN = re.compile(r"^\s*(?:when|by when|by what date|in what year)\b", re.I)
 _YEAR = re.compile(r"\b(20\d\d)(?:\s*/\s*(\d\d))?\b")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])+")  # "cafés" is one word
 # Words of the register question itself, not of its topic.
 _FRAME = {"due", "deadline", "deadlines", "delivered", "completed", "done", "achieved",
           "place", "committed", "commit", "commits", "commitment", "commitments", "pledge",
