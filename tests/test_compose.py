@@ -69,6 +69,42 @@ def test_a_list_question_is_answered_with_the_items_as_cited_bullets(assistant):
     assert_marker_rule(answer)
 
 
+def test_a_list_question_gets_the_whole_list_after_its_lead_in(settings, tmp_path,
+                                                               fake_embedder):
+    """All nine sections in their order, short ones too, not the six most likely; a list
+    longer than the word budget ends "…and N more"."""
+    sections = "".join(f"- Section {n}: {name}\n" for n, name in enumerate(
+        ["Prevention", "Keeping people well", "Access to care", "Integrated teams",
+         "Elective care", "Learning disabilities", "Mental health", "Children and young people",
+         "Women's health"], start=1))
+    text = (f"# Plan\n\n## The sections\n\nThe plan groups its work into nine sections:\n\n"
+            f"{sections}\nEach section has its own delivery actions and its own leads.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "plan.md", text,
+                                  "What are the nine sections of the plan?")
+    lines = answer["answer"].split("\n")
+    assert lines[0] == "The plan groups its work into nine sections [1]:"
+    assert [line.split(":")[0] for line in lines[1:10]] == [f"- Section {n}" for n in
+                                                            range(1, 10)]
+    long_list = "".join(f"- Open a hub in {town} with {what}.\n" for town, what in [
+        ("Ashby", "a memory clinic, a falls service and weekend opening for working families"),
+        ("Belton", "two dentists, a pharmacy counter and a talking therapies room upstairs"),
+        ("Coalville", "community nurses, a wound clinic and a base for district therapists"),
+        ("Desford", "a diabetes clinic, eye screening and help with housing and money advice"),
+        ("Enderby", "a children's centre, health visitors and a breastfeeding cafe each week"),
+        ("Fleckney", "social prescribers, a walking group and a warm lunch club for elders"),
+        ("Glenfield", "a minor injuries unit, an X-ray room and parking for disabled visitors"),
+        ("Hinckley", "a diagnostic centre with scanners, blood tests and endoscopy suites"),
+        ("Ibstock", "a youth worker, sexual health advice and a drop-in for young carers"),
+        ("Kegworth", "a pain clinic, physiotherapy and a gym for cardiac rehabilitation")])
+    (tmp_path / "long").mkdir()
+    answer = _ask_of_one_document(settings.with_overrides(index=tmp_path / "long" / "index"),
+                                  tmp_path / "long", fake_embedder, "hubs.md",
+                                  f"# Plan\n\n## Hubs\n\nThe hubs the plan will open:\n\n"
+                                  f"{long_list}", "What are the hubs the plan will open?")
+    last = answer["answer"].split("\n")[-1]
+    assert re.fullmatch(r"…and \d+ more \[1\]", last), answer["answer"]
+
+
 def test_captions_and_contacts_never_reach_an_answer(assistant):
     answer = assistant.ask("What does the strategy say about the background?").to_json()
     assert "Figure 2" not in answer["answer"] and "@" not in answer["answer"]

@@ -21,7 +21,7 @@ from assistant.retrieval import Hit
 from assistant.sources import Source
 
 MARKER = re.compile(r"\[(\d+)\]")
-_FINAL_STOP = re.compile(r"[.!?][”\"’)]*$")
+_FINAL_STOP = re.compile(r"[.!?:][”\"’)]*$")  # a lead-in's colon too: "sections [1]:"
 UNGROUNDED_FACTOR = 0.5
 
 

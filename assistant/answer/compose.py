@@ -19,6 +19,7 @@ Leaves out the fact path (`extractive.py`) and the refusal decision (`refusal.py
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -72,7 +73,12 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
              for s in evidence.sentences]
     features = point_features(question, evidence, units)
-    picked = _select(question, evidence, units, quotable_scores(evidence, units), features)
+    scores = quotable_scores(evidence, units)
+    picked = _select(question, evidence, units, scores, features)
+    lead: Line | None = None
+    more: Line | None = None
+    if question.form == "list":
+        picked, lead, more = _whole_list(evidence, units, scores, picked)
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if len(picked) < 2:
         bullet = ""
@@ -88,7 +94,40 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
             labelled.add(label)
             line = replace(line, label=label[2])
         lines.append(line)
-    return lines
+    return [line for line in (lead, *lines, more) if line]
+
+
+def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picked: list[int]
+                ) -> tuple[list[int], Line | None, Line | None]:
+    """For a list question, the list that two or more of the picked items come from, whole
+    and in its order ("What are the nine sections?" wants all nine, not the six most
+    likely), after its lead-in ("…the plan groups its work into nine sections:"), then the
+    other picks while the word budget lasts; a list longer than the budget ends with "…and
+    N more". Items are taken by their first sentence."""
+    lists = Counter((evidence.sentences[i].hit, units[i].group) for i in picked
+                    if units[i].role == "item" and units[i].group >= 0)
+    if not lists or (best := lists.most_common(1)[0])[1] < 2:
+        return picked, None, None
+    hit, group = best[0]
+    lead = next((Line(_tidy(sentence.text), hit + 1) for i, sentence
+                 in enumerate(evidence.sentences) if sentence.hit == hit
+                 and units[i].group == group and units[i].role == "lead"
+                 and len(sentence.text.split()) >= 4), None)
+    items = [i for i, sentence in enumerate(evidence.sentences)
+             if sentence.hit == hit and units[i].group == group and units[i].role == "item"
+             and (units[i].starts or i in picked) and (np.isfinite(scores[i]) or (
+                 len(units[i].text.split()) < 4 and not _cut_off(units[i].text)))]
+    # (a list's items may be shorter than a sentence quoted alone: "Section 1: Prevention")
+    chosen: list[int] = []
+    words = 0
+    for i in [*items, *(i for i in picked if i not in items)]:
+        length = len(evidence.sentences[i].text.split())
+        if words + length > WORD_BUDGET and chosen:
+            continue
+        chosen.append(i)
+        words += length
+    left = sum(1 for i in items if i not in chosen and units[i].starts)
+    return chosen, lead, (Line(f"…and {left} more", hit + 1, "…") if left else None)
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
