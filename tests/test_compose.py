@@ -85,6 +85,18 @@ def test_a_list_question_gets_the_whole_list_after_its_lead_in(settings, tmp_pat
     assert lines[0] == "The plan groups its work into nine sections [1]:"
     assert [line.split(":")[0] for line in lines[1:10]] == [f"- Section {n}" for n in
                                                             range(1, 10)]
+    levels = ("# Partners\n\n## Levels\n\nThe partnership works at three levels:\n\n"
+              "- Neighbourhood - 25 primary care networks of GP practices.\n"
+              "- **Place - Leicester and Rutland.** At this level, care alliances plan how "
+              "services are delivered locally.\n"
+              "- System - the whole area, where the partners assess needs and set "
+              "priorities.\n\nThe board meets in public every month at the town hall.\n")
+    (tmp_path / "levels").mkdir()
+    answer = _ask_of_one_document(settings.with_overrides(index=tmp_path / "levels" / "i"),
+                                  tmp_path / "levels", fake_embedder, "levels.md", levels,
+                                  "What are the levels the partnership works at?")
+    assert "- Place - Leicester and Rutland: At this level, care alliances plan" in \
+        answer["answer"]  # a bullet that opens with a label is quoted by its sentence
     long_list = "".join(f"- Open a hub in {town} with {what}.\n" for town, what in [
         ("Ashby", "a memory clinic, a falls service and weekend opening for working families"),
         ("Belton", "two dentists, a pharmacy counter and a talking therapies room upstairs"),

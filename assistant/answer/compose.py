@@ -103,7 +103,7 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
     and in its order ("What are the nine sections?" wants all nine, not the six most
     likely), after its lead-in ("…the plan groups its work into nine sections:"), then the
     other picks while the word budget lasts; a list longer than the budget ends with "…and
-    N more". Items are taken by their first sentence."""
+    N more". Each item is quoted by one sentence (`_item_sentence`)."""
     lists = Counter((evidence.sentences[i].hit, units[i].group) for i in picked
                     if units[i].role == "item" and units[i].group >= 0)
     if not lists or (best := lists.most_common(1)[0])[1] < 2:
@@ -113,11 +113,15 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
                  in enumerate(evidence.sentences) if sentence.hit == hit
                  and units[i].group == group and units[i].role == "lead"
                  and len(sentence.text.split()) >= 4), None)
-    items = [i for i, sentence in enumerate(evidence.sentences)
-             if sentence.hit == hit and units[i].group == group and units[i].role == "item"
-             and (units[i].starts or i in picked) and (np.isfinite(scores[i]) or (
-                 len(units[i].text.split()) < 4 and not _cut_off(units[i].text)))]
-    # (a list's items may be shorter than a sentence quoted alone: "Section 1: Prevention")
+    bullets: list[list[int]] = []  # the list's items, each its sentences
+    for i, sentence in enumerate(evidence.sentences):  # a bullet may open with its label
+        if sentence.hit == hit and units[i].group == group and units[i].role in (
+                "item", "heading"):
+            if units[i].starts or not bullets:
+                bullets.append([])
+            bullets[-1].append(i)
+    items = [i for bullet in bullets if (i := _item_sentence(bullet, units, scores, picked))
+             is not None]
     chosen: list[int] = []
     words = 0
     for i in [*items, *(i for i in picked if i not in items)]:
@@ -126,8 +130,24 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
             continue
         chosen.append(i)
         words += length
-    left = sum(1 for i in items if i not in chosen and units[i].starts)
+    left = sum(1 for i in items if i not in chosen)
     return chosen, lead, (Line(f"…and {left} more", hit + 1, "…") if left else None)
+
+
+def _item_sentence(bullet: list[int], units: list[Unit], scores: np.ndarray,
+                   picked: list[int]) -> int | None:
+    """The sentence a whole list quotes for one item: the one already picked, else its first
+    quotable one (after a run-in label: "Place – Leicestershire: At this level…"), else a
+    first sentence too short to quote alone but whole ("Section 1: Prevention")."""
+    quotable = [i for i in bullet if i in picked] + [i for i in bullet
+                                                      if np.isfinite(scores[i])]
+    if quotable:
+        return quotable[0]
+    only = bullet[0]
+    if len(bullet) == 1 and units[only].role == "item" and len(units[only].text.split()) < 4 \
+            and not _cut_off(units[only].text):
+        return only
+    return None
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
