@@ -3,6 +3,7 @@ line the documents' own words with its marker."""
 
 import re
 
+import numpy as np
 import pytest
 from test_answer import assert_marker_rule
 
@@ -85,18 +86,6 @@ def test_a_list_question_gets_the_whole_list_after_its_lead_in(settings, tmp_pat
     assert lines[0] == "The plan groups its work into nine sections [1]:"
     assert [line.split(":")[0] for line in lines[1:10]] == [f"- Section {n}" for n in
                                                             range(1, 10)]
-    levels = ("# Partners\n\n## Levels\n\nThe partnership works at three levels:\n\n"
-              "- Neighbourhood - 25 primary care networks of GP practices.\n"
-              "- **Place - Leicester and Rutland.** At this level, care alliances plan how "
-              "services are delivered locally.\n"
-              "- System - the whole area, where the partners assess needs and set "
-              "priorities.\n\nThe board meets in public every month at the town hall.\n")
-    (tmp_path / "levels").mkdir()
-    answer = _ask_of_one_document(settings.with_overrides(index=tmp_path / "levels" / "i"),
-                                  tmp_path / "levels", fake_embedder, "levels.md", levels,
-                                  "What are the levels the partnership works at?")
-    assert "- Place - Leicester and Rutland: At this level, care alliances plan" in \
-        answer["answer"]  # a bullet that opens with a label is quoted by its sentence
     long_list = "".join(f"- Open a hub in {town} with {what}.\n" for town, what in [
         ("Ashby", "a memory clinic, a falls service and weekend opening for working families"),
         ("Belton", "two dentists, a pharmacy counter and a talking therapies room upstairs"),
@@ -115,6 +104,22 @@ def test_a_list_question_gets_the_whole_list_after_its_lead_in(settings, tmp_pat
                                   f"{long_list}", "What are the hubs the plan will open?")
     last = answer["answer"].split("\n")[-1]
     assert re.fullmatch(r"…and \d+ more \[1\]", last), answer["answer"]
+
+
+def test_a_whole_list_quotes_each_item_by_one_sentence():
+    """An item that opens with its label ("Place – Leicestershire.", unquotable alone) is
+    quoted by its next sentence; a short item that is whole by its only sentence."""
+    from assistant.answer.compose import _item_sentence
+
+    units = [Unit("Place – Leicestershire.", "heading", 0, True),
+             Unit("At this level, care alliances plan services.", "item", 0),
+             Unit("Section 1: Prevention", "item", 0, True),
+             Unit("Use ring-fenced funding to support the", "item", 0, True)]
+    scores = np.array([-np.inf, 0.5, -np.inf, -np.inf])
+    assert _item_sentence([0, 1], units, scores, []) == 1
+    assert _item_sentence([2], units, scores, []) == 2
+    assert _item_sentence([3], units, scores, []) is None  # cut mid-phrase
+    assert _item_sentence([0, 1], units, np.array([-np.inf, 0.5, 0, 0]), [1]) == 1
 
 
 def test_captions_and_contacts_never_reach_an_answer(assistant):
