@@ -109,17 +109,18 @@ def test_a_list_question_gets_the_whole_list_after_its_lead_in(settings, tmp_pat
 def test_a_whole_list_quotes_each_item_by_one_sentence():
     """An item that opens with its label ("Place – Leicestershire.", unquotable alone) is
     quoted by its next sentence; a short item that is whole by its only sentence."""
-    from assistant.answer.compose import _item_sentence
+    from assistant.answer.compose import _item_sentences
 
     units = [Unit("Place – Leicestershire.", "heading", 0, True),
              Unit("At this level, care alliances plan services.", "item", 0),
+             Unit("Their members span hospitals and councils.", "item", 0),
              Unit("Section 1: Prevention", "item", 0, True),
              Unit("Use ring-fenced funding to support the", "item", 0, True)]
-    scores = np.array([-np.inf, 0.5, -np.inf, -np.inf])
-    assert _item_sentence([0, 1], units, scores, []) == 1
-    assert _item_sentence([2], units, scores, []) == 2
-    assert _item_sentence([3], units, scores, []) is None  # cut mid-phrase
-    assert _item_sentence([0, 1], units, np.array([-np.inf, 0.5, 0, 0]), [1]) == 1
+    scores = np.array([-np.inf, 0.5, 0.4, -np.inf, -np.inf])
+    assert _item_sentences([0, 1, 2], units, scores, []) == [1]
+    assert _item_sentences([0, 1, 2], units, scores, [2, 1]) == [1, 2]  # all it picked
+    assert _item_sentences([3], units, scores, []) == [3]
+    assert _item_sentences([4], units, scores, []) == []  # cut mid-phrase
 
 
 def test_captions_and_contacts_never_reach_an_answer(assistant):

@@ -103,7 +103,8 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
     and in its order ("What are the nine sections?" wants all nine, not the six most
     likely), after its lead-in ("…the plan groups its work into nine sections:"), then the
     other picks while the word budget lasts; a list longer than the budget ends with "…and
-    N more". Each item is quoted by one sentence (`_item_sentence`)."""
+    N more". Each item is quoted by the sentences of it already picked, or one
+    (`_item_sentences`)."""
     lists = Counter((evidence.sentences[i].hit, units[i].group) for i in picked
                     if units[i].role == "item" and units[i].group >= 0)
     if not lists or (best := lists.most_common(1)[0])[1] < 2:
@@ -120,8 +121,7 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
             if units[i].starts or not bullets:
                 bullets.append([])
             bullets[-1].append(i)
-    items = [i for bullet in bullets if (i := _item_sentence(bullet, units, scores, picked))
-             is not None]
+    items = [i for bullet in bullets for i in _item_sentences(bullet, units, scores, picked)]
     chosen: list[int] = []
     words = 0
     for i in [*items, *(i for i in picked if i not in items)]:
@@ -130,24 +130,23 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
             continue
         chosen.append(i)
         words += length
-    left = sum(1 for i in items if i not in chosen)
+    left = sum(1 for bullet in bullets if not set(bullet) & set(chosen))
     return chosen, lead, (Line(f"…and {left} more", hit + 1, "…") if left else None)
 
 
-def _item_sentence(bullet: list[int], units: list[Unit], scores: np.ndarray,
-                   picked: list[int]) -> int | None:
-    """The sentence a whole list quotes for one item: the one already picked, else its first
+def _item_sentences(bullet: list[int], units: list[Unit], scores: np.ndarray,
+                    picked: list[int]) -> list[int]:
+    """What a whole list quotes of one item: its sentences already picked, else its first
     quotable one (after a run-in label: "Place – Leicestershire: At this level…"), else a
     first sentence too short to quote alone but whole ("Section 1: Prevention")."""
-    quotable = [i for i in bullet if i in picked] + [i for i in bullet
-                                                      if np.isfinite(scores[i])]
-    if quotable:
-        return quotable[0]
+    if chosen := [i for i in bullet if i in picked]:
+        return chosen
+    if quotable := [i for i in bullet if np.isfinite(scores[i])]:
+        return quotable[:1]
     only = bullet[0]
-    if len(bullet) == 1 and units[only].role == "item" and len(units[only].text.split()) < 4 \
-            and not _cut_off(units[only].text):
-        return only
-    return None
+    whole = len(bullet) == 1 and units[only].role == "item" \
+        and len(units[only].text.split()) < 4 and not _cut_off(units[only].text)
+    return [only] if whole else []
 
 
 def _defining(question: Question, features: np.ndarray, candidates: list[int]) -> int | None:
