@@ -428,20 +428,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    status = EXIT_OK
     try:
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as exit_:  # --help printed, or bad arguments (exit 1)
+            status = int(exit_.code or 0)
             sys.stdout.flush()
-            return int(exit_.code or 0)
+            return status
         handler: Callable[[argparse.Namespace], int] = args.handler
         status = handler(args)
         sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
         return status
     except BrokenPipeError:  # the reader of stdout went away ("| head"): it took what it
-        # wanted, and the command itself did its job
+        # wanted; the command's own status stands (0 when the pipe broke mid-output)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        return status
     except PlanAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FATAL

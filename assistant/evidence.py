@@ -143,10 +143,18 @@ FRAME = re.compile(r"^(?:(?:under|in|according to|for|within|from|across|if|once
                    r"[^,?]{2,120},\s*(?=(?:what|which|who|why|how|when|where)\b)", re.I)
 
 
+def question_proper(question: str) -> str:
+    """The question without the frames before it ("In Rutland, when the hubs open, how
+    many staff…?" -> "how many staff…?")."""
+    while (proper := FRAME.sub("", question, count=1)) != question:
+        question = proper
+    return question
+
+
 def question_kind(question: str) -> str | None:
     """The kind of answer the question's form asks for: money, date, number, name or None
     (of the question proper: "When the hub opens, what will it offer?" asks for no date)."""
-    q = FRAME.sub("", question.lower().strip())
+    q = question_proper(question.lower().strip())
     if re.search(r"\bhow much (money|funding)\b|\bhow much (will|does|did) .* cost\b|"
                  r"\b(total )?budget\b|\bwhat (is|was|are|were) the (?:[\w'-]+ ){0,3}"
                  r"(cost|price|spend|spending)\b", q):

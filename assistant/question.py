@@ -18,11 +18,11 @@ from typing import Literal
 
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import (
-    FRAME,
     counted_phrase,
     focus,
     question_entities,
     question_kind,
+    question_proper,
     required_words,
 )
 from assistant.naming import DOCUMENT_WORDS, POSSESSIVE
@@ -157,7 +157,7 @@ def question_form(text: str) -> tuple[Form, str | None]:
     """(form, defined subject or None) from the question's grammar. A question that asks for
     a value (a date, number or sum), a yes/no question, and "what is the <attribute> of X"
     are facts; every other wh-question is open: it asks for what the documents say."""
-    q = _CONTRACTED_IS.sub(r"\1 is", FRAME.sub("", " ".join(text.strip().split())))
+    q = _CONTRACTED_IS.sub(r"\1 is", question_proper(" ".join(text.strip().split())))
     kind = question_kind(q)
     if _REASON.search(q):
         return "reason", None
@@ -248,7 +248,6 @@ def subject_and_verb(text: str) -> Clause:
     modal = words[at].lower() in _DO_OR_MODAL
     named = _names_a_document(words[at + 1])
     subject: list[str] = []
-    first_ing: tuple[int, int] | None = None  # (subject words before it, its index)
     for n, word in enumerate(words[at + 1:], start=at + 1):
         lowered = word.lower()
         headed = named and bool(subject) and subject[-1].lower() in DOCUMENT_NOUNS
@@ -266,17 +265,10 @@ def subject_and_verb(text: str) -> Clause:
             return Clause(tuple(subject), word, matches[n].end())
         if subject and (lowered in _SUBJECT_ENDS or lowered in DETERMINERS):
             break
-        if subject and lowered.endswith("ing") and first_ing is None:
-            # after "do" or a modal the verb is in its base form, so an "-ing" word is the
-            # subject's ("social prescribing …", "health and wellbeing hubs") unless no verb
-            # comes after it ("How can GPs access *training* courses?")
-            first_ing = (len(subject), n)
-        subject.append(word)
+        subject.append(word)  # after "do" or a modal, "-ing" words too: the verb is in its
+        # base form ("health and *wellbeing* hubs", "*hearing* tests")
     if modal and len(subject) > 1 and not _plural(subject[-1]):
         return Clause(tuple(subject[:-1]), subject[-1], matches[at + len(subject)].end())
-    if first_ing is not None:
-        size, n = first_ing
-        return Clause(tuple(subject[:size]), words[n], matches[n].end())
     return Clause(tuple(subject))
 
 
@@ -312,7 +304,7 @@ def verb_object(text: str, clause: Clause) -> list[str]:
 def analyse(text: str) -> Question:
     """The one analysis of a question that every stage uses."""
     form, subject = question_form(text)
-    proper = FRAME.sub("", text.strip())
+    proper = question_proper(text.strip())
     clause = subject_and_verb(proper)
     asked, verb = clause.subject, clause.verb
     asks_object = bool(verb and asked and asked[-1].lower() in DOCUMENT_NOUNS)

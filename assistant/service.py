@@ -188,11 +188,12 @@ class Assistant(Pipeline):
     @staticmethod
     def write_brief(brief: Brief, path: Path, fmt: str | None = None) -> Path:
         """Write a brief as Markdown or Word (`fmt`, else from the file's suffix; a file
-        without a suffix gets Markdown). A suffix that says another format is an error."""
+        without a suffix gets Markdown). A suffix that says another format than `fmt` is an
+        error; one that says none (".pdf" without `fmt`) too."""
         suffix = path.suffix.lower()
         named = BRIEF_SUFFIXES.get(suffix, "md" if not suffix else None)
         chosen = fmt or named
-        if chosen is None or (fmt and suffix and named != fmt):
+        if chosen is None or (fmt and named and named != fmt):  # "brief-v1.2": --format
             raise ConfigError(f"{path}: a brief is written as .md or .docx"
                               + (f", and --format {fmt} needs that suffix" if fmt else ""))
         path.parent.mkdir(parents=True, exist_ok=True)

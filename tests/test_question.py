@@ -50,6 +50,8 @@ def test_focus_words_leave_out_framing_and_document_words():
 def test_a_frame_asks_for_no_kind_of_value():
     assert analyse("When the hub opens, what services will it offer?").kind is None
     assert analyse("When will the hub open?").kind == "date"
+    framed = "In Rutland, when the hubs open, how many staff will they need?"  # two frames
+    assert analyse(framed).kind == "number" and question_form(framed) == ("fact", None)
 
 
 def test_a_question_asking_two_things_is_compound():
@@ -115,8 +117,8 @@ def test_named_items_roles_and_comparisons(question, form, subject):
      ("social", "prescribing", "workers")),  # belong to the subject
     ("What opening hours will the health and wellbeing hubs have?",
      ("health", "wellbeing", "hubs")),
-    ("How can GPs access training courses?", ("GPs", "access")),  # no verb after "-ing":
-    # it is the verb
+    ("How can patients book hearing tests?",  # the verb unknown, "hearing" is no verb:
+     ("patients", "book", "hearing", "tests")),  # every word stays open to the check
     ("", ()),
     ("Tell me about the plan.", ()),
 ])

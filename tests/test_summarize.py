@@ -109,10 +109,12 @@ def test_a_brief_is_written_in_the_format_its_suffix_names(tmp_path):
                   notice="The documents don't cover tides.")
     plain = Assistant.write_brief(brief, tmp_path / "brief")  # no suffix: Markdown
     assert plain.read_text(encoding="utf-8").startswith("# What the documents say")
-    for name, fmt in (("brief.pdf", None), ("brief.docx", "md"), ("brief.pdf", "docx")):
+    for name, fmt in (("brief.pdf", None), ("brief.docx", "md"), ("brief.md", "docx")):
         with pytest.raises(ConfigError, match=r"\.md or \.docx"):
             Assistant.write_brief(brief, tmp_path / name, fmt)
     assert not (tmp_path / "brief.pdf").exists()
+    versioned = Assistant.write_brief(brief, tmp_path / "brief-v1.2", "md")  # --format wins
+    assert versioned.read_text(encoding="utf-8").startswith("# What the documents say")
 
 
 def test_a_brief_with_nothing_found_has_no_references_or_readability():

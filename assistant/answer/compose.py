@@ -19,7 +19,6 @@ Leaves out the fact path (`extractive.py`) and the refusal decision (`refusal.py
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,6 +34,7 @@ MAX_POINTS = 8
 MAX_DEFINITION = 3
 MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infographics, tables)
 WORD_BUDGET = 140  # the issue's bound is a median of 150
+LEAD_WORDS = 30  # a list's lead-in longer than this is a paragraph, not a lead-in
 NEAR_REPEAT = 0.85
 REPEATED_WORDS = 0.6  # share of words two points may share
 # A sentence about the document rather than its subject: "The seventh section covers…",
@@ -75,16 +75,16 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     features = point_features(question, evidence, units)
     scores = quotable_scores(evidence, units)
     picked = _select(question, evidence, units, scores, features)
-    lead: Line | None = None
-    more: Line | None = None
-    if question.form == "list":
-        picked, lead, more = _whole_list(evidence, units, scores, picked)
+    whole = _whole_list(evidence, units, scores, picked) if question.form == "list" else None
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
-    if len(picked) < 2:
-        bullet = ""
-    defining = _defining(question, features, picked)
-    ordered = [defining, *_grouped(evidence, [i for i in picked if i != defining])] \
-        if defining is not None else _grouped(evidence, picked)
+    if whole is not None:
+        ordered = whole.items + _grouped(evidence, _after_list(evidence, picked, whole))
+    else:
+        if len(picked) < 2:
+            bullet = ""
+        defining = _defining(question, features, picked)
+        ordered = [defining, *_grouped(evidence, [i for i in picked if i != defining])] \
+            if defining is not None else _grouped(evidence, picked)
     quoted = {(evidence.sentences[i].hit, evidence.sentences[i].position) for i in ordered}
     lines, labelled = [], set()
     for n, i in enumerate(ordered, start=1):
@@ -94,26 +94,42 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
             labelled.add(label)
             line = replace(line, label=label[2])
         lines.append(line)
-    return [line for line in (lead, *lines, more) if line]
+    if whole is None:
+        return lines
+    shown = len(whole.items)
+    return [line for line in (whole.lead, *lines[:shown], whole.more, *lines[shown:]) if line]
 
 
-def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picked: list[int]
-                ) -> tuple[list[int], Line | None, Line | None]:
-    """For a list question, the list that two or more of the picked items come from, whole
-    and in its order ("What are the nine sections?" wants all nine, not the six most
-    likely), after its lead-in ("…the plan groups its work into nine sections:"), then the
-    other picks while the word budget lasts; a list longer than the budget ends with "…and
-    N more". Each item is quoted by the sentences of it already picked, or one
+@dataclass(frozen=True)
+class WholeList:
+    """The list a list question is answered from: its lead-in, its items' sentences in
+    order, and "…and N more" when the budget cuts it short."""
+
+    lead: Line | None
+    items: list[int]
+    words: int  # of the lead-in and the items
+    more: Line | None
+
+
+def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
+                picked: list[int]) -> WholeList | None:
+    """For a list question, the list of the likeliest picked item, when two or more picked
+    items are its: whole and in its order ("What are the nine sections?" wants all nine, not
+    the six most likely), after its lead-in ("…the plan groups its work into nine
+    sections:"), up to the word budget, then "…and N more" (no count when the list runs on
+    to its passage's end). Each item is quoted by the sentences of it already picked, or one
     (`_item_sentences`)."""
-    lists = Counter((evidence.sentences[i].hit, units[i].group) for i in picked
-                    if units[i].role == "item" and units[i].group >= 0)
-    if not lists or (best := lists.most_common(1)[0])[1] < 2:
-        return picked, None, None
-    hit, group = best[0]
+    first = next((i for i in picked if units[i].role == "item" and units[i].group >= 0), None)
+    if first is None:
+        return None
+    hit, group = evidence.sentences[first].hit, units[first].group
+    if sum(1 for i in picked if evidence.sentences[i].hit == hit
+           and units[i].group == group) < 2:
+        return None
     lead = next((Line(_tidy(sentence.text), hit + 1) for i, sentence
                  in enumerate(evidence.sentences) if sentence.hit == hit
                  and units[i].group == group and units[i].role == "lead"
-                 and len(sentence.text.split()) >= 4), None)
+                 and 4 <= len(sentence.text.split()) <= LEAD_WORDS), None)
     bullets: list[list[int]] = []  # the list's items, each its sentences
     for i, sentence in enumerate(evidence.sentences):  # a bullet may open with its label
         if sentence.hit == hit and units[i].group == group and units[i].role in (
@@ -121,17 +137,37 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray, picke
             if units[i].starts or not bullets:
                 bullets.append([])
             bullets[-1].append(i)
-    items = [i for bullet in bullets for i in _item_sentences(bullet, units, scores, picked)]
-    chosen: list[int] = []
-    words = 0
-    for i in [*items, *(i for i in picked if i not in items)]:
-        length = len(evidence.sentences[i].text.split())
-        if words + length > WORD_BUDGET and chosen:
-            continue
-        chosen.append(i)
+    quotes = [quoted for bullet in bullets
+              if (quoted := _item_sentences(bullet, units, scores, picked))]
+    words = len(lead.text.split()) if lead else 0
+    items: list[int] = []
+    for quoted in quotes:  # in the list's order: the first that does not fit ends it
+        length = sum(len(evidence.sentences[i].text.split()) for i in quoted)
+        if items and words + length > WORD_BUDGET:
+            break
+        items += quoted
         words += length
-    left = sum(1 for bullet in bullets if not set(bullet) & set(chosen))
-    return chosen, lead, (Line(f"…and {left} more", hit + 1, "…") if left else None)
+    left = len(quotes) - sum(1 for quoted in quotes if quoted[0] in items)
+    last = max(i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit)
+    runs_on = units[last].group == group  # the list may go on in the next passage
+    more = Line("…and more" if runs_on else f"…and {left} more", hit + 1, "…") if left \
+        else None  # (no count when the rest may be in the next passage too)
+    return WholeList(lead, items, words, more)
+
+
+def _after_list(evidence: Evidence, picked: list[int], whole: WholeList) -> list[int]:
+    """The other picks, in order of likelihood, while the word budget lasts: none that
+    repeats an item of the list (passages overlap)."""
+    kept: list[int] = []
+    words = whole.words
+    for i in picked:
+        length = len(evidence.sentences[i].text.split())
+        if i in whole.items or words + length > WORD_BUDGET \
+                or _repeats(evidence, i, whole.items + kept):
+            continue
+        kept.append(i)
+        words += length
+    return kept
 
 
 def _item_sentences(bullet: list[int], units: list[Unit], scores: np.ndarray,
@@ -415,8 +451,11 @@ def render(lines: list[Line]) -> str:
     out: list[str] = []
     prose: list[str] = []
     for line in lines:
-        if line.bullet == "…":
-            out.append(f"{line.text} [{line.cite}]")
+        if line.bullet == "…":  # the end of a list cut short: a bullet of its own
+            if prose:
+                out.append(" ".join(prose))
+                prose = []
+            out.append(f"- {line.text} [{line.cite}]")
             continue
         text = with_marker(f"{line.label}: {line.text}" if line.label else line.text, line.cite)
         if not line.bullet:
@@ -434,4 +473,5 @@ def render(lines: list[Line]) -> str:
 def lines_sentences(lines: list[Line], evidence: Evidence) -> list[Sentence]:
     """The sentences the lines came from (for the citations' quotes)."""
     texts = {(_tidy(s.text), s.hit + 1): s for s in evidence.sentences}
-    return [texts[(line.text, line.cite)] for line in lines if (line.text, line.cite) in texts]
+    return [texts[(line.text, line.cite)] for line in lines if (line.text, line.cite) in texts
+            and not line.text.endswith(":")]  # a list's lead-in supports none of it
