@@ -112,6 +112,31 @@ def test_a_list_question_gets_the_whole_list_after_its_lead_in(settings, tmp_pat
     assert_marker_rule(answer)
 
 
+def test_items_of_another_list_go_under_their_own_lead_in(settings, tmp_path, fake_embedder):
+    """Two lists in one passage: the second list's items follow its own lead-in, so they do
+    not read as more items of the first."""
+    text = ("# Workforce\n\n## Aims and values\n\nOur aims for the workforce are:\n\n"
+            "- Recruit more workforce nurses and workforce therapists.\n"
+            "- Keep more of the workforce we already have.\n"
+            "- Cut workforce agency spending every year.\n\n"
+            "Our values for the workforce are:\n\n"
+            "- Kindness to every workforce colleague.\n"
+            "- Fairness in workforce pay and workforce training.\n"
+            "- Openness with workforce unions and staff.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "workforce.md", text,
+                                  "What are the aims and values for the workforce?")
+    lines = answer["answer"].split("\n")
+    leads = [n for n, line in enumerate(lines) if line.endswith("are [1]:")]
+    assert len(leads) == 2, answer["answer"]  # both lists, each under its lead-in
+    for start, end in zip(leads, [*leads[1:], len(lines)], strict=True):
+        kind = "aims" if "aims" in lines[start] else "values"
+        items = [line for line in lines[start + 1:end] if line.startswith("- ")]
+        assert items and all(("workforce" in line) for line in items)
+        assert all(line.split()[1] in ("Recruit", "Keep", "Cut") for line in items) == \
+            (kind == "aims"), answer["answer"]
+    assert_marker_rule(answer)
+
+
 def test_a_whole_list_quotes_each_item_by_one_sentence():
     """An item that opens with its label ("Place – Leicestershire.", unquotable alone) is
     quoted by its next sentence; a short item that is whole by its only sentence."""

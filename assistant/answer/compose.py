@@ -19,6 +19,7 @@ Leaves out the fact path (`extractive.py`) and the refusal decision (`refusal.py
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -78,7 +79,7 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     whole = _whole_list(evidence, units, scores, picked) if question.form == "list" else None
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
-        ordered = whole.items + _grouped(evidence, _after_list(evidence, picked, whole))
+        ordered = whole.items + _grouped(evidence, _after_list(evidence, units, picked, whole))
     else:
         if len(picked) < 2:
             bullet = ""
@@ -97,7 +98,15 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     if whole is None:
         return lines
     shown = len(whole.items)
-    return [line for line in (whole.lead, *lines[:shown], whole.more, *lines[shown:]) if line]
+    rest: list[Line] = []
+    led = set()  # items of another list go under that list's own lead-in, or they would
+    for i, line in zip(ordered[shown:], lines[shown:], strict=True):  # read as this one's
+        key = (evidence.sentences[i].hit, units[i].group)
+        if units[i].role == "item" and units[i].group >= 0 and key not in led:
+            led.add(key)
+            rest.append(_lead_line(evidence, units, *key) or Line("", 0))
+        rest.append(line)
+    return [line for line in (whole.lead, *lines[:shown], whole.more, *rest) if line and line.text]
 
 
 @dataclass(frozen=True)
@@ -109,27 +118,31 @@ class WholeList:
     items: list[int]
     words: int  # of the lead-in and the items
     more: Line | None
+    members: frozenset[int] = frozenset()  # every sentence of the list, shown or not
 
 
 def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
                 picked: list[int]) -> WholeList | None:
-    """For a list question, the list of the likeliest picked item, when two or more picked
-    items are its: whole and in its order ("What are the nine sections?" wants all nine, not
-    the six most likely), after its lead-in ("…the plan groups its work into nine
-    sections:"), up to the word budget, then "…and N more" (no count when the list runs on
-    to its passage's end). Each item is quoted by the sentences of it already picked, or one
-    (`_item_sentences`)."""
-    first = next((i for i in picked if units[i].role == "item" and units[i].group >= 0), None)
-    if first is None:
+    """For a list question, the list of the likeliest picked item among those whose list
+    holds two or more of the picks, when its passage holds the list's head: whole and in
+    its order ("What are the nine sections?" wants all nine, not the six most likely), after
+    its lead-in ("…the plan groups its work into nine sections:"), up to the word budget,
+    then "…and N more" (no count when the list runs on to its passage's end). Each item is
+    quoted by the sentences of it already picked, or one (`_item_sentences`)."""
+    def list_of(i: int) -> tuple[int, int]:
+        return evidence.sentences[i].hit, units[i].group
+
+    held = Counter(list_of(i) for i in picked if units[i].role == "item" and units[i].group >= 0)
+    chosen = next((list_of(i) for i in picked if units[i].role == "item"
+                   and units[i].group >= 0 and held[list_of(i)] >= 2), None)
+    if chosen is None:
         return None
-    hit, group = evidence.sentences[first].hit, units[first].group
-    if sum(1 for i in picked if evidence.sentences[i].hit == hit
-           and units[i].group == group) < 2:
-        return None
-    lead = next((Line(_tidy(sentence.text), hit + 1) for i, sentence
-                 in enumerate(evidence.sentences) if sentence.hit == hit
-                 and units[i].group == group and units[i].role == "lead"
-                 and 4 <= len(sentence.text.split()) <= LEAD_WORDS), None)
+    hit, group = chosen
+    members = [i for i, sentence in enumerate(evidence.sentences)
+               if sentence.hit == hit and units[i].group == group]
+    if units[members[0]].role != "lead" and members[0] == _first_of(evidence, hit):
+        return None  # the list's head is in an earlier passage: this is its tail
+    lead = _lead_line(evidence, units, hit, group)
     bullets: list[list[int]] = []  # the list's items, each its sentences
     for i, sentence in enumerate(evidence.sentences):  # a bullet may open with its label
         if sentence.hit == hit and units[i].group == group and units[i].role in (
@@ -148,22 +161,39 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
         items += quoted
         words += length
     left = len(quotes) - sum(1 for quoted in quotes if quoted[0] in items)
-    last = max(i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit)
-    runs_on = units[last].group == group  # the list may go on in the next passage
+    runs_on = units[members[-1]].group == group and members[-1] == max(
+        i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit)
+    # (the list reaches its passage's end, and may go on in the next one)
     more = Line("…and more" if runs_on else f"…and {left} more", hit + 1, "…") if left \
         else None  # (no count when the rest may be in the next passage too)
-    return WholeList(lead, items, words, more)
+    return WholeList(lead, items, words, more, frozenset(members))
 
 
-def _after_list(evidence: Evidence, picked: list[int], whole: WholeList) -> list[int]:
-    """The other picks, in order of likelihood, while the word budget lasts: none that
-    repeats an item of the list (passages overlap)."""
+def _lead_line(evidence: Evidence, units: list[Unit], hit: int, group: int) -> Line | None:
+    """The lead-in of list `group` of passage `hit` as a line ("…into nine sections:")."""
+    return next((Line(_tidy(sentence.text), hit + 1) for i, sentence
+                 in enumerate(evidence.sentences) if sentence.hit == hit
+                 and units[i].group == group and units[i].role == "lead"
+                 and 4 <= len(sentence.text.split()) <= LEAD_WORDS), None)
+
+
+def _first_of(evidence: Evidence, hit: int) -> int:
+    """The index of passage `hit`'s first sentence in `evidence.sentences`."""
+    return next(i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit)
+
+
+def _after_list(evidence: Evidence, units: list[Unit], picked: list[int],
+                whole: WholeList) -> list[int]:
+    """The other picks, in order of likelihood, while the word budget lasts: not the list's
+    own sentences (those past its cut stay behind "…and N more"), and not a sentence the
+    list already shows (passages overlap)."""
+    shown = {" ".join(evidence.sentences[i].text.split()) for i in whole.items}
     kept: list[int] = []
     words = whole.words
     for i in picked:
         length = len(evidence.sentences[i].text.split())
-        if i in whole.items or words + length > WORD_BUDGET \
-                or _repeats(evidence, i, whole.items + kept):
+        if i in whole.members or words + length > WORD_BUDGET \
+                or " ".join(evidence.sentences[i].text.split()) in shown:
             continue
         kept.append(i)
         words += length
