@@ -201,34 +201,30 @@ def test_lines_cut_mid_phrase_and_the_title_are_never_points(settings, tmp_path,
     assert "Strategy for the County" not in answer["answer"]
 
 
-def test_a_sentence_that_opens_mid_phrase_is_never_a_point(settings, tmp_path, fake_embedder):
-    """Two columns run together leave paragraph "sentences" that start in lower case, the
-    rest of a line printed elsewhere; list items may open in lower case."""
-    text = ("# Community strategy\n\n## Community care\n\n"
-            "Community care teams will visit every housebound patient twice a year.\n\n"
-            "and community care at home, in community care hubs and in green spaces.\n\n"
-            "The strategy lists what the teams will do:\n\n"
-            "- improving community care for people leaving hospital.\n"
-            "- Open two community care hubs in the north of the county by 2026.\n")
+@pytest.mark.parametrize(("lines", "quoted", "left_out"), [
+    # two columns run together leave paragraph "sentences" that open in lower case, the rest
+    # of a line printed elsewhere; a list item may open in lower case
+    (["Community care teams will visit every housebound patient twice a year.",
+      "and community care at home, in community care hubs and in green spaces.",
+      "The strategy lists what the teams will do:\n\n- improving community care for people "
+      "leaving hospital.\n- Open two community care hubs in the north of the county by 2026."],
+     ["housebound patient", "mproving community care for people leaving hospital"],
+     ["green spaces"]),
+    # so may the lines of a list set without bullets after its lead-in, and a name
+    (["Our community care aims are to:", "improve community care for people leaving hospital.",
+      "open community care hubs in every town by 2027.",
+      "parkrun events bring community care teams and residents together each week."],
+     ["mprove community care for people leaving hospital",
+      "pen community care hubs in every town", "arkrun events bring community care teams"],
+     []),
+])
+def test_a_line_opening_in_lower_case_is_a_point_only_in_a_list_or_as_a_name(
+        settings, tmp_path, fake_embedder, lines, quoted, left_out):
+    text = "# Community strategy\n\n## Community care\n\n" + "\n\n".join(lines) + "\n"
     answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
                                   "What does the strategy say about community care?")
-    assert "housebound patient" in answer["answer"]
-    assert "mproving community care for people leaving hospital" in answer["answer"]
-    assert "green spaces" not in answer["answer"], answer["answer"]
-
-
-def test_lines_after_a_lead_in_and_names_may_open_in_lower_case(settings, tmp_path,
-                                                                fake_embedder):
-    """A list set as lines without bullets keeps its items, and "parkrun" is a name."""
-    text = ("# Community strategy\n\n## Community care\n\nOur community care aims are to:\n\n"
-            "improve community care for people leaving hospital.\n\n"
-            "open community care hubs in every town by 2027.\n\n"
-            "parkrun events bring community care teams and residents together each week.\n")
-    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
-                                  "What does the strategy say about community care?")
-    assert "mprove community care for people leaving hospital" in answer["answer"]
-    assert "pen community care hubs in every town" in answer["answer"]
-    assert "arkrun events bring community care teams" in answer["answer"]
+    assert all(part in answer["answer"] for part in quoted), answer["answer"]
+    assert not any(part in answer["answer"] for part in left_out), answer["answer"]
 
 
 def test_every_answer_line_is_document_text(assistant):
