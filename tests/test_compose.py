@@ -241,6 +241,13 @@ def test_render_shapes_lines_by_their_bullets():
     assert render([Line("A", 1, "-"), Line("B", 1, "-")]) == "- A [1].\n- B [1]."
 
 
+def test_render_keeps_an_items_further_sentences_on_its_bullet():
+    lines = [Line("Place – Leicestershire", 1, "-", then=("Members span councils.",)),
+             Line("System – the whole area", 1, "-"), Line("…and 2 more", 1, "…")]
+    assert render(lines) == ("- Place – Leicestershire [1]. Members span councils [1].\n"
+                             "- System – the whole area [1].\n- …and 2 more [1]")
+
+
 def test_render_puts_an_items_label_before_its_text():
     assert render([Line("It adopted the approach", 1, "-", "Core20PLUS5")]) == (
         "- Core20PLUS5: It adopted the approach [1].")

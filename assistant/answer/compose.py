@@ -67,6 +67,7 @@ class Line:
     cite: int
     bullet: str = ""  # "", "-", or "1." …
     label: str = ""  # the run-in label of the list item the text goes on ("Core20PLUS5")
+    then: tuple[str, ...] = ()  # more sentences of the same list item, on the same bullet
 
 
 def compose(question: Question, evidence: Evidence) -> list[Line]:
@@ -98,15 +99,26 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     if whole is None:
         return lines
     shown = len(whole.items)
-    rest: list[Line] = []
-    led = set()  # items of another list go under that list's own lead-in, or they would
-    for i, line in zip(ordered[shown:], lines[shown:], strict=True):  # read as this one's
+    listed: list[Line] = []  # one bullet an item: its further sentences go on its line
+    for i, line in zip(whole.items, lines[:shown], strict=True):
+        if i in whole.joined and listed:
+            listed[-1] = replace(listed[-1], then=(*listed[-1].then, line.text))
+        else:
+            listed.append(line)
+    others = list(zip(ordered[shown:], lines[shown:], strict=True))
+    rest = [line for i, line in others if not _listed(units[i])]  # sentences, then the items
+    led = set()  # of other lists, each list under its own lead-in: else they would read as
+    for i, line in ((i, line) for i, line in others if _listed(units[i])):  # this one's
         key = (evidence.sentences[i].hit, units[i].group)
-        if units[i].role == "item" and units[i].group >= 0 and key not in led:
+        if key not in led:
             led.add(key)
             rest.append(_lead_line(evidence, units, *key) or Line("", 0))
         rest.append(line)
-    return [line for line in (whole.lead, *lines[:shown], whole.more, *rest) if line and line.text]
+    return [line for line in (whole.lead, *listed, whole.more, *rest) if line and line.text]
+
+
+def _listed(unit: Unit) -> bool:
+    return unit.role == "item" and unit.group >= 0
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,7 @@ class WholeList:
     words: int  # of the lead-in and the items
     more: Line | None
     members: frozenset[int] = frozenset()  # every sentence of the list, shown or not
+    joined: frozenset[int] = frozenset()  # items' sentences after their first: same bullet
 
 
 def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
@@ -166,7 +179,8 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
     # (the list reaches its passage's end, and may go on in the next one)
     more = Line("…and more" if runs_on else f"…and {left} more", hit + 1, "…") if left \
         else None  # (no count when the rest may be in the next passage too)
-    return WholeList(lead, items, words, more, frozenset(members))
+    joined = frozenset(i for quoted in quotes for i in quoted[1:])
+    return WholeList(lead, items, words, more, frozenset(members), joined)
 
 
 def _lead_line(evidence: Evidence, units: list[Unit], hit: int, group: int) -> Line | None:
@@ -487,7 +501,8 @@ def render(lines: list[Line]) -> str:
                 prose = []
             out.append(f"- {line.text} [{line.cite}]")
             continue
-        text = with_marker(f"{line.label}: {line.text}" if line.label else line.text, line.cite)
+        text = " ".join(with_marker(part, line.cite) for part in (
+            f"{line.label}: {line.text}" if line.label else line.text, *line.then))
         if not line.bullet:
             prose.append(text)
             continue
