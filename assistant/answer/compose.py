@@ -110,11 +110,11 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     led = set()  # of other lists, each list under its own lead-in: else they would read as
     for i, line in ((i, line) for i, line in others if _listed(units[i])):  # this one's
         key = (evidence.sentences[i].hit, units[i].group)
-        if key not in led:
-            led.add(key)
-            rest.append(_lead_line(evidence, units, *key) or Line("", 0))
+        if key not in led and (lead := _lead_line(evidence, units, *key)):
+            rest.append(lead)
+        led.add(key)
         rest.append(line)
-    return [line for line in (whole.lead, *listed, whole.more, *rest) if line and line.text]
+    return [line for line in (whole.lead, *listed, whole.more, *rest) if line]
 
 
 def _listed(unit: Unit) -> bool:
@@ -145,21 +145,20 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
     def list_of(i: int) -> tuple[int, int]:
         return evidence.sentences[i].hit, units[i].group
 
-    held = Counter(list_of(i) for i in picked if units[i].role == "item" and units[i].group >= 0)
-    chosen = next((list_of(i) for i in picked if units[i].role == "item"
-                   and units[i].group >= 0 and held[list_of(i)] >= 2), None)
+    held = Counter(list_of(i) for i in picked if _listed(units[i]))
+    chosen = next((list_of(i) for i in picked if _listed(units[i]) and held[list_of(i)] >= 2),
+                  None)
     if chosen is None:
         return None
     hit, group = chosen
-    members = [i for i, sentence in enumerate(evidence.sentences)
-               if sentence.hit == hit and units[i].group == group]
-    if units[members[0]].role != "lead" and members[0] == _first_of(evidence, hit):
+    passage = [i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit]
+    members = [i for i in passage if units[i].group == group]
+    if units[members[0]].role != "lead" and members[0] == passage[0]:
         return None  # the list's head is in an earlier passage: this is its tail
     lead = _lead_line(evidence, units, hit, group)
     bullets: list[list[int]] = []  # the list's items, each its sentences
-    for i, sentence in enumerate(evidence.sentences):  # a bullet may open with its label
-        if sentence.hit == hit and units[i].group == group and units[i].role in (
-                "item", "heading"):
+    for i in members:  # a bullet may open with its label
+        if units[i].role in ("item", "heading"):
             if units[i].starts or not bullets:
                 bullets.append([])
             bullets[-1].append(i)
@@ -174,11 +173,9 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
         items += quoted
         words += length
     left = len(quotes) - sum(1 for quoted in quotes if quoted[0] in items)
-    runs_on = units[members[-1]].group == group and members[-1] == max(
-        i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit)
-    # (the list reaches its passage's end, and may go on in the next one)
+    runs_on = members[-1] == passage[-1]  # the list may go on in the next passage, so no
     more = Line("…and more" if runs_on else f"…and {left} more", hit + 1, "…") if left \
-        else None  # (no count when the rest may be in the next passage too)
+        else None  # count then
     joined = frozenset(i for quoted in quotes for i in quoted[1:])
     return WholeList(lead, items, words, more, frozenset(members), joined)
 
@@ -189,11 +186,6 @@ def _lead_line(evidence: Evidence, units: list[Unit], hit: int, group: int) -> L
                  in enumerate(evidence.sentences) if sentence.hit == hit
                  and units[i].group == group and units[i].role == "lead"
                  and 4 <= len(sentence.text.split()) <= LEAD_WORDS), None)
-
-
-def _first_of(evidence: Evidence, hit: int) -> int:
-    """The index of passage `hit`'s first sentence in `evidence.sentences`."""
-    return next(i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit)
 
 
 def _after_list(evidence: Evidence, units: list[Unit], picked: list[int],
