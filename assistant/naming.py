@@ -6,25 +6,25 @@ the question's topic words, but so do passages of every other plan on that topic
 commitments does the Leeds R&I strategy make?" draws the Healthy Leeds Plan's passages about
 commitments). A question that names a document is asked of that document.
 
-A name is a noun phrase ending in a singular document word (strategy, plan, framework,
-report, …) after "the", "this" or a possessive, or opening with a capital ("NHS England's IFR
+A name is a noun phrase ending in a singular document word (strategy, plan, framework, report,
+…) after "the", "this" or a possessive, or opening with a capital ("NHS England's IFR
 policy"): the words before the document word, back to a function word, a question word or
-punctuation, up to seven ("and" or "&" between two of them joins them without being one:
-"the West Sussex joint health and wellbeing strategy"). "A funding policy" and "which care
-plan" are kinds of document, not names. The name's words are matched with each document's
-title and file name (and the initials of their runs of words: "individual funding requests"
-is also "IFR"); each matched word counts by how few of the library's documents carry it.
-More than half of a name's words must match, a one-word name must be carried by one
-document alone ("the final strategy" does not pick the files named "…_Final"), and a name's
-numbers count only when all of them match ("the 2026/27 to 2030/31 plans" is a period, not
-the "2023-2030" strategy). The document word counts only when one document alone carries it
-and the name's other words and years are in its name ("the 2025/26 guidance" in a library
-with one guidance, a bare "the addendum"); a name ending in a document word that some
-documents carry names one of them or none ("the NHS England planning guidance" is no
-framework); "plan", "strategy" and "document" never count: they are what users call any of
-them ("strategy" is in most names). Each name picks its best documents; a question naming
-two ("compare the dementia strategy with the Leeds R&I strategy") is asked of both. Nothing
-is picked when a name fits every document.
+punctuation, up to seven ("and", "&" or "of" between two of them joins them without being one:
+"the West Sussex joint health and wellbeing strategy", "the cost of living addendum"). "A
+funding policy" and "which care plan" are kinds of document, not names. The name's words are
+matched with each document's title and file name (and the initials of their runs of words:
+"individual funding requests" is also "IFR"); each matched word counts by how few of the
+library's documents carry it. More than half of a name's words must match, a one-word name
+must be carried by one document alone ("the final strategy" does not pick the files named
+"…_Final"), and a name's numbers count only when all of them match ("the 2026/27 to 2030/31
+plans" is a period, not the "2023-2030" strategy). The document word counts only when one
+document alone carries it and the name's other words and years are in its name ("the 2025/26
+guidance" in a library with one guidance, a bare "the addendum"); a name ending in a document
+word that some documents carry names one of them or none ("the NHS England planning guidance"
+is no framework); "plan", "strategy" and "document" never count: they are what users call any
+of them ("strategy" is in most names). Each name picks its best documents; a question naming
+two ("compare the dementia strategy with the Leeds R&I strategy") is asked of both. Nothing is
+picked when a name fits every document.
 
 Leaves out searching inside the chosen documents (`retrieval.Retriever`, `sources=`).
 """
@@ -46,7 +46,8 @@ article document paper review digest overview""".split())
 # What users call any plan document: alone ("the plan"), they name none in particular.
 LOOSE_WORDS = frozenset({"plan", "strategy", "document"})
 NAME_WORDS = 7  # words of a name before its document word
-_JOINS = frozenset({"and", "&"})  # inside a name: "the joint health and wellbeing strategy"
+# inside a name: "the joint health and wellbeing strategy", "the cost of living addendum"
+_JOINS = frozenset({"and", "&", "of"})
 _DEFINITE = frozenset("the this that its their our".split())
 _STOPS = FUNCTION_WORDS | QUESTION_WORDS | _DEFINITE | frozenset(
     "a an any each every do does did has have had can could would should must may might "

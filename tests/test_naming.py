@@ -27,6 +27,7 @@ IFR = "pdf/nhsengland__Commissioning-policy-individual-funding-requests-v3.pdf"
     ("What are the dementia strategy's aims?", [DEMENTIA]),
     ("How does NHS England's IFR policy handle cosmetic procedures?", [IFR]),
     ("How does the addendum define the cost of living squeeze?", [ADDENDUM]),
+    ("How will the West Sussex cost of living addendum help households?", [ADDENDUM]),
     ("What does the NHS medium-term framework ask of mental health services?",
      ["text/medium-term-planning-framework-2026-27-to-2028-29.md"]),
     ("Which groups does the West Sussex strategy say fare worst?",  # every West Sussex one
