@@ -44,7 +44,7 @@ from assistant.refusal import (
     missing_terms,
     missing_words,
 )
-from assistant.rerank import rerank
+from assistant.rerank import rerank, rerank_open
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.sources import Source
 from assistant.store import DocumentRecord
@@ -183,9 +183,11 @@ class Pipeline:
         return self._backends[name]
 
     def retrieve(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
-                 mode: Mode = "hybrid", expand: bool = True, reranked: bool = True) -> list[Hit]:
+                 mode: Mode = "hybrid", expand: bool = True, reranked: bool = True,
+                 question: Question | None = None) -> list[Hit]:
         """First-stage retrieval of a pool, then (unless `reranked` is off) the best `k` by
-        their best sentence."""
+        their best sentence, or, for an open `question` (the analysed `query`), by the
+        signals of a passage that answers it (`rerank.rerank_open`)."""
         self.refresh()
         k = k or self.settings.k
         pool = self.settings.rerank_pool
@@ -193,6 +195,8 @@ class Pipeline:
             return self.retriever.search(query, k, sources=sources, mode=mode, expand=expand)
         candidates = self.retriever.search(query, max(k, pool), sources=sources, mode=mode,
                                            expand=expand)
+        if question is not None and question.open:
+            return rerank_open(question, candidates, self.scorer, k, self.naming(query)[1])
         return rerank(query, candidates, self.scorer, k)
 
     def search(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
@@ -340,7 +344,7 @@ class Pipeline:
         found, naming = self.naming(query)
         named = [] if sources else found
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
-                             sources=sources or named or None)
+                             sources=sources or named or None, question=analysed)
         if analysed.open:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()

@@ -11,7 +11,8 @@ from assistant.config import Settings
 from assistant.embeddings import make_embedder
 from assistant.errors import ConfigError
 from assistant.ingest import ingest
-from assistant.rerank import best_sentence_scores, rerank
+from assistant.question import analyse
+from assistant.rerank import best_sentence_scores, open_signals, rerank, rerank_open
 from assistant.service import Assistant
 
 QUESTION = "What workforce problem limits the ability to meet demand?"
@@ -95,3 +96,55 @@ def test_ask_and_search_see_the_same_reranked_passages(assistant):
 def test_a_negative_pool_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="rerank_pool=-1"):
         Settings(root=tmp_path, rerank_pool=-1)
+
+
+OPEN_QUESTION = "What are the strategy's priorities?"
+PRIORITIES = """# Our priorities
+
+The strategy sets five priorities for the next five years:
+
+- Giving every child a healthy start, with more support for parents in the early years.
+- Helping people with long-term conditions to manage them at home, close to their families.
+- Joining up mental health care between GPs, hospitals and community teams.
+- Cutting the gap in healthy life expectancy between the richest and poorest areas.
+- Making the county a good place to work in health and care, so that staff stay.
+"""
+BOARD_NOTE = """# Board meeting
+
+The board discussed the strategy's priorities.
+"""
+
+
+@pytest.fixture(scope="module")
+def open_assistant(tmp_path_factory) -> Assistant:
+    root = tmp_path_factory.mktemp("rerank-open")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "priorities.md").write_text(PRIORITIES, encoding="utf-8")
+    (corpus / "board.md").write_text(BOARD_NOTE, encoding="utf-8")
+    settings = Settings(root=root, index=root / "index", corpus=corpus)
+    ingest([corpus], settings, make_embedder(settings.model, settings.embedding_backend),
+           show_progress=False)
+    return Assistant(settings)
+
+
+def test_an_open_question_reads_the_passage_that_lists_its_answer_first(open_assistant):
+    question = analyse(OPEN_QUESTION)
+    pool = open_assistant.retriever.search(OPEN_QUESTION, 4)
+    fused = rerank(OPEN_QUESTION, pool, open_assistant.scorer, 2)
+    opened = rerank_open(question, pool, open_assistant.scorer, 2)
+    assert _names(fused)[0] == "board.md"  # its one sentence matches the question best
+    assert _names(opened) == ["priorities.md", "board.md"]
+    assert [hit.rank for hit in opened] == [1, 2]
+    assert _names(open_assistant.retrieve(OPEN_QUESTION, 2, question=question)) == \
+        _names(opened)
+
+
+def test_open_signals_see_the_heading_and_the_length(open_assistant):
+    question = analyse(OPEN_QUESTION)
+    hits = open_assistant.retriever.search(OPEN_QUESTION, 2)
+    by_name = dict(zip(_names(hits), open_signals(question, hits, [0.0, 0.0],
+                                                  open_assistant.scorer, 2), strict=True))
+    assert by_name["priorities.md"][4] > by_name["board.md"][4] == 0.0  # heading coverage
+    assert by_name["priorities.md"][6] > 2 * by_name["board.md"][6]  # length
+    assert all(row[5] == 1 for row in by_name.values())  # each alone in its section

@@ -75,7 +75,8 @@ def run(pipeline: Pipeline, items: list[QAItem], *, show_progress: bool = True,
             gold = gold_ids(item, pipeline.snapshot, root)
             answer = pipeline.ask(item.question, refusal_threshold=0.0)
             retrieved = pipeline.retrieve(item.question, RETRIEVE_K,  # what `ask` reads
-                                          sources=answer.named or None)
+                                          sources=answer.named or None,
+                                          question=analyse(item.question))
             data = answer.to_json()
             cited = {c["id"]: c["text"] for c in data["citations"]}
             scores = metrics.citation_support(data["answer"], cited) if cited else {}
