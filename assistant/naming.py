@@ -35,6 +35,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -63,6 +64,14 @@ def name_word(token: str) -> str:
     word = POSSESSIVE.sub("", token).replace("&", "").lower()
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+def names_the_document(word: str, naming: AbstractSet[str]) -> bool:
+    """A question's word that is one of `naming`, the words of the name that picked the
+    document asked of ("the delivery article"): it says where to look, not what about, and
+    the document need not use it."""
+    parts = [part for part in word.split("-") if part]
+    return bool(parts) and all(name_word(part) in naming for part in parts)
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,19 @@ def mentioned_names(question: str) -> list[Name]:
             names.append(Name(words, kind=name_word(bare)))
         elif not words and before in _DEFINITE and name_word(bare) not in LOOSE_WORDS:
             names.append(Name((name_word(bare),)))
+        names += _after_of(tokens[start:i], name_word(bare))
     return names
+
+
+def _after_of(tokens: list[str], kind: str) -> list[Name]:
+    """The capitalised name after a name's last "of" ("the purpose of *IFR* policy"): the
+    words before it may be the question's topic, not the document's name."""
+    cuts = [i for i, token in enumerate(tokens) if token.lower() == "of"]
+    tail = tokens[cuts[-1] + 1:] if cuts else []
+    if not tail or not tail[0][:1].isupper():
+        return []
+    return [Name(tuple(name_word(part) for t in tail if t.lower() not in _JOINS
+                       for part in re.split(r"[-/]", t) if part), kind=kind)]
 
 
 def _acronym_name(tokens: list[str], i: int) -> list[Name]:
@@ -145,6 +166,16 @@ def name_words(source: str, title: str) -> set[str]:
     return words
 
 
+def _matched(name: Name, words: set[str]) -> set[str]:
+    """The words of `name` that a document's name words hold, alone or joined to a
+    neighbour ("west" and "sussex" in "westsussex"), and a year's short end ("26" of
+    "2025/26", as `LibraryNames._score` counts it): the rest ("penalties" in "the penalties
+    of NHS England's IFR policy") is what the question asks about."""
+    pairs = {pair for pair in pairwise(name.words) if "".join(pair) in words}
+    return {w for w in name.words if w in words or (w.isdigit() and len(w) < 4)
+            or any(w in pair for pair in pairs)}
+
+
 class LibraryNames:
     """The library's documents by the words of their names, built once per index."""
 
@@ -160,7 +191,8 @@ class LibraryNames:
 
     def naming(self, question: str) -> tuple[list[str], set[str]]:
         """The sources the question names (as `named`), and the words of the names that
-        picked them: words that say which document is asked, not what about."""
+        picked them and are in those documents' names: words that say which document is
+        asked, not what about."""
         if len(self.words) < 2:
             return [], set()
         chosen: set[str] = set()
@@ -174,8 +206,10 @@ class LibraryNames:
                       for source, words in self.words.items()}
             best = max(scores.values())
             if best > 0:
-                chosen |= {source for source, score in scores.items() if score >= best - 1e-9}
-                words_used |= set(name.words)
+                picked = {source for source, score in scores.items() if score >= best - 1e-9}
+                chosen |= picked
+                words_used |= {word for source in picked
+                               for word in _matched(name, self.words[source])}
         if len(chosen) == len(self.words):
             return [], set()
         return [source for source in self.words if source in chosen], words_used

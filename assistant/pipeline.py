@@ -44,14 +44,13 @@ from assistant.refusal import (
     missing_terms,
     missing_words,
 )
-from assistant.rerank import rerank, rerank_open
+from assistant.rerank import OPEN_K, rerank, rerank_open
 from assistant.retrieval import Hit, Mode, Retriever
 from assistant.sources import Source
 from assistant.store import DocumentRecord
 from assistant.stores import IndexView, Store, open_store
 
 TYPED_CANDIDATES = 5
-OPEN_K = 8  # passages an open question reads (its points are spread over more of them)
 NO_QUESTION = "There is no question to answer: ask about the documents."
 SECTION_HITS = 2  # best hits whose sections are read whole for open questions
 SECTION_CHUNKS = 4  # passages read from one section at most
@@ -203,7 +202,7 @@ class Pipeline:
                mode: Mode = "hybrid", expand: bool = True) -> SearchResponse:
         start = time.perf_counter()
         hits = self.retrieve(query, k or self.settings.k, sources=sources, mode=mode,
-                             expand=expand)
+                             expand=expand, question=analyse(query))
         return SearchResponse(query, [Source.of(hit, hit.rank) for hit in hits],
                               {"retrieve": _ms(start), "total": _ms(start)})
 

@@ -47,7 +47,7 @@ import numpy as np
 
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import EvidenceScorer
-from assistant.naming import name_word
+from assistant.naming import names_the_document
 from assistant.question import DOCUMENT_NOUNS, WORD, Question
 from assistant.retrieval import Hit
 from assistant.stopwords import FUNCTION_WORDS, WH_WORDS
@@ -143,7 +143,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
     texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
               if word.lower() not in verbs and not word.lower().endswith("n't")
-              and not _names_the_document(word, asked_of.naming)
+              and not names_the_document(word, asked_of.naming)
               and not _defined_acronym(word, asked_of.acronyms, texts)
               and (terms := lexical.terms(word))
               and (all(lexical.document_frequency(t) == 0
@@ -194,13 +194,6 @@ def _names_a_role(word: str) -> bool:
 def lemmas(texts: Iterable[str]) -> frozenset[str]:
     """The `lemma` of every word of `texts`."""
     return frozenset(lemma(w) for text in texts for w in _WORD.findall(text))
-
-
-def _names_the_document(word: str, naming: AbstractSet[str]) -> bool:
-    """A word of the name that picked the document asked of ("the delivery article"): it
-    says where to look, and the document need not use it."""
-    parts = [part for part in word.split("-") if part]
-    return bool(parts) and all(name_word(part) in naming for part in parts)
 
 
 def _defined_acronym(word: str, acronyms: AbstractSet[str], texts: list[str]) -> bool:
@@ -298,7 +291,7 @@ def focal_share(question: Question, missing: list[str], scorer: EvidenceScorer,
     what about, so they are not part of the focus."""
     weights = {w: max((scorer.lexical.idf(t) for t in scorer.lexical.terms(w)), default=0.0)
                for w in question.focus_words
-               if not _names_the_document(w, naming)}
+               if not names_the_document(w, naming)}
     total = sum(weights.values())
     return sum(weights.get(w, 0.0) for w in missing) / total if total else 0.0
 

@@ -14,15 +14,15 @@ short).
 
 An open question is answered from the passage that carries a section's worth of its subject,
 not from the one with the best-matching sentence: "What are the strategy's priorities?" is
-answered by the passage that lists them. `rerank_open` reorders the fused order's first `k`
-by seven signals, each divided by its spread over the first 30 candidates of the open set's
-dev half and summed with equal weights (a linear model fitted on them did no better across
-documents): the best sentence, the passage vector's cosine, its BM25 score over the best
-one's, the IDF-weighted share of the question's focus words in the passage and in its
-heading path, how many of the `k` share its section, and its length up to
-`FULL_PASSAGE_WORDS` (a heading, a caption or a stray line answers little). On that dev half
-the first passage then holds 51% of a question's key points on average, against 41% in the
-fused order (65% for the best of the eight).
+answered by the passage that lists them. `rerank_open` reorders the fused order's first
+`OPEN_K` by seven signals, each divided by its spread over the passages the open set's dev
+half reads (`scripts/open_signal_spread.py`) and summed with equal weights (a linear model
+fitted on them did no better across documents): the best sentence, the passage's cosine
+with the question, its BM25 score over the best one's, the IDF-weighted share of the
+question's focus words in the passage and in its heading path, how many of the eight share
+its section, and its length up to `FULL_PASSAGE_WORDS` (a heading, a caption or a stray line
+answers little). On that dev half the first passage then holds 48% of a question's key
+points on average, against 41% in the fused order (65% for the best of the eight).
 
 Deliberately leaves out first-stage retrieval (`retrieval.py`).
 """
@@ -35,14 +35,17 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.evidence import EvidenceScorer
+from assistant.naming import names_the_document
 from assistant.question import Question
 from assistant.retrieval import Hit, reciprocal_rank_fusion
 
 RERANK_RRF_K = 5
+OPEN_K = 8  # passages an open question reads (its points are spread over more of them)
 FULL_PASSAGE_WORDS = 200  # a passage this long counts as a full one
-# The spread (standard deviation) of each of `open_signals`' columns over the first 30
-# candidates of the open set's dev half; dividing by it gives each signal the same say.
-OPEN_SIGNAL_SPREAD = np.array([0.1275, 0.2121, 0.2543, 0.2196, 0.1198, 1.7946, 0.222])
+# The spread (standard deviation) of each of `open_signals`' columns over the passages the
+# open set's dev half reads (scripts/open_signal_spread.py); dividing by it gives each signal
+# the same say.
+OPEN_SIGNAL_SPREAD = np.array([0.1066, 0.1334, 0.2162, 0.2533, 0.1534, 1.6781, 0.2105])
 
 
 def best_sentence_scores(question: str, hits: list[Hit], scorer: EvidenceScorer) -> np.ndarray:
@@ -76,30 +79,33 @@ def _fused(pool: list[Hit], best: np.ndarray, k: int) -> list[Hit]:
 
 def rerank_open(question: Question, pool: list[Hit], scorer: EvidenceScorer, k: int,
                 naming: AbstractSet[str] = frozenset()) -> list[Hit]:
-    """The fused order's first `k` passages of `pool` (in first-stage order) reordered for an
-    open question by the sum of their spread-scaled `open_signals`, renumbered (each keeps
-    its fused score). `naming`: words of a document name in the question, which say where to
-    look, not what about."""
-    if len(pool) < 2:
+    """The first `k` of `pool` (in first-stage order) for an open question: the fused order's
+    first `OPEN_K`, reordered by the sum of their spread-scaled `open_signals`, then the rest
+    of the fused order; renumbered, each keeping its fused score. So `search` and the
+    evaluation show the passages `ask` reads, in its order, whatever their `k`. `naming`:
+    words of a document name in the question, which say where to look, not what about."""
+    if len(pool) < 2 or k < 1:
         return pool[:k]
     best = best_sentence_scores(question.text, pool, scorer)
-    fused = _fused(pool, best, k)
+    fused = _fused(pool, best, max(k, OPEN_K))
     best_of = dict(zip((hit.row for hit in pool), best.tolist(), strict=True))
-    signals = open_signals(question, fused, [best_of[hit.row] for hit in fused], scorer, k,
+    window = fused[:OPEN_K]
+    signals = open_signals(question, window, [best_of[hit.row] for hit in window], scorer,
                            naming)
-    order = np.argsort(-(signals / OPEN_SIGNAL_SPREAD).sum(axis=1), kind="stable")[:k]
-    return [replace(fused[i], rank=rank) for rank, i in enumerate(order, start=1)]
+    order = np.argsort(-(signals / OPEN_SIGNAL_SPREAD).sum(axis=1), kind="stable")
+    ranked = [window[i] for i in order] + fused[OPEN_K:]
+    return [replace(hit, rank=rank) for rank, hit in enumerate(ranked[:k], start=1)]
 
 
 def open_signals(question: Question, hits: list[Hit], best: list[float],
-                 scorer: EvidenceScorer, k: int,
-                 naming: AbstractSet[str] = frozenset()) -> np.ndarray:
-    """One row per hit (in fused order; `best`: each one's best sentence score): best
-    sentence, dense cosine, BM25 score over the best hit's, focus-word coverage of the text
-    and of the heading path, section votes among the first `k`, length."""
+                 scorer: EvidenceScorer, naming: AbstractSet[str] = frozenset()) -> np.ndarray:
+    """One row per hit (`best`: each one's best sentence score): best sentence, cosine with
+    the question, BM25 score over the best of `hits`, IDF-weighted share of the focus words
+    in the text and in the heading path, how many of `hits` share its section (its
+    document, when that has no headings), length."""
     lexical = scorer.lexical
     weights = {term: lexical.idf(term) for word in question.focus_words
-               if word.lower() not in naming for term in lexical.terms(word)}
+               if not names_the_document(word, naming) for term in lexical.terms(word)}
     total = sum(weights.values()) or 1.0
 
     def coverage(text: str) -> float:
@@ -107,7 +113,7 @@ def open_signals(question: Question, hits: list[Hit], best: list[float],
         return sum(weight for term, weight in weights.items() if term in terms) / total
 
     top_lexical = max((hit.lexical_score or 0.0) for hit in hits) or 1.0
-    sections = [hit.chunk.section_key for hit in hits[:k]]
+    sections = [hit.chunk.section_key for hit in hits]
     return np.array([[best[i], hit.dense_score or 0.0, (hit.lexical_score or 0.0) / top_lexical,
                       coverage(hit.chunk.text), coverage(hit.chunk.section or ""),
                       sections.count(hit.chunk.section_key),

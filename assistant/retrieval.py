@@ -56,7 +56,9 @@ def reciprocal_rank_fusion(rankings: Sequence[tuple[Sequence[int], float]],
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk: 1-based rank, fused score, and each retriever's own score."""
+    """A retrieved chunk: 1-based rank, fused score, its cosine with the query (None when
+    no dense ranking ran) and its BM25 score (see `Retriever.search`; None when no lexical
+    ranking ran)."""
 
     chunk: Chunk
     row: int
@@ -135,20 +137,26 @@ class Retriever:
             return []
         fused = reciprocal_rank_fusion([([row for row, _ in ranking], weight)
                                         for ranking, weight in rankings])
-        dense_scores = dict(dense[0][0]) if dense else {}
+        # Every hit gets its own cosine with the query (the vectors are read anyway), even
+        # one that only the other rankings found; a hit below a full BM25 list gets that
+        # list's last score (its own is at most that), below a shorter one 0 (no term).
+        query_vector = vectors[0] if dense else None
         lexical_scores = dict(lexical[0][0]) if lexical else {}
+        below = min(lexical_scores.values()) if len(lexical_scores) == CANDIDATES else 0.0
         ordered = sorted(fused, key=lambda row: (-fused[row], row))
         scale = (RRF_K + 1) / sum(weight for _, weight in rankings)  # 1.0 = first everywhere
-        return [Hit(chunk, row, rank, round(fused[row] * scale, 6), dense_scores.get(row),
-                    lexical_scores.get(row))
-                for rank, (row, chunk) in enumerate(self._collapse_duplicates(ordered, k),
-                                                    start=1)]
+        return [Hit(chunk, row, rank, round(fused[row] * scale, 6),
+                    float(vector @ query_vector) if query_vector is not None else None,
+                    lexical_scores.get(row, below) if lexical else None)
+                for rank, (row, chunk, vector) in enumerate(
+                    self._collapse_duplicates(ordered, k), start=1)]
 
-    def _collapse_duplicates(self, rows: list[int], k: int) -> list[tuple[int, Chunk]]:
-        """The first `k` rows with their chunks, skipping any that nearly repeats a passage
-        ranked above it. Reads chunks and vectors a batch at a time (one query each in
-        PostgreSQL), enough for `k` when few are duplicates."""
-        kept: list[tuple[int, Chunk]] = []
+    def _collapse_duplicates(self, rows: list[int], k: int
+                             ) -> list[tuple[int, Chunk, np.ndarray]]:
+        """The first `k` rows with their chunks and vectors, skipping any that nearly repeats
+        a passage ranked above it. Reads chunks and vectors a batch at a time (one query each
+        in PostgreSQL), enough for `k` when few are duplicates."""
+        kept: list[tuple[int, Chunk, np.ndarray]] = []
         kept_vectors: list[np.ndarray] = []
         seen_text: set[str] = set()
         for start in range(0, len(rows), 2 * k):
@@ -162,7 +170,7 @@ class Retriever:
                         >= DUPLICATE_COSINE:
                     continue
                 seen_text.add(key)
-                kept.append((row, chunk))
+                kept.append((row, chunk, vector))
                 kept_vectors.append(vector)
                 if len(kept) == k:
                     return kept

@@ -28,6 +28,7 @@ IFR = "pdf/nhsengland__Commissioning-policy-individual-funding-requests-v3.pdf"
     ("How does NHS England's IFR policy handle cosmetic procedures?", [IFR]),
     ("How does the addendum define the cost of living squeeze?", [ADDENDUM]),
     ("How will the West Sussex cost of living addendum help households?", [ADDENDUM]),
+    ("What is the purpose of IFR policy?", [IFR]),  # the name after "of"
     ("What does the NHS medium-term framework ask of mental health services?",
      ["text/medium-term-planning-framework-2026-27-to-2028-29.md"]),
     ("Which groups does the West Sussex strategy say fare worst?",  # every West Sussex one
@@ -131,3 +132,12 @@ def test_naming_gives_the_words_of_the_names_that_picked_a_document():
     assert LIBRARY.naming("How will the dementia strategy help families with carers?") == (
         [DEMENTIA], {"dementia"})
     assert LIBRARY.naming("What does the plan say about carers?") == ([], set())
+
+
+def test_the_words_that_name_a_document_leave_out_its_topic():
+    """"the penalties of NHS England's IFR policy": "of" joins the name, but only the words
+    the document's name holds say where to look; "penalties" is what the question asks."""
+    assert LIBRARY.naming("What are the penalties of NHS England's IFR policy?") == (
+        [IFR], {"nhs", "england", "ifr"})
+    assert LIBRARY.naming("What are the goals of cost of living addendum?") == (
+        [ADDENDUM], {"cost", "living"})

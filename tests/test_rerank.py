@@ -144,7 +144,17 @@ def test_open_signals_see_the_heading_and_the_length(open_assistant):
     question = analyse(OPEN_QUESTION)
     hits = open_assistant.retriever.search(OPEN_QUESTION, 2)
     by_name = dict(zip(_names(hits), open_signals(question, hits, [0.0, 0.0],
-                                                  open_assistant.scorer, 2), strict=True))
+                                                  open_assistant.scorer), strict=True))
     assert by_name["priorities.md"][4] > by_name["board.md"][4] == 0.0  # heading coverage
     assert by_name["priorities.md"][6] > 2 * by_name["board.md"][6]  # length
     assert all(row[5] == 1 for row in by_name.values())  # each alone in its section
+
+
+def test_fewer_passages_are_the_first_of_those_an_open_question_reads(open_assistant):
+    question = analyse(OPEN_QUESTION)
+    read = open_assistant.retrieve(OPEN_QUESTION, 2, question=question)
+    assert open_assistant.retrieve(OPEN_QUESTION, 1, question=question) == read[:1]
+    searched = open_assistant.search(OPEN_QUESTION, 1).results  # what `search` shows
+    assert [Path(result.source).name for result in searched] == _names(read[:1])
+    assert rerank_open(question, open_assistant.retriever.search(OPEN_QUESTION, 2),
+                       open_assistant.scorer, 0) == []
