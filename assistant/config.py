@@ -59,6 +59,9 @@ class Settings:
     dense_weight: float = 0.5  # weight of the dense ranking in fusion; BM25's is 1
     expanded_weight: float = 0.3  # weight of the acronym-expanded query's rankings
     rerank_pool: int = 30  # fused candidates reordered by their best sentence; 0 turns it off
+    # open questions read first the passage that carries the subject (rerank.rerank_open);
+    # false keeps the best-sentence order for them too
+    open_rerank: bool = True
     # embed each chunk's sentences at ingest, so a question's first answer reads them instead
     # of embedding them: ingest takes about 1.7x as long, a never-seen question 5x less
     sentence_vectors: bool = True

@@ -10,7 +10,9 @@ A name is a noun phrase ending in a singular document word (strategy, plan, fram
 …) after "the", "this" or a possessive, or opening with a capital ("NHS England's IFR
 policy"): the words before the document word, back to a function word, a question word or
 punctuation, up to seven ("and", "&" or "of" between two of them joins them without being one:
-"the West Sussex joint health and wellbeing strategy", "the cost of living addendum"). "A
+"the West Sussex joint health and wellbeing strategy", "the cost of living addendum"); the
+name after the last "of", when it opens with a capital or a number, is tried first ("the
+research priorities of Healthy Leeds Plan": the words before "of" may be the topic). "A
 funding policy" and "which care plan" are kinds of document, not names. The name's words are
 matched with each document's title and file name (and the initials of their runs of words:
 "individual funding requests" is also "IFR"); each matched word counts by how few of the
@@ -24,7 +26,9 @@ word that some documents carry names one of them or none ("the NHS England plann
 is no framework); "plan", "strategy" and "document" never count: they are what users call any
 of them ("strategy" is in most names). Each name picks its best documents; a question naming
 two ("compare the dementia strategy with the Leeds R&I strategy") is asked of both. Nothing is
-picked when a name fits every document.
+picked when a name fits every document. The words that say where to look, not what about, are
+a picking name's words from the first one the document's name holds ("Sussex ICB dementia",
+not "goals" in "the goals of cost of living addendum").
 
 Leaves out searching inside the chosen documents (`retrieval.Retriever`, `sources=`).
 """
@@ -83,6 +87,9 @@ class Name:
     words: tuple[str, ...]
     initials: bool = False  # the last word is the document's initials ("JHWS"), not a word
     kind: str = ""  # the document word that closes the name ("guidance"), when it has words
+    # the name after its last "of" ("the priorities of *Healthy Leeds Plan*"), tried first:
+    # the words before it may be the question's topic
+    shorter: Name | None = None
 
     @property
     def joined(self) -> tuple[str, ...]:
@@ -109,23 +116,25 @@ def mentioned_names(question: str) -> list[Name]:
         before = tokens[start - 1].lower() if start > 0 else ""
         words = tuple(name_word(part) for t in tokens[start:i] if t.lower() not in _JOINS
                       for part in re.split(r"[-/]", t) if part)
+        shorter = _after_of(tokens[start:i], name_word(bare))
         if words and (before in _DEFINITE or tokens[start][:1].isupper()):
-            names.append(Name(words, kind=name_word(bare)))
+            names.append(Name(words, kind=name_word(bare), shorter=shorter))
+        elif shorter:
+            names.append(shorter)
         elif not words and before in _DEFINITE and name_word(bare) not in LOOSE_WORDS:
             names.append(Name((name_word(bare),)))
-        names += _after_of(tokens[start:i], name_word(bare))
     return names
 
 
-def _after_of(tokens: list[str], kind: str) -> list[Name]:
-    """The capitalised name after a name's last "of" ("the purpose of *IFR* policy"): the
-    words before it may be the question's topic, not the document's name."""
+def _after_of(tokens: list[str], kind: str) -> Name | None:
+    """The name after the last "of" of a name's words when it opens with a capital or a
+    number ("the purpose of *IFR* policy", "the aims of *10 Year Health* Plan")."""
     cuts = [i for i, token in enumerate(tokens) if token.lower() == "of"]
     tail = tokens[cuts[-1] + 1:] if cuts else []
-    if not tail or not tail[0][:1].isupper():
-        return []
-    return [Name(tuple(name_word(part) for t in tail if t.lower() not in _JOINS
-                       for part in re.split(r"[-/]", t) if part), kind=kind)]
+    if not tail or not (tail[0][:1].isupper() or tail[0][:1].isdigit()):
+        return None
+    return Name(tuple(name_word(part) for t in tail if t.lower() not in _JOINS
+                      for part in re.split(r"[-/]", t) if part), kind=kind)
 
 
 def _acronym_name(tokens: list[str], i: int) -> list[Name]:
@@ -166,14 +175,15 @@ def name_words(source: str, title: str) -> set[str]:
     return words
 
 
-def _matched(name: Name, words: set[str]) -> set[str]:
-    """The words of `name` that a document's name words hold, alone or joined to a
-    neighbour ("west" and "sussex" in "westsussex"), and a year's short end ("26" of
-    "2025/26", as `LibraryNames._score` counts it): the rest ("penalties" in "the penalties
-    of NHS England's IFR policy") is what the question asks about."""
+def _naming_words(name: Name, words: set[str]) -> set[str]:
+    """The words of `name` from the first that a document's name words hold (alone or joined
+    to a neighbour: "west" in "westsussex") to its end ("Sussex ICB dementia"): the words
+    before it ("goals" in "the goals of cost of living addendum") are what the question asks
+    about."""
     pairs = {pair for pair in pairwise(name.words) if "".join(pair) in words}
-    return {w for w in name.words if w in words or (w.isdigit() and len(w) < 4)
-            or any(w in pair for pair in pairs)}
+    first = next((i for i, w in enumerate(name.words)
+                  if w in words or any(w in pair for pair in pairs)), len(name.words))
+    return set(name.words[first:])
 
 
 class LibraryNames:
@@ -197,22 +207,29 @@ class LibraryNames:
             return [], set()
         chosen: set[str] = set()
         words_used: set[str] = set()
-        for name in mentioned_names(question):
-            # a name ending in a document word that some documents carry ("guidance") is
-            # one of theirs ("the NHS England 2025/26 planning guidance" is no framework)
-            kinds = {source for source, words in self.words.items() if name.kind in words} \
-                if name.kind and name.kind not in LOOSE_WORDS else set()
-            scores = {source: self._score(name, words) if not kinds or source in kinds else 0.0
-                      for source, words in self.words.items()}
-            best = max(scores.values())
-            if best > 0:
-                picked = {source for source, score in scores.items() if score >= best - 1e-9}
-                chosen |= picked
-                words_used |= {word for source in picked
-                               for word in _matched(name, self.words[source])}
+        for mentioned in mentioned_names(question):
+            for name in filter(None, (mentioned.shorter, mentioned)):
+                picked = self._picked(name)
+                if picked:
+                    chosen |= picked
+                    words_used |= {word for source in picked
+                                   for word in _naming_words(name, self.words[source])}
+                    break
         if len(chosen) == len(self.words):
             return [], set()
         return [source for source in self.words if source in chosen], words_used
+
+    def _picked(self, name: Name) -> set[str]:
+        """The documents `name` fits best, or none when it fits none."""
+        # a name ending in a document word that some documents carry ("guidance") is one of
+        # theirs ("the NHS England 2025/26 planning guidance" is no framework)
+        kinds = {source for source, words in self.words.items() if name.kind in words} \
+            if name.kind and name.kind not in LOOSE_WORDS else set()
+        scores = {source: self._score(name, words) if not kinds or source in kinds else 0.0
+                  for source, words in self.words.items()}
+        best = max(scores.values())
+        return {source for source, score in scores.items() if score >= best - 1e-9} \
+            if best > 0 else set()
 
     def _unique(self, word: str, words: set[str]) -> float:
         """A word of one document's name alone picks it (log of the library's size)."""

@@ -274,21 +274,30 @@ class PostgresIndex:
 
     def lexical_search(self, query: str, n: int,
                        sources: set[str] | None = None) -> list[tuple[int, float]]:
-        terms = [term for term in self.lexical.terms(query)
-                 if self.lexical.document_frequency(term)]
-        if not terms:
-            return []
-        weights = [self.lexical.idf(term) for term in terms]
         where = " AND p.row IN (SELECT row FROM pa_chunks WHERE source = ANY(%(sources)s))" \
             if sources else ""
+        return self._bm25(query, where, {"n": n, "sources": sorted(sources or ())})
+
+    def lexical_scores(self, query: str, rows: Sequence[int]) -> dict[int, float]:
+        """The BM25 score of each of `rows` (0 for one that holds no term of `query`)."""
+        found = dict(self._bm25(query, " AND p.row = ANY(%(rows)s)",
+                                {"n": len(rows), "rows": [int(row) for row in rows]}))
+        return {row: found.get(row, 0.0) for row in rows}
+
+    def _bm25(self, query: str, where: str, parameters: dict) -> list[tuple[int, float]]:
+        """The best rows by BM25 (`parameters["n"]` of them) among those `where` keeps."""
+        terms = [term for term in self.lexical.terms(query)
+                 if self.lexical.document_frequency(term)]
+        if not terms or not parameters["n"]:
+            return []
+        weights = [self.lexical.idf(term) for term in terms]
         sql = ("SELECT p.row, sum(q.weight * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * "
                "p.length / %(average)s))) AS score "
                "FROM unnest(%(terms)s::text[], %(weights)s::float8[]) AS q(term, weight) "
                "JOIN pa_postings p ON p.term = q.term" + where +
                " GROUP BY p.row ORDER BY score DESC, p.row LIMIT %(n)s")
         found = self._store.query(sql, {"terms": terms, "weights": weights, "k1": K1, "b": B,
-                                        "average": self._average_length, "n": n,
-                                        "sources": sorted(sources or ())})
+                                        "average": self._average_length, **parameters})
         return [(int(row), float(score)) for row, score in found if score > 0]
 
 

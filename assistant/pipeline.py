@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -183,10 +184,12 @@ class Pipeline:
 
     def retrieve(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
                  mode: Mode = "hybrid", expand: bool = True, reranked: bool = True,
-                 question: Question | None = None) -> list[Hit]:
+                 question: Question | None = None,
+                 naming: AbstractSet[str] = frozenset()) -> list[Hit]:
         """First-stage retrieval of a pool, then (unless `reranked` is off) the best `k` by
         their best sentence, or, for an open `question` (the analysed `query`), by the
-        signals of a passage that answers it (`rerank.rerank_open`)."""
+        signals of a passage that answers it (`rerank.rerank_open`; `naming`: the words of
+        the name that picked `sources`, which say where to look, not what about)."""
         self.refresh()
         k = k or self.settings.k
         pool = self.settings.rerank_pool
@@ -194,8 +197,8 @@ class Pipeline:
             return self.retriever.search(query, k, sources=sources, mode=mode, expand=expand)
         candidates = self.retriever.search(query, max(k, pool), sources=sources, mode=mode,
                                            expand=expand)
-        if question is not None and question.open:
-            return rerank_open(question, candidates, self.scorer, k, self.naming(query)[1])
+        if question is not None and question.open and self.settings.open_rerank:
+            return rerank_open(question, candidates, self.scorer, k, naming)
         return rerank(query, candidates, self.scorer, k)
 
     def search(self, query: str, k: int | None = None, *, sources: list[str] | None = None,
@@ -343,7 +346,8 @@ class Pipeline:
         found, naming = self.naming(query)
         named = [] if sources else found
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
-                             sources=sources or named or None, question=analysed)
+                             sources=sources or named or None, question=analysed,
+                             naming=naming if named else frozenset())
         if analysed.open:
             hits = self.with_sections(hits)
         retrieved = time.perf_counter()

@@ -45,7 +45,7 @@ FULL_PASSAGE_WORDS = 200  # a passage this long counts as a full one
 # The spread (standard deviation) of each of `open_signals`' columns over the passages the
 # open set's dev half reads (scripts/open_signal_spread.py); dividing by it gives each signal
 # the same say.
-OPEN_SIGNAL_SPREAD = np.array([0.1066, 0.1334, 0.2162, 0.2533, 0.1534, 1.6781, 0.2105])
+OPEN_SIGNAL_SPREAD = np.array([0.1066, 0.1334, 0.2162, 0.2542, 0.1532, 1.6781, 0.2105])
 
 
 def best_sentence_scores(question: str, hits: list[Hit], scorer: EvidenceScorer) -> np.ndarray:
@@ -81,9 +81,10 @@ def rerank_open(question: Question, pool: list[Hit], scorer: EvidenceScorer, k: 
                 naming: AbstractSet[str] = frozenset()) -> list[Hit]:
     """The first `k` of `pool` (in first-stage order) for an open question: the fused order's
     first `OPEN_K`, reordered by the sum of their spread-scaled `open_signals`, then the rest
-    of the fused order; renumbered, each keeping its fused score. So `search` and the
-    evaluation show the passages `ask` reads, in its order, whatever their `k`. `naming`:
-    words of a document name in the question, which say where to look, not what about."""
+    of the fused order; renumbered, each keeping its fused score (which no longer falls
+    with the rank). So `search` and the evaluation show, of the same documents, the passages
+    `ask` reads in its order, whatever their `k`. `naming`: words of a document name in the
+    question, which say where to look, not what about."""
     if len(pool) < 2 or k < 1:
         return pool[:k]
     best = best_sentence_scores(question.text, pool, scorer)

@@ -57,8 +57,8 @@ def reciprocal_rank_fusion(rankings: Sequence[tuple[Sequence[int], float]],
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk: 1-based rank, fused score, its cosine with the query (None when
-    no dense ranking ran) and its BM25 score (see `Retriever.search`; None when no lexical
-    ranking ran)."""
+    no dense ranking ran) and its BM25 score for the query (None when no lexical ranking
+    ran)."""
 
     chunk: Chunk
     row: int
@@ -137,19 +137,19 @@ class Retriever:
             return []
         fused = reciprocal_rank_fusion([([row for row, _ in ranking], weight)
                                         for ranking, weight in rankings])
-        # Every hit gets its own cosine with the query (the vectors are read anyway), even
-        # one that only the other rankings found; a hit below a full BM25 list gets that
-        # list's last score (its own is at most that), below a shorter one 0 (no term).
+        ordered = sorted(fused, key=lambda row: (-fused[row], row))
+        kept = self._collapse_duplicates(ordered, k)
+        # Every hit gets its own cosine with the query (its vector is read anyway) and its
+        # own BM25 score, even one that only the other rankings found.
         query_vector = vectors[0] if dense else None
         lexical_scores = dict(lexical[0][0]) if lexical else {}
-        below = min(lexical_scores.values()) if len(lexical_scores) == CANDIDATES else 0.0
-        ordered = sorted(fused, key=lambda row: (-fused[row], row))
+        if lexical and (unlisted := [row for row, _, _ in kept if row not in lexical_scores]):
+            lexical_scores |= self.snapshot.lexical_scores(query, unlisted)
         scale = (RRF_K + 1) / sum(weight for _, weight in rankings)  # 1.0 = first everywhere
         return [Hit(chunk, row, rank, round(fused[row] * scale, 6),
                     float(vector @ query_vector) if query_vector is not None else None,
-                    lexical_scores.get(row, below) if lexical else None)
-                for rank, (row, chunk, vector) in enumerate(
-                    self._collapse_duplicates(ordered, k), start=1)]
+                    lexical_scores[row] if lexical else None)
+                for rank, (row, chunk, vector) in enumerate(kept, start=1)]
 
     def _collapse_duplicates(self, rows: list[int], k: int
                              ) -> list[tuple[int, Chunk, np.ndarray]]:

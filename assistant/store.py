@@ -170,6 +170,11 @@ class IndexSnapshot:
         """The `n` best rows by BM25, only from `sources` when given."""
         return self.lexical.search(query, n, self.rows_of(sources) if sources else None)
 
+    def lexical_scores(self, query: str, rows: Sequence[int]) -> dict[int, float]:
+        """The BM25 score of each of `rows` (0 for one that holds no term of `query`)."""
+        scores = self.lexical.scores(query)
+        return {row: float(scores[row]) if len(scores) else 0.0 for row in rows}
+
     @property
     def lexical(self):
         """The BM25 index (the one read from disk, when loaded)."""

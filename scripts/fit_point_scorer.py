@@ -1,7 +1,9 @@
 """Fit the weights of `compose.point_features` on the dev half of eval/open.jsonl.
 
 A sentence an answer may quote is labelled a point when it holds one of its question's key
-phrases. The fit is
+phrases. The passages read are those of the best-sentence order (`retrieve` without
+`question=`), as when the weights in compose.py were fitted; refitting on the order that open
+questions now read (`rerank.rerank_open`) lowered dev answer recall (0.462 -> 0.455). The fit is
 a logistic regression (scikit-learn, a dependency of sentence-transformers); the printed
 weights are pasted into `POINT_WEIGHTS` in assistant/answer/compose.py, so the product itself
 needs no scikit-learn. Only the dev half is used: the test half stays unseen for reporting.

@@ -141,3 +141,22 @@ def test_the_words_that_name_a_document_leave_out_its_topic():
         [IFR], {"nhs", "england", "ifr"})
     assert LIBRARY.naming("What are the goals of cost of living addendum?") == (
         [ADDENDUM], {"cost", "living"})
+
+
+def test_the_name_after_of_is_tried_before_the_words_before_it():
+    """"the research and innovation priorities of Healthy Leeds Plan": the topic before "of"
+    matches another document's name, which is not asked of."""
+    assert LIBRARY.naming("What are the research and innovation priorities of Healthy Leeds "
+                          "Plan?") == (["text/Healthy-Leeds-Plan-Executive-Summary.md"],
+                                       {"healthy", "leed"})
+    assert LIBRARY.named("What are the health and wellbeing aims of Leeds R&I strategy?") == \
+        [LEEDS_RI]
+
+
+def test_a_name_word_the_title_lacks_still_says_where_to_look():
+    """"the Sussex ICB dementia strategy": "ICB" is in no file name, but it stands inside the
+    name, after a word that matched; it is not a topic the document must mention."""
+    library = LibraryNames({"pdf/westsussex__dementia-strategy.pdf": "West Sussex dementia "
+                            "strategy", "text/leeds-plan.md": "Leeds plan"})
+    assert library.naming("What does the Sussex ICB dementia strategy say about diagnosis?") \
+        == (["pdf/westsussex__dementia-strategy.pdf"], {"sussex", "icb", "dementia"})

@@ -114,6 +114,11 @@ def test_answers_match_the_disk_store(tmp_path, small_corpus, database):
             expected = on_disk.snapshot.lexical_search(question, 10)
             assert [r for r, _ in lexical] == [r for r, _ in expected]
             assert np.allclose([s for _, s in lexical], [s for _, s in expected], atol=1e-4)
+        scored = in_pg.snapshot.lexical_scores(question, rows)  # every row, 0 for no term
+        assert scored.keys() == set(rows) and 0.0 in scored.values()
+        assert np.allclose(list(scored.values()),
+                           list(on_disk.snapshot.lexical_scores(question, rows).values()),
+                           atol=1e-4)
         assert in_pg.ask(question).to_json() | {"timings_ms": None} == \
             on_disk.ask(question).to_json() | {"timings_ms": None}
 

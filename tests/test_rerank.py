@@ -158,3 +158,10 @@ def test_fewer_passages_are_the_first_of_those_an_open_question_reads(open_assis
     assert [Path(result.source).name for result in searched] == _names(read[:1])
     assert rerank_open(question, open_assistant.retriever.search(OPEN_QUESTION, 2),
                        open_assistant.scorer, 0) == []
+
+
+def test_open_rerank_off_keeps_the_best_sentence_order(open_assistant):
+    plain = Assistant(open_assistant.settings.with_overrides(open_rerank=False))
+    question = analyse(OPEN_QUESTION)
+    assert _names(plain.retrieve(OPEN_QUESTION, 2, question=question)) == \
+        _names(plain.retrieve(OPEN_QUESTION, 2)) == ["board.md", "priorities.md"]

@@ -74,9 +74,11 @@ def run(pipeline: Pipeline, items: list[QAItem], *, show_progress: bool = True,
         for item in items:
             gold = gold_ids(item, pipeline.snapshot, root)
             answer = pipeline.ask(item.question, refusal_threshold=0.0)
-            retrieved = pipeline.retrieve(item.question, RETRIEVE_K,  # what `ask` reads
-                                          sources=answer.named or None,
-                                          question=analyse(item.question))
+            query = answer.query or item.question
+            retrieved = pipeline.retrieve(query, RETRIEVE_K,  # what `ask` reads
+                                          sources=answer.named or None, question=analyse(query),
+                                          naming=pipeline.naming(query)[1] if answer.named
+                                          else frozenset())
             data = answer.to_json()
             cited = {c["id"]: c["text"] for c in data["citations"]}
             scores = metrics.citation_support(data["answer"], cited) if cited else {}
