@@ -201,8 +201,8 @@ class LibraryNames:
 
     def naming(self, question: str) -> tuple[list[str], set[str]]:
         """The sources the question names (as `named`), and the words of the names that
-        picked them and are in those documents' names: words that say which document is
-        asked, not what about."""
+        picked them, from the first word those documents' names hold to the end of the name:
+        words that say which document is asked, not what about."""
         if len(self.words) < 2:
             return [], set()
         chosen: set[str] = set()

@@ -67,6 +67,8 @@ def rerank(question: str, pool: list[Hit], scorer: EvidenceScorer, k: int) -> li
 
 
 def _fused(pool: list[Hit], best: np.ndarray, k: int) -> list[Hit]:
+    """The first `k` of `pool` by fused first-stage and best-sentence rank (`best`: each
+    one's best sentence score), renumbered and rescored."""
     by_sentence = np.argsort(-best, kind="stable")
     fusion = reciprocal_rank_fusion([(range(len(pool)), 1.0), (by_sentence.tolist(), 1.0)],
                                     RERANK_RRF_K)
@@ -79,23 +81,31 @@ def _fused(pool: list[Hit], best: np.ndarray, k: int) -> list[Hit]:
 
 def rerank_open(question: Question, pool: list[Hit], scorer: EvidenceScorer, k: int,
                 naming: AbstractSet[str] = frozenset()) -> list[Hit]:
-    """The first `k` of `pool` (in first-stage order) for an open question: the fused order's
-    first `OPEN_K`, reordered by the sum of their spread-scaled `open_signals`, then the rest
-    of the fused order; renumbered, each keeping its fused score (which no longer falls
-    with the rank). So `search` and the evaluation show, of the same documents, the passages
-    `ask` reads in its order, whatever their `k`. `naming`: words of a document name in the
-    question, which say where to look, not what about."""
+    """The first `k` of `pool` (in first-stage order) for an open question: `open_window`'s
+    passages, reordered by the sum of their spread-scaled signals, then the rest of the fused
+    order; renumbered, each keeping its fused score (which no longer falls with the rank).
+    So `search` and the evaluation show, of the same documents, the passages `ask` reads in
+    its order, whatever their `k`."""
     if len(pool) < 2 or k < 1:
         return pool[:k]
-    best = best_sentence_scores(question.text, pool, scorer)
-    fused = _fused(pool, best, max(k, OPEN_K))
-    best_of = dict(zip((hit.row for hit in pool), best.tolist(), strict=True))
+    fused, signals = open_window(question, pool, scorer, max(k, OPEN_K), naming)
     window = fused[:OPEN_K]
-    signals = open_signals(question, window, [best_of[hit.row] for hit in window], scorer,
-                           naming)
     order = np.argsort(-(signals / OPEN_SIGNAL_SPREAD).sum(axis=1), kind="stable")
     ranked = [window[i] for i in order] + fused[OPEN_K:]
     return [replace(hit, rank=rank) for rank, hit in enumerate(ranked[:k], start=1)]
+
+
+def open_window(question: Question, pool: list[Hit], scorer: EvidenceScorer, k: int = OPEN_K,
+                naming: AbstractSet[str] = frozenset()) -> tuple[list[Hit], np.ndarray]:
+    """The fused order's first `k` of `pool`, and the `open_signals` of its first `OPEN_K`
+    (the passages an open question reads). `naming`: words of a document name in the
+    question, which say where to look, not what about."""
+    best = best_sentence_scores(question.text, pool, scorer)
+    fused = _fused(pool, best, k)
+    best_of = dict(zip((hit.row for hit in pool), best.tolist(), strict=True))
+    window = fused[:OPEN_K]
+    return fused, open_signals(question, window, [best_of[hit.row] for hit in window], scorer,
+                               naming)
 
 
 def open_signals(question: Question, hits: list[Hit], best: list[float],
@@ -103,7 +113,7 @@ def open_signals(question: Question, hits: list[Hit], best: list[float],
     """One row per hit (`best`: each one's best sentence score): best sentence, cosine with
     the question, BM25 score over the best of `hits`, IDF-weighted share of the focus words
     in the text and in the heading path, how many of `hits` share its section (its
-    document, when that has no headings), length."""
+    top-level heading, else its page, else its document), length."""
     lexical = scorer.lexical
     weights = {term: lexical.idf(term) for word in question.focus_words
                if not names_the_document(word, naming) for term in lexical.terms(word)}

@@ -1,12 +1,17 @@
-"""Measure `rerank.OPEN_SIGNAL_SPREAD`: the spread of each of `rerank.open_signals`' columns
-over the passages that open questions of eval/open.jsonl's dev half read.
+"""Measure the spread of each passage signal that open questions are reordered by.
 
-Dividing each signal by its spread gives the seven signals the same say when `rerank_open`
-sums them. Only the dev half is read: the test half stays unseen for reporting. The printed
-array is pasted into assistant/rerank.py.
+`rerank.OPEN_SIGNAL_SPREAD` is the standard deviation of each column of `rerank.open_signals`
+over the passages that the open questions of eval/open.jsonl's dev half read. Dividing each
+signal by its spread gives the seven signals the same say when `rerank_open` sums them. Only
+the dev half is read: the test half stays unseen for reporting. The printed array is pasted
+into assistant/rerank.py. The three indexes are built first, as `eval --open` builds them:
 
-    python scripts/open_signal_spread.py [--index-dir /tmp]   # indexes idx-sample,
-                                                              # idx-seeds, idx-realdocs under it
+    plan-assistant ingest corpus --index /tmp/idx-sample --rebuild
+    plan-assistant ingest ../shared/seeds/*.txt ../shared/data/realdocs/pdf \
+        --index /tmp/idx-seeds --rebuild
+    plan-assistant ingest ../shared/data/realdocs/pdf ../shared/data/realdocs/text \
+        --index /tmp/idx-realdocs --rebuild
+    python scripts/open_signal_spread.py [--index-dir /tmp]
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.evaluation.open import corpus_of, load_open
 from assistant.question import analyse
-from assistant.rerank import OPEN_K, _fused, best_sentence_scores, open_signals
+from assistant.rerank import open_window
 from assistant.service import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +42,8 @@ def signals(index_dir: Path) -> np.ndarray:
                                               sources=named or None)
             if len(pool) < 2:
                 continue
-            best = best_sentence_scores(item.question, pool, assistant.scorer)
-            window = _fused(pool, best, OPEN_K)
-            best_of = dict(zip((hit.row for hit in pool), best.tolist(), strict=True))
-            rows.append(open_signals(analyse(item.question), window,
-                                     [best_of[hit.row] for hit in window], assistant.scorer,
-                                     naming))
+            rows.append(open_window(analyse(item.question), pool, assistant.scorer,
+                                    naming=naming)[1])
     return np.vstack(rows)
 
 

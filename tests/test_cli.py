@@ -225,3 +225,4 @@ def test_eval_compare_puts_every_sets_configurations_in_the_report(tmp_path):
     section = (out / "report.md").read_text().split(
         "## Retrieval configurations on the other sets")[1]
     assert "| realdocs | lexical |" in section and "by sentence |" in section
+    assert "open questions in the open order (default) |" in section

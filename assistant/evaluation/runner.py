@@ -169,8 +169,9 @@ def threshold_sweep(records: list[Record], thresholds: np.ndarray | None = None)
 
 def retrieval_modes(pipeline: Pipeline, items: list[QAItem]) -> list[dict]:
     """Retrieval figures for lexical, dense and hybrid, each with and without expansion,
-    hybrid with the dense ranking weighted as much as BM25's (the weights' justification) and
-    the default: hybrid reranked by best sentence (`rerank.py`)."""
+    hybrid with the dense ranking weighted as much as BM25's (the weights' justification),
+    hybrid reranked by best sentence (`rerank.py`), and the default: that, with open-form
+    questions in the open order (`rerank.rerank_open`)."""
     from assistant.retrieval import Retriever
 
     answerable = [i for i in items if i.answerable]
@@ -186,6 +187,9 @@ def retrieval_modes(pipeline: Pipeline, items: list[QAItem]) -> list[dict]:
                  partial(equal.search, k=RETRIEVE_K)))
     runs.append((f"hybrid + acronyms, best {pipeline.settings.rerank_pool} by sentence",
                  partial(pipeline.retrieve, k=RETRIEVE_K)))
+    runs.append((f"hybrid + acronyms, best {pipeline.settings.rerank_pool} by sentence, "
+                 "open questions in the open order (default)",
+                 lambda query: pipeline.retrieve(query, RETRIEVE_K, question=analyse(query))))
     rows = []
     for name, search in runs:
         started = time.perf_counter()
