@@ -21,6 +21,7 @@ from assistant.stopwords import search_stopwords
 
 TOKENIZE_BATCH = 50_000  # chunks tokenised at a time: bounds memory at a million chunks
 TERMS_CACHE = 100_000  # texts (sentences, questions, words) whose terms are kept
+SCORES_CACHE = 4  # queries whose BM25 scores over every chunk are kept (4 bytes a chunk each)
 # bm25s's defaults (Lucene's BM25), written out because the PostgreSQL store scores with them
 K1 = 1.5
 B = 0.75
@@ -85,6 +86,9 @@ class LexicalIndex(Terms):
 
         super().__init__()
         self._bm25 = bm25 if bm25 is not None else bm25s.BM25()
+        # A search and the scores of the passages only the other rankings found
+        # (`Store.lexical_scores`) read the same query's scores: one BM25 pass, not two.
+        self.scores = lru_cache(maxsize=SCORES_CACHE)(self._scores)
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk]) -> LexicalIndex:
@@ -141,13 +145,15 @@ class LexicalIndex(Terms):
         indptr = self._bm25.scores["indptr"]  # CSC over terms: column length = df
         return int(indptr[vocab[term] + 1] - indptr[vocab[term]])
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk (zeros when no query term is in the vocabulary)."""
+    def _scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk (zeros when no query term is in the vocabulary), read
+        only: `scores` shares it between callers."""
         vocab = self._bm25.vocab_dict if self._indexed else {}
         known = [term for term in self.terms(query) if term in vocab]
-        if not known:
-            return np.zeros(self._bm25.scores["num_docs"] if vocab else 0, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        scores = np.zeros(self._bm25.scores["num_docs"] if vocab else 0, dtype=np.float32) \
+            if not known else np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        scores.setflags(write=False)
+        return scores
 
     def search(self, query: str, n: int, rows: np.ndarray | None = None
                ) -> list[tuple[int, float]]:
