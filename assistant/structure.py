@@ -53,6 +53,10 @@ CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|diagram|image|photo|ma
                       r"sources|note|notes)\s*\d*[a-z]?\s*[:.–-]", re.IGNORECASE)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+|\bwww\.\S+|"
                       r"\b(?:tel|telephone|phone|email|e-mail)\s*:", re.IGNORECASE)
+# Capitalised function words that open a sentence and never stand in its middle.
+_OPENERS = (r"(?:The|We|This|These|Our|It|Its|They|There|However|In|At|As|For|From|By|On|To|"
+            r"With|When|While|If|But|Each|All|Many|Most|Some)")
+_OPENER_INSIDE = re.compile(rf"\b[a-z][\w'’-]*,?\s{_OPENERS}\s[a-z]")  # "…we will At its core"
 _PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNORECASE)
 
 
@@ -194,6 +198,14 @@ def passage_units(text: str) -> tuple[Unit, ...]:
 def split_sentences(text: str) -> list[str]:
     """Sentences and list items of a passage, with PDF line wraps joined back together."""
     return [unit.text for unit in split_units(text)]
+
+
+def runs_together(text: str) -> bool:
+    """A unit with a sentence's opening in its middle ("We will At its core, the neighbourhood
+    health service get upstream…", "…communities are connected Our goals What we mean…"): two
+    columns of a page interleaved line by line, or a label run into its paragraph, as
+    converted text may hold them."""
+    return bool(_OPENER_INSIDE.search(text))
 
 
 def section_headings(section: str | None) -> list[str]:

@@ -22,6 +22,7 @@ from assistant.evidence import Sentence
 from assistant.pipeline import Pipeline
 from assistant.retrieval import Hit
 from assistant.sources import Source
+from assistant.structure import runs_together
 
 LENGTHS = {"short": 5, "page": 10, "long": 16}
 CANDIDATE_PASSAGES = 40
@@ -128,11 +129,13 @@ class Summarizer:
         self.pipeline = pipeline
 
     def _candidates(self, hits: list[Hit]) -> list[Sentence]:
-        """Sentences that can stand as a point: claims, not questions, headings or fragments."""
+        """Sentences that can stand as a point: claims, not questions, headings, fragments or
+        layout run together."""
         return [s for s in self.pipeline.sentences(hits)
                 if (len(s.text.split()) >= 8 or (len(s.text.split()) >= 6
                                                  and s.text.rstrip()[-1:] in ".;!)\"”'’"))
-                and "|" not in s.text and not s.text.lower().startswith(
+                and "|" not in s.text and not runs_together(s.text)
+                and not s.text.lower().startswith(
                     ("this is an unofficial", "it is not a publication", "sources", "source:"))]
 
     def topic(self, topic: str, length: str = "page", audience: str = "staff",

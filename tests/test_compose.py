@@ -201,6 +201,19 @@ def test_lines_cut_mid_phrase_and_the_title_are_never_points(settings, tmp_path,
     assert "Strategy for the County" not in answer["answer"]
 
 
+def test_two_columns_interleaved_are_never_points(settings, tmp_path, fake_embedder):
+    """Converted text can run a page's two columns together word line by word line: "…care
+    hubs We will open At its core, …" says nothing a reader could use."""
+    text = ("# Community strategy\n\n## Community care\n\n"
+            "Community care hubs will open in every town by 2027.\n\n"
+            "Community care teams to reach We will open At its core, the community care "
+            "service every housebound patient twice a year.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
+                                  "What does the strategy say about community care?")
+    assert "every town by 2027" in answer["answer"]
+    assert "At its core" not in answer["answer"]
+
+
 @pytest.mark.parametrize(("lines", "quoted", "left_out"), [
     # two columns run together leave paragraph "sentences" that open in lower case, the rest
     # of a line printed elsewhere; a list item may open in lower case

@@ -2,7 +2,13 @@
 
 import pytest
 
-from assistant.structure import in_apparatus, passage_units, split_sentences, split_units
+from assistant.structure import (
+    in_apparatus,
+    passage_units,
+    runs_together,
+    split_sentences,
+    split_units,
+)
 
 LIST = """The main local commitments were to:
 - ease the pressure of the 8am rush for appointments;
@@ -84,3 +90,14 @@ def test_table_rows_and_headings_are_not_sentences():
 @pytest.mark.parametrize("text", ["", " ", "ü", "word", "x" * 5000])
 def test_edge_inputs(text):
     assert split_sentences(text) == [u.text for u in passage_units(text)]
+
+
+@pytest.mark.parametrize(("text", "together"), [
+    ("We will At its core, the neighbourhood health service get upstream of ill-health.", True),
+    ("Individuals, families and communities are connected Our goals What we mean.", True),
+    ("The hubs open in 2027. The teams follow in 2028.", False),
+    ("It was published by The King's Fund in 2023.", False),
+    ("Leicester, Leicestershire and Rutland (LLR) In brief", False),
+])
+def test_a_sentence_opening_in_the_middle_of_a_unit_is_layout_run_together(text, together):
+    assert runs_together(text) is together
