@@ -32,6 +32,10 @@ class ModelNotFoundError(PlanAssistantError):
     """The configured embedding model cannot be loaded without network access."""
 
 
+class IngestRefusedError(PlanAssistantError):
+    """An ingest was not applied because it would lose documents the index holds."""
+
+
 class DocumentError(PlanAssistantError):
     """One input document could not be read; the message is the per-file reason."""
 

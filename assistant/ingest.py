@@ -44,7 +44,12 @@ from assistant.documents import (
 )
 from assistant.embeddings import Embedder
 from assistant.embeddings.base import available_cores
-from assistant.errors import DocumentError, IndexMismatchError
+from assistant.errors import (
+    DocumentError,
+    IndexMismatchError,
+    IngestRefusedError,
+    PlanAssistantError,
+)
 from assistant.evidence import passage_sentences
 from assistant.records import DocumentRecord, Update
 from assistant.store import IndexSnapshot, file_sha256
@@ -83,17 +88,40 @@ def source_name(path: Path, root: Path) -> str:
         return absolute.as_posix()
 
 
-def discover(paths: list[Path], root: Path) -> tuple[dict[str, Path], list[dict], list[str]]:
-    """Supported files under `paths` by source name, failures for missing paths, and the
-    folders scanned (whose vanished files are pruned). Hidden files and symlinked folders
-    are not followed, which also keeps symlink loops out."""
-    files: dict[str, Path] = {}
-    failures: list[dict] = []
-    folders: list[str] = []
+@dataclass
+class Discovery:
+    """What `discover` found: supported files by source name, failures (missing paths,
+    folders that could not be listed), the folders scanned (whose vanished files are pruned)
+    and, among them, those not listed whole (whose files are not pruned: unseen, not gone)."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    failures: list[dict] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+
+    def gone(self, source: str) -> bool:
+        """A document of a scanned folder whose file is no longer there."""
+        return source not in self.files and any(_under(source, f) for f in self.folders) \
+            and not any(_under(source, f) for f in self.unlisted)
+
+
+def discover(paths: list[Path], root: Path) -> Discovery:
+    """Supported files under `paths`. Hidden files and symlinked folders are not followed,
+    which also keeps symlink loops out. A folder that cannot be listed (permissions, a network
+    drive gone) is a failure, and the documents indexed from it stay."""
+    found = Discovery()
+    files = found.files
+
+    def unlisted(error: OSError) -> None:
+        source = source_name(Path(error.filename or ""), root)
+        found.unlisted.append(source)
+        found.failures.append({"source": source, "error": "cannot list the folder: "
+                               f"{(error.strerror or str(error)).lower()}"})
+
     for given in paths:
         if given.is_dir():
-            folders.append(source_name(given, root))
-            for current, dirs, names in os.walk(given):
+            found.folders.append(source_name(given, root))
+            for current, dirs, names in os.walk(given, onerror=unlisted):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
@@ -102,8 +130,8 @@ def discover(paths: list[Path], root: Path) -> tuple[dict[str, Path], list[dict]
         elif given.exists() or given.is_symlink():
             files[source_name(given, root)] = given
         else:
-            failures.append({"source": str(given), "error": "no such file or folder"})
-    return files, failures, folders
+            found.failures.append({"source": str(given), "error": "no such file or folder"})
+    return found
 
 
 def read_file(path: Path) -> Document | str:
@@ -238,6 +266,7 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
     store = open_store(settings)
     report = IngestReport(index=store.location)
     with contextlib.closing(store), store.write_lock():
+        held = _indexed_sources(store) if rebuild else set()
         old = (store.load(embedder.name, embedder.backend) if store.exists() and not rebuild
                else IndexSnapshot.empty(embedder.name, embedder.backend, embedder.dimension,
                                         settings.chunk_size, settings.chunk_overlap))
@@ -248,7 +277,10 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
                 f"{settings.chunk_size}/{settings.chunk_overlap}: re-chunk everything with "
                 "`plan-assistant ingest --rebuild`, or restore the settings"
             )
-        files, report.failed, folders = discover(paths, settings.root)
+        found = discover(paths, settings.root)
+        files, report.failed = found.files, found.failures
+        if rebuild and report.failed:
+            _refuse_rebuild(report.failed, "a path was not found or could not be listed")
         kept: dict[str, DocumentRecord] = {}
         digests: dict[str, str | None] = {}
         for source, path in files.items():
@@ -271,14 +303,20 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
             loaded[source] = (document, chunks, digests[source] or "")
             report.warnings += [{"source": source, "page": w.page, "warning": w.warning}
                                 for w in document.warnings]
+        if rebuild and report.failed and (not loaded
+                                          or held & {f["source"] for f in report.failed}):
+            _refuse_rebuild(report.failed, "nothing could be read" if not loaded else
+                            "the index holds an earlier version of a file that failed")
         for source, record in old.documents.items():
             if source in kept or source in loaded:
                 continue
-            if source not in files and any(_under(source, folder) for folder in folders):
+            if found.gone(source):
                 report.removed += 1
             else:
                 kept[source] = record  # not part of this run: untouched
-        report.added = sum(source not in old.documents for source in loaded)
+        report.removed += len(held - kept.keys() - loaded.keys())  # a rebuild left them out
+        report.added = sum(source not in old.documents and source not in held
+                           for source in loaded)
         report.updated = len(loaded) - report.added
         index = old
         if loaded or report.removed or rebuild:
@@ -289,6 +327,25 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
     report.chunks = index.count
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _indexed_sources(store) -> set[str]:
+    """The documents the index holds now, when it can be read at all: a rebuild must not lose
+    them to a mistyped path or a file that fails to read this time."""
+    if not store.exists():
+        return set()
+    try:
+        return set(store.load().documents)
+    except (PlanAssistantError, OSError, ValueError):  # unreadable or built otherwise: what
+        # the rebuild is for
+        return set()
+
+
+def _refuse_rebuild(failed: list[dict], why: str) -> None:
+    reasons = "; ".join(f"{f['source']}: {f['error']}" for f in failed) or why
+    raise IngestRefusedError(
+        f"the rebuild was not applied ({why}), so the index was left as it was: {reasons}. "
+        "Fix or leave out the paths that failed and run the command again")
 
 
 def _read_and_chunk(files: dict[str, Path], settings: Settings, embedder: Embedder,

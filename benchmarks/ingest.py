@@ -101,7 +101,7 @@ def chunk_texts(paths: list[Path]) -> tuple[list[str], int]:
 
     settings = Settings()
     tokenizer = make_embedder(settings.model, "torch")  # the tokenizer only: no torch yet
-    files, _, _ = discover(paths, settings.root)
+    files = discover(paths, settings.root).files
     texts, pages = [], 0
     for source, path in files.items():
         document = read_file(path)

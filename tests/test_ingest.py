@@ -3,9 +3,11 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 from conftest import make_pdf
 
 import assistant.ingest as ingest_module
+from assistant.errors import IngestRefusedError
 from assistant.ingest import ingest, source_name
 from assistant.store import IndexStore
 
@@ -131,6 +133,45 @@ def test_rebuild_starts_from_empty(settings, small_corpus, fake_embedder):
     (other / "only.md").write_text("# Only\n\nOne document.")
     report = ingest([other], settings, fake_embedder, rebuild=True, show_progress=False)
     assert (report.added, report.documents) == (1, 1)
+
+
+def test_a_rebuild_that_would_lose_documents_is_not_applied(settings, small_corpus,
+                                                            fake_embedder):
+    """A mistyped path, or a file indexed before that fails to read now, leaves the index as
+    it was; a rebuild that drops documents counts them as removed."""
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    before = IndexStore(settings.index).load().documents
+    with pytest.raises(IngestRefusedError, match="corpsu"):
+        ingest([small_corpus.parent / "corpsu"], settings, fake_embedder, rebuild=True,
+               show_progress=False)
+    (small_corpus / "notes.txt").write_bytes(b"")
+    with pytest.raises(IngestRefusedError, match=r"notes\.txt"):
+        ingest([small_corpus], settings, fake_embedder, rebuild=True, show_progress=False)
+    assert IndexStore(settings.index).load().documents == before
+    (small_corpus / "notes.txt").unlink()
+    report = ingest([small_corpus], settings, fake_embedder, rebuild=True, show_progress=False)
+    assert (report.documents, report.added, report.updated, report.removed) == (3, 0, 3, 1)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_failure_and_keeps_its_documents(
+        settings, small_corpus, fake_embedder, monkeypatch):
+    (small_corpus / "sub").mkdir()
+    (small_corpus / "sub" / "extra.md").write_text("# Extra\n\nThe narwhal clinic opens.")
+    ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    walk = os.walk
+
+    def failing_walk(top, onerror=None, **kwargs):  # as os.walk does for an unreadable folder
+        for current, dirs, names in walk(top, onerror=onerror, **kwargs):
+            if Path(current).name == "sub":
+                onerror(PermissionError(13, "Permission denied", current))
+                continue
+            yield current, dirs, names
+
+    monkeypatch.setattr(ingest_module.os, "walk", failing_walk)
+    report = ingest([small_corpus], settings, fake_embedder, show_progress=False)
+    assert report.removed == 0 and report.documents == 5
+    assert report.failed == [{"source": "corpus/sub",
+                              "error": "cannot list the folder: permission denied"}]
 
 
 def test_missing_path_is_a_failure_not_a_crash(settings, tmp_path, fake_embedder):
