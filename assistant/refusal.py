@@ -95,6 +95,10 @@ _AFTER_SUBJECT = re.compile(
     + "|".join(sorted(DOCUMENT_NOUNS | {"programme"})) + r"))\s+([A-Za-z][\w'-]*)",
     re.IGNORECASE)
 
+# Words that grade what a question asks about ("the *key* risks", "the *main* challenges") and
+# never name it: a document that does not use them still answers the question.
+_QUALIFIERS = frozenset("key main major important principal biggest overall specific particular"
+                        .split())
 _HAVE = frozenset({"has", "have", "had"})
 _BE = frozenset("is are was were am be been being".split())
 _AUXILIARY_WORDS = AUXILIARIES | _BE
@@ -127,8 +131,9 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
                   asked_of: AskedOf = AskedOf()) -> list[str]:
     """Focus words that no chunk of the index uses (or, when the question names the
     documents it asks of, that those documents never use) and that have no close neighbour
-    among the words of the retrieved passages. An acronym the documents define, or spell
-    out in the retrieved passages ("children and young people" for CYP), is not missing."""
+    among the words of the retrieved passages; verbs and qualifiers ("key", "main") aside.
+    An acronym the documents define, or spell out in the retrieved passages ("children and
+    young people" for CYP), is not missing."""
     lexical = scorer.lexical
     verbs = {m.group(1).lower() for pattern in (_AFTER_AUXILIARY, _BEFORE_PARTICLE,
                                                 _CLOSING_PARTICIPLE, _AFTER_SUBJECT,
@@ -142,7 +147,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
         verbs -= {w.lower() for w in question.asked_about}
     texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
-              if word.lower() not in verbs and not word.lower().endswith("n't")
+              if word.lower() not in verbs | _QUALIFIERS and not word.lower().endswith("n't")
               and not names_the_document(word, asked_of.naming)
               and not _defined_acronym(word, asked_of.acronyms, texts)
               and (terms := lexical.terms(word))
