@@ -1,9 +1,11 @@
 """Answers and sources as HTML and Markdown for the chat app and exports.
 
 Everything that came from a document is escaped before any markup is added, so a passage
-containing `<script>` or `<b>` shows as literal text. Citation chips link to `#source-n`; the
-sources panel gives each card that id, and CSS `:target` highlights the card a chip points at,
-so no script is needed for the link between them.
+containing `<script>` or `<b>` shows as literal text. Citation chips link to `#source-t-n`
+(answer t of the conversation, source n); the sources panel gives each card that id, and CSS
+`:target` highlights the card a chip points at, so no script is needed for the link between
+them. The panel keeps every answer's cards, the latest first and the earlier ones folded, so a
+chip of an earlier answer still opens its own source (a browser unfolds the card it jumps to).
 """
 
 from __future__ import annotations
@@ -35,11 +37,17 @@ CSS = """
 .pa-list { margin:.3em 0 .3em 1.2em; padding-left:.4em; }
 .pa-list li { margin:.15em 0; }
 .pa-gap { font-weight:700; }
+.pa-earlier { margin:.8em 0 .4em 0; }
+.pa-earlier summary { cursor:pointer; color:#334155; font-size:.88em; }
 """
 
 
-def _chip(number: str) -> str:
-    return (f'<a class="pa-chip" href="#source-{number}" aria-label="source {number}" '
+def _card_id(turn: int, number: int | str) -> str:
+    return f"source-{turn}-{number}"
+
+
+def _chip(turn: int, number: str) -> str:
+    return (f'<a class="pa-chip" href="#{_card_id(turn, number)}" aria-label="source {number}" '
             f'title="Show source {number}">{number}</a>')
 
 
@@ -68,11 +76,12 @@ def _blocks_html(text: str) -> str:
     return "".join(out)
 
 
-def answer_html(answer: Answer, partial: str | None = None) -> str:
+def answer_html(answer: Answer, partial: str | None = None, turn: int = 1) -> str:
     """The answer text (or the `partial` text streamed so far, without the notice), escaped,
-    with `[n]` turned into chips, bullets and steps as lists; refusals styled apart."""
+    with `[n]` turned into chips to the cards of answer `turn`, bullets and steps as lists;
+    refusals styled apart."""
     shown = answer.text if partial is None else partial
-    text = MARKER.sub(lambda m: _chip(m.group(1)), _blocks_html(html.escape(shown)))
+    text = MARKER.sub(lambda m: _chip(turn, m.group(1)), _blocks_html(html.escape(shown)))
     body = (f'<div class="pa-refusal" role="note">{text}</div>' if not answer.answered
             else f'<div class="pa-answer">{text}</div>')
     if answer.notice and partial is None:
@@ -105,11 +114,13 @@ def _highlight(passage: str, quote_text: str | None) -> str:
 
 
 def sources_html(citations: list[Source], links: dict[str, str] | None = None,
-                 context: dict[int, tuple[str, str]] | None = None) -> str:
-    """One card per citation: title, section, page, passage with the supporting sentence
-    marked, and a link that opens the document at that page (or the surrounding text)."""
+                 context: dict[int, tuple[str, str]] | None = None, turn: int = 1,
+                 empty: str = "Sources for the answer appear here.") -> str:
+    """One card per citation of answer `turn`: title, section, page, passage with the
+    supporting sentence marked, and a link that opens the document at that page (or the
+    surrounding text)."""
     if not citations:
-        return '<p class="pa-empty">Sources for the answer appear here.</p>'
+        return f'<p class="pa-empty">{html.escape(empty)}</p>'
     cards = []
     for citation in citations:
         page = f"page {citation.page}" if citation.page else None
@@ -125,12 +136,31 @@ def sources_html(citations: list[Source], links: dict[str, str] | None = None,
                       f"{html.escape(before)}\n<span class='pa-gap'>…</span>\n{html.escape(after)}"
                       "</div></details>")
         cards.append(
-            f'<div class="pa-source" id="source-{citation.id}" tabindex="-1">'
+            f'<div class="pa-source" id="{_card_id(turn, citation.id)}" tabindex="-1">'
             f'<h4>[{citation.id}] {html.escape(citation.title)}</h4>'
             f'<div class="pa-meta">{meta}</div>'
             f'<div class="pa-passage">{_highlight(citation.text, citation.quote)}</div>'
             f'{opener}{around}</div>')
     return "\n".join(cards)
+
+
+def conversation_sources_html(turns: list[Answer], links: dict[str, str] | None = None,
+                              contexts: list[dict[int, tuple[str, str]]] | None = None) -> str:
+    """The sources of every answer of a conversation: the latest answer's cards, then each
+    earlier answer's under its question, folded."""
+    if not turns:
+        return sources_html([])
+    groups = []
+    for turn in range(len(turns), 0, -1):
+        answer = turns[turn - 1]
+        cards = sources_html(answer.citations, links, (contexts or [{}] * turn)[turn - 1], turn,
+                             empty="No sources: the documents did not answer this.")
+        if turn == len(turns):
+            groups.append(cards)
+        else:
+            groups.append(f'<details class="pa-earlier"><summary>Sources for "'
+                          f'{html.escape(answer.question)}"</summary>{cards}</details>')
+    return "\n".join(groups)
 
 
 def conversation_markdown(turns: list[Answer]) -> str:

@@ -9,6 +9,7 @@ embedding only slows each answer, and the queue keeps the rest waiting in order.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import tempfile
 import threading
@@ -91,36 +92,58 @@ class AppState:
 
 def respond(state: AppState, question: str, chat: list, turns: list[Answer],
             sources: list[str], k: int, backend: str | None):
-    """Answer one chat message, streaming the text in, then show chips and sources."""
+    """Answer one chat message, streaming the text in, then show chips and sources (every
+    answer's, so that an earlier answer's chips still open its own) and ready the export."""
     question = (question or "").strip()
     if not question:
-        yield chat, gr.update(), turns, ""
+        yield chat, gr.update(), turns, "", gr.update()
         return
-    chat = [*chat, {"role": "user", "content": question}]
+    chat = [*chat, {"role": "user", "content": html.escape(question)}]
     try:
         answer = state.assistant.ask(question, int(k), sources=sources or None,
                                      backend=backend or None,
                                      history=[t.query or t.question for t in turns])
     except PlanAssistantError as exc:
-        chat.append({"role": "assistant", "content": f"⚠️ {exc}"})
-        yield chat, gr.update(), turns, ""
+        chat.append({"role": "assistant", "content": f"⚠️ {html.escape(str(exc))}"})
+        yield chat, gr.update(), turns, "", gr.update()
         return
+    turn = len(turns) + 1
     words = answer.text.split(" ")
     step = max(1, len(words) // 8)
     for end in range(step, len(words), step):
-        partial = render.answer_html(answer, partial=" ".join(words[:end]) + " …")
-        yield [*chat, {"role": "assistant", "content": partial}], gr.update(), turns, ""
+        partial = render.answer_html(answer, partial=" ".join(words[:end]) + " …", turn=turn)
+        yield [*chat, {"role": "assistant", "content": partial}], gr.update(), turns, "", \
+            gr.update()
         time.sleep(0.03)
-    chat.append({"role": "assistant", "content": render.answer_html(answer)})
-    panel = render.sources_html(answer.citations, state.links(), state.context(answer))
-    yield chat, panel, [*turns, answer], ""
+    chat.append({"role": "assistant", "content": render.answer_html(answer, turn=turn)})
+    turns = [*turns, answer]
+    panel = render.conversation_sources_html(turns, state.links(),
+                                             [state.context(t) for t in turns])
+    yield chat, panel, turns, "", export_conversation(turns)
+
+
+def _turn_of(chat: list, turns: list[Answer], index: int) -> Answer:
+    """The answer behind chat message `index`: the number of answers before it (a message that
+    is an error, not an answer, has none)."""
+    answers = sum(1 for message in chat[:index + 1] if _is_answer(message))
+    return turns[min(max(answers, 1), len(turns)) - 1]
+
+
+def _is_answer(message) -> bool:
+    role = message.get("role") if isinstance(message, dict) else getattr(message, "role", "")
+    content = message.get("content") if isinstance(message, dict) else \
+        getattr(message, "content", "")
+    return role == "assistant" and not str(content).startswith("⚠️")
 
 
 def record_feedback(state: AppState, turns: list[Answer], comment: str,
-                    event: gr.LikeData | None = None) -> str:
+                    event: gr.LikeData | None = None, chat: list | None = None) -> str:
     if not turns:
         return "Ask a question first."
-    turn = turns[min(event.index[0] // 2, len(turns) - 1)] if event else turns[-1]
+    index = event.index[0] if event and isinstance(event.index, list | tuple) else \
+        event.index if event else None
+    turn = _turn_of(chat or [], turns, int(index)) if index is not None and chat else \
+        turns[-1]
     rating = None if event is None else ("up" if event.liked else "down")
     state.log_feedback({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating,
                         "comment": comment or None, "question": turn.question,
@@ -141,23 +164,39 @@ def export_conversation(turns: list[Answer]) -> str | None:
     return str(path)
 
 
-def _library_outputs(state: AppState, message: str):
-    choices = state.document_choices()
-    return (message, state.documents(), gr.update(choices=choices, value=None),
-            gr.update(choices=choices, value=[]))
-
-
 def admins_only(change: Callable) -> Callable:
     """Library changes for administrators only; a PlanAssistantError becomes the message."""
     @functools.wraps(change)
-    def guarded(state: AppState, *args, request: gr.Request | None = None, **kwargs):
+    def guarded(state: AppState, *args, request: gr.Request | None = None, **kwargs) -> str:
         if not state.may_edit(request):
-            return ADMINS_ONLY, gr.update(), gr.update(), gr.update()
+            return ADMINS_ONLY
         try:
-            return _library_outputs(state, change(state, *args, **kwargs))
+            return change(state, *args, **kwargs)
         except PlanAssistantError as exc:
-            return _library_outputs(state, f"⚠️ {exc}")
+            return f"⚠️ {exc}"
     return guarded
+
+
+def refreshed_lists(state: AppState, picked: str | None, ticked: list[str] | None,
+                    digest_of: str | None, register_document: str | None, older: str | None,
+                    newer: str | None, year: str | None, organisation: str | None) -> tuple:
+    """Every list of documents, deadline years and organisations as the library now stands
+    (on page load and after each change to the library), keeping the choices still valid."""
+    choices = state.document_choices()
+    sources = {source for _, source in choices}
+
+    def one(value: str | None) -> dict:
+        return gr.update(choices=choices, value=value if value in sources else None)
+
+    everything = state.assistant.commitments() if sources else []
+    years = [ANY, *sorted({str(c.when.end.year) for c in everything if c.when.end})]
+    organisations = [ANY, *sorted({c.who for c in everything if c.who})]
+    return (state.documents(), one(picked),
+            gr.update(choices=choices, value=[v for v in ticked or [] if v in sources]),
+            one(digest_of), one(register_document), one(older), one(newer),
+            gr.update(choices=years, value=year if year in years else ANY),
+            gr.update(choices=organisations,
+                      value=organisation if organisation in organisations else ANY))
 
 
 @admins_only
@@ -187,6 +226,17 @@ def reindex(state: AppState) -> str:
             f"removed, {len(report.failed)} failed.")
 
 
+def confirm_removal(state: AppState, source: str | None) -> tuple[str, dict]:
+    """The first step of removing a document: say what will go and show the confirm button."""
+    if not source:
+        return "Choose a document to remove.", gr.update(visible=False)
+    title = next((label for label, value in state.document_choices() if value == source),
+                 source)
+    return (f"Remove **{html.escape(title)}** from the library? Its passages leave the index "
+            "(an uploaded copy is deleted too). Click *Confirm removal* to go on.",
+            gr.update(visible=True))
+
+
 @admins_only
 def remove_document(state: AppState, source: str | None) -> str:
     if not source:
@@ -195,16 +245,24 @@ def remove_document(state: AppState, source: str | None) -> str:
     return f"Removed {source}."
 
 
-def make_brief(state: AppState, topic: str, document: str | None, length: str,
-               audience: str):
-    """A topic brief or a document digest, with Markdown and Word downloads."""
+def make_brief(state: AppState, topic: str, length: str, audience: str):
+    """A topic brief, with Markdown and Word downloads."""
+    if not (topic or "").strip():
+        return "Enter a topic.", None, None
+    return _brief_outputs(state, lambda: state.assistant.summarize(topic.strip(), length,
+                                                                   audience))
+
+
+def make_digest(state: AppState, document: str | None, length: str):
+    """A document digest, with Markdown and Word downloads."""
+    if not document:
+        return "Choose a document to digest.", None, None
+    return _brief_outputs(state, lambda: state.assistant.digest(document, length))
+
+
+def _brief_outputs(state: AppState, write: Callable):
     try:
-        if document:
-            brief = state.assistant.digest(document)
-        elif (topic or "").strip():
-            brief = state.assistant.summarize(topic.strip(), length, audience)
-        else:
-            return "Enter a topic or choose a document.", None, None
+        brief = write()
     except PlanAssistantError as exc:
         return f"⚠️ {exc}", None, None
     folder = Path(tempfile.mkdtemp(prefix="plan-assistant-brief-"))
@@ -266,19 +324,17 @@ def comparison_view(state: AppState, old: str | None, new: str | None) -> str:
         return f"Cannot compare: {exc}"
 
 
-def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
+def _commitments_tab(state: AppState) -> tuple[Callable, list, list, list]:
     """The register: filters, a timeline of deadlines, the table, source cards, downloads.
-    Returns the view function with its inputs and outputs, which the app runs on load."""
-    everything = state.assistant.commitments()
-    years = sorted({str(c.when.end.year) for c in everything if c.when.end})
-    organisations = sorted({c.who for c in everything if c.who})
+    Returns the view function with its inputs and outputs, which the app runs on load, and
+    its lists (documents, years, organisations) that follow the library."""
     with gr.Tab("Commitments"):
         gr.Markdown("What the documents commit to, each with its deadline and the sentence "
-                    "it comes from. Pick a year (or a bar of the timeline) to see what is "
-                    "due; select a row to see its source.")
+                    "it comes from. Pick a year (or drag across a bar of the timeline) to see "
+                    "what is due; select a row to see its source.")
         with gr.Row():
-            year = gr.Dropdown([ANY, *years], value=ANY, label="Due in", elem_id="due-year")
-            organisation = gr.Dropdown([ANY, *organisations], value=ANY, label="Who")
+            year = gr.Dropdown([ANY], value=ANY, label="Due in", elem_id="due-year")
+            organisation = gr.Dropdown([ANY], value=ANY, label="Who")
             topic = gr.Textbox(label="Topic", placeholder="e.g. workforce")
             document = gr.Dropdown(state.document_choices(), value=None,
                                    label="Document (empty: all)")
@@ -313,7 +369,8 @@ def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
     def on_bar(event: gr.SelectData) -> str:
         picked = str(event.value if not isinstance(event.value, list | tuple)
                      else event.value[0])[:4]
-        return picked if picked in years else ANY
+        due = {str(c.when.end.year) for c in state.assistant.commitments() if c.when.end}
+        return picked if picked in due else ANY
 
     timeline.select(on_bar, None, year, api_visibility="private")
     def on_row(commitments: list[Commitment], event: gr.SelectData) -> str:
@@ -322,18 +379,18 @@ def _commitments_tab(state: AppState) -> tuple[Callable, list, list]:
     table.select(on_row, shown, card, api_visibility="private")
     compare_button.click(functools.partial(comparison_view, state), [older, newer], comparison,
                          api_visibility="private")
-    return view, filters, outputs
+    return view, filters, outputs, [document, older, newer, year, organisation]
 
 
 def _ask_tab(state: AppState) -> gr.CheckboxGroup:
     """The chat: question box, starters, search settings, feedback and the sources panel.
-    Returns the document filter, which the library tab keeps up to date."""
+    Returns the document filter, which follows the library."""
     settings = state.settings
     llm = settings.backend if settings.backend != "extractive" else None
     turns = gr.State([])
     with gr.Tab("Ask"), gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
-            chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
+            chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat", buttons=[],
                               placeholder="Ask a question about the plan, or pick a "
                                           "starter question below.")
             question = gr.Textbox(label="Your question", placeholder="e.g. When was the "
@@ -363,47 +420,63 @@ def _ask_tab(state: AppState) -> gr.CheckboxGroup:
     answer_inputs = [question, chat, turns, document_filter, k, backend]
     for trigger in (send.click, question.submit):
         trigger(functools.partial(respond, state), answer_inputs,
-                [chat, sources, turns, question], concurrency_limit=ANSWER_CONCURRENCY,
-                concurrency_id="answer", api_visibility="private")
-    clear.click(lambda: ([], render.sources_html([]), [], ""), None,
-                [chat, sources, turns, question], api_visibility="private")
+                [chat, sources, turns, question, download],
+                concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
+                api_visibility="private")
+    clear.click(lambda: ([], render.sources_html([]), [], "", None), None,
+                [chat, sources, turns, question, download], api_visibility="private")
+    # the chat's own clear icon: the conversation behind it goes too (follow-ups, export)
+    chat.clear(lambda: (render.sources_html([]), [], None), None, [sources, turns, download],
+               api_visibility="private")
 
-    def on_like(history: list[Answer], note: str, event: gr.LikeData) -> str:
-        return record_feedback(state, history, note, event)
+    def on_like(history: list[Answer], note: str, messages: list, event: gr.LikeData) -> str:
+        return record_feedback(state, history, note, event, messages)
 
-    chat.like(on_like, [turns, comment], feedback_status, api_visibility="private")
-    send_comment.click(lambda t, c: record_feedback(state, t, c), [turns, comment],
-                       feedback_status, api_visibility="private")
-    download.click(export_conversation, turns, download, api_visibility="private")
+    chat.like(on_like, [turns, comment, chat], feedback_status, api_visibility="private")
+    send_comment.click(lambda t, c: (record_feedback(state, t, c), ""), [turns, comment],
+                       [feedback_status, comment], api_visibility="private")
     return document_filter
 
 
-def _brief_tab(state: AppState) -> None:
-    """Topic briefs and document digests with Markdown and Word downloads."""
+def _brief_tab(state: AppState) -> gr.Dropdown:
+    """Topic briefs and document digests with Markdown and Word downloads. Returns the list
+    of documents to digest, which follows the library."""
     with gr.Tab("Brief"):
         gr.Markdown("Draft a cited brief on a topic, or a digest of one document, to edit "
                     "and publish. Every point is the documents' own sentence with its "
                     "reference.")
         with gr.Row():
+            length = gr.Radio(["short", "page", "long"], value="page", label="Length")
+            audience = gr.Radio(["staff", "public"], value="staff",
+                                label="Audience (topic briefs)")
+        with gr.Row(equal_height=True):
             topic = gr.Textbox(label="Topic", placeholder="e.g. mental health",
                                elem_id="brief-topic", scale=3)
-            digest_of = gr.Dropdown(state.document_choices(), label="…or digest a "
-                                    "document", scale=2)
-        with gr.Row():
-            length = gr.Radio(["short", "page", "long"], value="page", label="Length")
-            audience = gr.Radio(["staff", "public"], value="staff", label="Audience")
-        make = gr.Button("Write brief", variant="primary", elem_id="brief-make")
+            make = gr.Button("Write brief", variant="primary", elem_id="brief-make", scale=1)
+        with gr.Row(equal_height=True):
+            digest_of = gr.Dropdown(state.document_choices(), value=None,
+                                    label="…or digest a document", elem_id="digest-of",
+                                    scale=3)
+            digest = gr.Button("Digest document", elem_id="digest-make", scale=1)
         brief_view = gr.Markdown(elem_id="brief", buttons=["copy"])
         with gr.Row():
             brief_md = gr.DownloadButton("Download Markdown")
             brief_docx = gr.DownloadButton("Download Word (.docx)")
-    make.click(functools.partial(make_brief, state), [topic, digest_of, length, audience],
-               [brief_view, brief_md, brief_docx], concurrency_limit=ANSWER_CONCURRENCY,
-               concurrency_id="answer", api_visibility="private")
+    written = [brief_view, brief_md, brief_docx]
+    for trigger in (make.click, topic.submit):
+        trigger(functools.partial(make_brief, state), [topic, length, audience], written,
+                concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
+                api_visibility="private")
+    digest.click(functools.partial(make_digest, state), [digest_of, length], written,
+                 concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
+                 api_visibility="private")
+    return digest_of
 
 
-def _library_tab(state: AppState, document_filter: gr.CheckboxGroup) -> None:
-    """The documents in the index, uploads, re-indexing and removal (admins only)."""
+def _library_tab(state: AppState) -> tuple[gr.Markdown, list, dict]:
+    """The documents in the index, uploads, re-indexing and removal (admins only). Returns
+    the status line, the table and the list of documents to remove (which follow the library),
+    and each change's event, to which the app chains refreshing every list."""
     with gr.Tab("Library"):
         library_status = gr.Markdown()
         table = gr.Dataframe(state.documents(), headers=["Title", "Type", "Pages", "Chunks",
@@ -417,9 +490,12 @@ def _library_tab(state: AppState, document_filter: gr.CheckboxGroup) -> None:
             add = gr.Button("Add to library", variant="primary", elem_id="add")
             rebuild = gr.Button("Re-index corpus folder")
         with gr.Row():
-            to_remove = gr.Dropdown(state.document_choices(), label="Document to remove")
-            remove_button = gr.Button("Remove from library", variant="stop")
-    outputs = [library_status, table, to_remove, document_filter]
+            to_remove = gr.Dropdown(state.document_choices(), value=None,
+                                    label="Document to remove", elem_id="to-remove")
+            remove_button = gr.Button("Remove from library", variant="stop",
+                                      elem_id="remove")
+            confirm = gr.Button("Confirm removal", variant="stop", visible=False,
+                                elem_id="confirm-remove")
 
     def on_add(files: list | None, request: gr.Request,
                progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
@@ -431,10 +507,17 @@ def _library_tab(state: AppState, document_filter: gr.CheckboxGroup) -> None:
     def on_remove(source: str | None, request: gr.Request):
         return remove_document(state, source, request=request)
 
+    remove_button.click(functools.partial(confirm_removal, state), to_remove,
+                        [library_status, confirm], api_visibility="private")
+    to_remove.change(lambda: gr.update(visible=False), None, confirm, api_visibility="private")
+    changes = {}
     for button, handler, inputs in ((add, on_add, uploads), (rebuild, on_reindex, None),
-                                    (remove_button, on_remove, to_remove)):
-        button.click(handler, inputs, outputs, concurrency_limit=1, concurrency_id="library",
-                     api_visibility="private")
+                                    (confirm, on_remove, to_remove)):
+        changes[button] = button.click(handler, inputs, library_status, concurrency_limit=1,
+                                       concurrency_id="library", api_visibility="private")
+    changes[confirm] = changes[confirm].then(lambda: gr.update(visible=False), None, confirm,
+                                             api_visibility="private")
+    return library_status, [table, to_remove], changes
 
 
 def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks:
@@ -444,10 +527,16 @@ def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks
         gr.Markdown("## Plan Assistant\nAsk about the plan documents. Every answer cites the "
                     "passages it comes from; when the documents don't say, it tells you.")
         document_filter = _ask_tab(state)
-        _brief_tab(state)
-        view, filters, outputs = _commitments_tab(state)
-        _library_tab(state, document_filter)
-        app.load(view, filters, outputs, api_visibility="private")
+        digest_of = _brief_tab(state)
+        view, filters, outputs, register_lists = _commitments_tab(state)
+        _, (table, to_remove), changes = _library_tab(state)
+        lists = [to_remove, document_filter, digest_of, *register_lists]
+        refresh = functools.partial(refreshed_lists, state)
+        app.load(refresh, lists, [table, *lists], api_visibility="private").then(
+            view, filters, outputs, api_visibility="private")
+        for change in changes.values():
+            change.then(refresh, lists, [table, *lists], api_visibility="private").then(
+                view, filters, outputs, api_visibility="private")
 
         def ask(question: str) -> dict:
             """The `ask --json` object for one question over this app's index."""

@@ -15,7 +15,8 @@ def _answer(text: str, answered: bool = True, notice: str | None = None) -> Answ
 def test_answer_html_escapes_text_and_makes_chips():
     html = render.answer_html(_answer("A <b>claim</b> [1].", notice="n <x>"))
     assert "&lt;b&gt;claim&lt;/b&gt;" in html and "<b>" not in html
-    assert 'href="#source-1"' in html and "&lt;x&gt;" in html
+    assert 'href="#source-1-1"' in html and "&lt;x&gt;" in html
+    assert 'href="#source-3-1"' in render.answer_html(_answer("A claim [1]."), turn=3)
 
 
 def test_partial_answer_shows_the_text_so_far_without_the_notice():
@@ -41,8 +42,19 @@ def test_sources_escape_passages_and_mark_the_quote():
                                {1: ("prev <p>", "next")})
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<mark>the &lt;b&gt;bold&lt;/b&gt; claim here.</mark>" in html
-    assert 'id="source-1"' in html and "#page=3" in html and "prev &lt;p&gt;" in html
+    assert 'id="source-1-1"' in html and "#page=3" in html and "prev &lt;p&gt;" in html
     assert "T &lt;i&gt;" in html
+
+
+def test_the_sources_panel_keeps_every_answers_cards_the_latest_first():
+    """A chip of an earlier answer opens that answer's card, not the latest answer's."""
+    first, second = _answer("A [1]."), _answer("B [1].")
+    second.question = "Second?"
+    html = render.conversation_sources_html([first, second])
+    assert html.index('id="source-2-1"') < html.index('id="source-1-1"')
+    assert html.count("<details class=\"pa-earlier\">") == 1 and "Sources for \"Q?\"" in html
+    refused = render.conversation_sources_html([_answer("No.", answered=False)])
+    assert "did not answer" in refused
 
 
 def test_conversation_markdown_lists_references():

@@ -116,13 +116,13 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     _ask(page, QUESTION)
     chip = page.locator("#chat a.pa-chip").first
     assert chip.inner_text() == "1"
-    card = page.locator("#sources #source-1")
+    card = page.locator("#sources #source-1-1")
     assert "Hinckley" in card.inner_text()
     assert card.locator("mark").count() == 1
     pdf_cards = page.locator("#sources .pa-source", has_text="page ")
     assert pdf_cards.count() >= 1
     chip.click()
-    page.wait_for_function("() => location.hash === '#source-1'")
+    page.wait_for_function("() => location.hash === '#source-1-1'")
     outline = card.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline == "solid"
 
@@ -131,6 +131,23 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     assert bullets.count() >= 3
     assert all(bullets.nth(i).locator("a.pa-chip").count() >= 1
                for i in range(bullets.count()))
+    # the first answer's chip still opens the first answer's card, not the latest one's
+    page.locator("#chat .message.bot").first.locator("a.pa-chip").first.click()
+    page.wait_for_function("() => location.hash === '#source-1-1'")
+    assert card.is_visible() and "Hinckley" in card.inner_text()
+    # a thumb rates the answer it is under
+    page.locator("#chat").get_by_role("button", name="Like", exact=True).first.click()
+    page.wait_for_function("() => document.body.innerText.includes('feedback recorded')")
+    rated = json.loads((root / "feedback" / "feedback.jsonl").read_text().splitlines()[-1])
+    assert (rated["rating"], rated["question"]) == ("up", QUESTION)
+    # one click exports the conversation on screen, and after "New conversation" only it
+    exported = _download(page, "#export", tmp_path / "conversation.md")
+    assert QUESTION in exported and "mental health" in exported
+    page.get_by_role("button", name="New conversation").click()
+    page.wait_for_function("() => !document.querySelector('#chat .message')")
+    _ask(page, "What is Core20PLUS5?")
+    exported = _download(page, "#export", tmp_path / "conversation-2.md")
+    assert "Core20PLUS5" in exported and QUESTION not in exported
 
     _ask(page, "What does the hostile test note say must stay literal?")
     panel = page.locator("#sources")
@@ -158,6 +175,51 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     shots = ROOT / "build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "chat.png"), full_page=True)
+    page.close()
+
+
+def _download(page, button: str, path: Path) -> str:
+    with page.expect_download(timeout=30_000) as download:
+        page.locator(button).click()
+    download.value.save_as(path)
+    return path.read_text(encoding="utf-8")
+
+
+def _choose(page, box: str, option: str) -> None:
+    page.locator(f"{box} input").click()
+    page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
+
+
+def test_briefs_digests_and_removal_in_a_real_browser(server, browser, tmp_path):
+    """A topic brief is not a digest; removing a document takes two clicks, and every list
+    of documents follows the library."""
+    url, root = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(url)
+    page.get_by_role("tab", name="Brief").click()
+    page.locator("#brief-topic textarea").fill("mental health")
+    page.locator("#brief-make").click()
+    page.wait_for_function("() => document.querySelector('#brief').innerText.includes("
+                           "'What the documents say about mental health')", timeout=60_000)
+    _choose(page, "#digest-of", "llr-plan-pledges.md")
+    page.locator("#digest-make").click()
+    page.wait_for_function("() => document.querySelector('#brief').innerText.includes("
+                           "'Digest:')", timeout=60_000)
+
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#remove").click()
+    page.wait_for_function("() => document.body.innerText.includes('Choose a document to "
+                           "remove')")
+    _choose(page, "#to-remove", "hostile.md")
+    page.locator("#remove").click()
+    page.locator("#confirm-remove").click()
+    page.wait_for_function("() => document.body.innerText.includes('Removed corpus/"
+                           "hostile.md')", timeout=60_000)
+    assert (root / "corpus" / "hostile.md").is_file()  # a team file: only the index forgets it
+    page.get_by_role("tab", name="Brief").click()
+    page.locator("#digest-of input").click()
+    page.wait_for_timeout(500)
+    assert not page.get_by_role("option", name=re.compile("hostile")).count()
     page.close()
 
 
@@ -194,8 +256,7 @@ def test_the_commitments_tab_in_a_real_browser(server, browser, tmp_path):
     page.locator("#compare").get_by_text("Compare two versions").click()
     for box, name in (("#compare-old", "llr-five-year-plan-overview.md"),
                       ("#compare-new", "llr-plan-explained.txt")):
-        page.locator(f"{box} input").click()
-        page.get_by_role("option", name=re.compile(re.escape(name))).first.click()
+        _choose(page, box, name)
     page.locator("#compare-button").click()
     page.wait_for_function(
         "() => document.querySelector('#comparison').innerText.includes('added')",
