@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -239,7 +240,7 @@ def cmd_commitments(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.document:
-        brief = assistant.digest(args.document)
+        brief = assistant.digest(args.document, args.length)
     elif (args.topic or "").strip():
         brief = assistant.summarize(args.topic, args.length, args.audience)
     else:
@@ -273,10 +274,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
               else {users[0][0]} if users else None)
     assistant = _assistant(args)
     assistant.open_index()  # fail now, with the CLI's message, if there is no index
+    _check_address(args.host, args.port)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not users:
         print("warning: serving beyond this machine without --auth", file=sys.stderr)
     launch(assistant, args.host, args.port, users, admins)
     return EXIT_OK
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail before the app is built, with a message that says what to change, when the host
+    is no address of this machine or the port is out of range or taken."""
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"--port {port}: a port is a number from 1 to 65535")
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port,
+                                                         type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(f"--host {host}: not a name or address this machine can resolve "
+                          f"({exc.strerror}); give an address of this machine, e.g. "
+                          "127.0.0.1") from exc
+    with socket.socket(family, kind) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(f"cannot serve on {host}:{port} ({exc.strerror}): another "
+                              "program may be using the port; choose another with --port, "
+                              "or give an address of this machine with --host") from exc
 
 
 def _library_commands(sub, common: argparse.ArgumentParser) -> None:

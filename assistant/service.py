@@ -20,7 +20,7 @@ from assistant.commitments.register import Comparison, compare, filtered, write
 from assistant.documents import SUPPORTED_SUFFIXES, load_document
 from assistant.errors import ConfigError, DocumentError
 from assistant.evaluation.suite import EvalRequest, run_suite
-from assistant.ingest import IngestReport, ingest, remove
+from assistant.ingest import IngestReport, ingest, remove, source_name
 from assistant.library import MAX_UPLOAD_BYTES, is_upload, store_upload
 from assistant.pipeline import Pipeline, SearchResponse
 from assistant.retrieval import Hit, unknown_sources
@@ -60,7 +60,8 @@ class Assistant(Pipeline):
     def upload(self, files: list[tuple[Path, str]]) -> tuple[IngestReport | None, list[str]]:
         """Copy uploaded files (temporary path, name the user gave) into the corpus's uploads
         folder and index them. Returns the ingest report (None when no file was accepted)
-        and one message for each file refused (wrong type, too large)."""
+        and one message for each file refused (wrong type, too large). A copy that fails to
+        read is deleted again: it would fail every re-index of the corpus folder."""
         stored, refused = [], []
         for path, original in files:
             try:
@@ -68,6 +69,10 @@ class Assistant(Pipeline):
             except DocumentError as exc:
                 refused.append(str(exc))
         report = self.add_documents(stored, show_progress=False) if stored else None
+        failed = {failure["source"] for failure in report.failed} if report else set()
+        for path in stored:  # uploads get a new name each, so a failed one was never indexed
+            if source_name(path, self.settings.root) in failed:
+                path.unlink(missing_ok=True)
         return report, refused
 
     def remove_documents(self, sources: list[str]) -> IngestReport:
@@ -181,9 +186,9 @@ class Assistant(Pipeline):
         """A cited brief on a topic across the documents."""
         return Summarizer(self).topic(topic, length, audience, sources)
 
-    def digest(self, source: str) -> Brief:
+    def digest(self, source: str, length: str = "page") -> Brief:
         """A cited digest of one document, section by section."""
-        return Summarizer(self).digest(source)
+        return Summarizer(self).digest(source, length)
 
     @staticmethod
     def write_brief(brief: Brief, path: Path, fmt: str | None = None) -> Path:

@@ -24,7 +24,8 @@ from assistant.retrieval import Hit
 from assistant.sources import Source
 from assistant.structure import runs_together
 
-LENGTHS = {"short": 5, "page": 10, "long": 16}
+LENGTHS = {"short": 5, "page": 10, "long": 16}  # a topic brief's points
+DIGEST_POINTS = {"short": 1, "page": 2, "long": 3}  # a digest's points per section
 CANDIDATE_PASSAGES = 40
 MMR_LAMBDA = 0.7
 MIN_RELEVANCE = 0.3  # a sentence less similar to the topic than this is not about it
@@ -174,8 +175,10 @@ class Summarizer:
                      self._citations(hits, numbering, picked + fact_sentences), notice,
                      named, [pipeline.documents[source].title for source in named])
 
-    def digest(self, source: str, per_section: int = 2) -> Brief:
-        """Walk one document in order: the most central sentences of each section or page."""
+    def digest(self, source: str, length: str = "page") -> Brief:
+        """Walk one document in order: the most central sentences of each section or page,
+        one to three of them by `length`."""
+        per_section = DIGEST_POINTS.get(length, 2)
         hits = self.pipeline.document_hits(source)
         if not hits:
             raise ConfigError(f"'{source}' is not in the index: see the library for names")

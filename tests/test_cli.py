@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -226,3 +227,17 @@ def test_eval_compare_puts_every_sets_configurations_in_the_report(tmp_path):
         "## Retrieval configurations on the other sets")[1]
     assert "| realdocs | lexical |" in section and "by sentence |" in section
     assert "open questions in the open order (default) |" in section
+
+
+def test_serve_on_a_bad_or_taken_port_says_what_to_change(built_index):
+    index, _, _ = built_index
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for args, message in ((["--port", "99999"], "from 1 to 65535"),
+                              (["--port", str(port)], "choose another with --port"),
+                              (["--host", "256.1.1.1"], "--host 256.1.1.1")):
+            result = run("serve", "--index", str(index), *args)
+            assert result.returncode == 1 and message in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr

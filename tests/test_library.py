@@ -34,3 +34,17 @@ def test_disallowed_types_and_oversize_are_rejected(tmp_path, monkeypatch):
         library.store_upload(upload, "big.pdf", tmp_path / "corpus")
     assert not (tmp_path / "corpus" / "uploads").exists() or \
         not any((tmp_path / "corpus" / "uploads").iterdir())
+
+
+def test_an_upload_that_fails_to_read_is_not_kept(settings, tmp_path, fake_embedder):
+    """It would fail every later re-index of the corpus folder, without a name to act on."""
+    from assistant.service import Assistant
+
+    bad, good = tmp_path / "tmp-bad", tmp_path / "tmp-good"
+    bad.write_bytes(b"%PDF-1.4 not really a PDF")
+    good.write_text("# Clinic note\n\nThe walk-in clinic opens on Tuesdays.", encoding="utf-8")
+    report, refused = Assistant(settings, embedder=fake_embedder).upload(
+        [(bad, "bad.pdf"), (good, "note.md")])
+    assert refused == [] and [f["source"] for f in report.failed] == ["corpus/uploads/bad.pdf"]
+    uploads = settings.corpus / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == ["note.md"]

@@ -80,6 +80,13 @@ def test_pdf_digest_covers_every_section_in_order(summarizer, index):
     assert all(s.points for s in brief.sections)
 
 
+def test_a_digests_length_sets_its_points_per_section(summarizer):
+    points = {length: [len(s.points) for s in summarizer.digest(PDF, length).sections]
+              for length in ("short", "page", "long")}
+    assert set(points["short"]) == {1}
+    assert sum(points["short"]) < sum(points["page"]) < sum(points["long"])
+
+
 def test_a_topic_naming_a_document_is_briefed_from_it(summarizer, tmp_path):
     brief = summarizer.topic("mental health in the digest")
     assert brief.citations and {c.source for c in brief.citations} == {PDF}
