@@ -148,11 +148,17 @@ class HeadingPath:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), then cp1252, then the detected encoding, then latin-1.
+    """UTF-16 when its byte-order mark says so (Notepad's "Unicode"), UTF-8 (with or without
+    BOM), then cp1252, then the detected encoding, then latin-1.
 
     cp1252 goes before detection because short English text in cp1252 is often mistaken for
     another code page ('£' read as 'Ł'), and Windows exports are the usual non-UTF-8 case here.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "cp1252"):

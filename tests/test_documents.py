@@ -142,12 +142,14 @@ def test_a_cover_is_the_title_only_when_it_names_the_file_better(tmp_path, name,
     assert load_document(path).title == title
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1252",
+                                      "latin-1"])
 def test_text_encodings_are_detected(tmp_path, encoding):
     text = "Café plan – costs £3m for the city’s practices" if encoding != "latin-1" \
         else "Café plan costs £3m for the city practices"
     path = tmp_path / "t.txt"
-    path.write_bytes(text.encode(encoding))
+    # Python's "utf-16" writes a byte-order mark; Windows' "Unicode" big-endian files have one
+    path.write_bytes((("\ufeff" if encoding == "utf-16-be" else "") + text).encode(encoding))
     assert load_document(path).blocks[0].text == text
 
 
