@@ -23,8 +23,10 @@ from assistant.evaluation.suite import EvalRequest, run_suite
 from assistant.ingest import IngestReport, ingest, remove, source_name
 from assistant.library import MAX_UPLOAD_BYTES, is_upload, store_upload
 from assistant.pipeline import Pipeline, SearchResponse
+from assistant.records import DocumentRecord
 from assistant.retrieval import Hit, unknown_sources
 from assistant.sources import Source
+from assistant.store import file_sha256
 from assistant.stores import migrate
 from assistant.summarize import Brief, Summarizer, write_docx
 
@@ -98,7 +100,7 @@ class Assistant(Pipeline):
                     topic: str | None = None) -> list[Commitment]:
         """The register of the indexed documents' commitments, filtered. Ingest extracts each
         document's register and the index keeps it with the document; a document indexed
-        before that (or by an older extractor) is read once per content hash. A `source`
+        by an older extractor is read once per content hash (`_register_of`). A `source`
         the index does not hold is a `ConfigError` naming the ones it does."""
         if source is not None and source not in self.documents:
             raise ConfigError(unknown_sources([source], self.documents))
@@ -108,12 +110,24 @@ class Assistant(Pipeline):
                 continue
             key = (name, record.sha256)
             if key not in self._registers:
-                self._registers[key] = (
-                    [Commitment.from_json(c) for c in record.commitments]
-                    if record.register == REGISTER_VERSION
-                    else extract(load_document(self.settings.root / name), name))
+                self._registers[key] = self._register_of(name, record)
             found += self._registers[key]
         return filtered(found, due=due, source=source, topic=topic)
+
+    def _register_of(self, name: str, record: DocumentRecord) -> list[Commitment]:
+        """The document's register: the one kept in the index, or, when an older extractor
+        made it, the file read again, as long as the file is still the one indexed (moved or
+        edited since, the kept register still matches what the index holds)."""
+        kept = [Commitment.from_json(c) for c in record.commitments]
+        if record.register == REGISTER_VERSION:
+            return kept
+        path = self.settings.root / name
+        try:
+            if file_sha256(path) == record.sha256:
+                return extract(load_document(path), name)
+        except (OSError, DocumentError):
+            pass
+        return kept
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,

@@ -144,6 +144,25 @@ def test_ingest_keeps_each_document_register_with_it(versions, settings, fake_em
         [c.to_json() for c in extract(load_document(versions[0]), source)]
 
 
+def test_an_older_register_is_read_again_only_from_the_file_indexed(versions, settings,
+                                                                     fake_embedder, monkeypatch):
+    """After an upgrade of the extractor, a file edited or moved since it was indexed keeps
+    the register the index holds: one that matches its passages, and no error."""
+    from assistant import service
+    from assistant.ingest import ingest
+
+    ingest([versions[0]], settings, fake_embedder, show_progress=False)
+    monkeypatch.setattr(service, "REGISTER_VERSION", 10_000)
+    kept = [c.what for c in service.Assistant(settings, embedder=fake_embedder).commitments()]
+    with versions[0].open("a", encoding="utf-8") as handle:
+        handle.write("\nWe will open the lemur clinic by March 2026.\n")
+    assert [c.what for c in service.Assistant(settings, embedder=fake_embedder).commitments()
+            ] == kept
+    versions[0].unlink()
+    assert [c.what for c in service.Assistant(settings, embedder=fake_embedder).commitments()
+            ] == kept
+
+
 def test_register_questions_are_answered_from_the_register(versions, settings, fake_embedder):
     from assistant.ingest import ingest
     from assistant.service import Assistant
