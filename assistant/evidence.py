@@ -83,6 +83,16 @@ class Sentence:
     position: int
 
 
+REPEATED_WORDS = 0.6  # share of the shorter sentence's words that makes it a repeat
+
+
+def says_again(text: str, other: str) -> bool:
+    """Most words of the shorter of two sentences are in the other: one repeats the other
+    ("She also called for … 'parity of esteem'" after the sentence it comes from)."""
+    words, theirs = (set(re.findall(r"[a-z0-9]+", t.lower())) for t in (text, other))
+    return len(words & theirs) / max(1, min(len(words), len(theirs))) > REPEATED_WORDS
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def passage_sentences(text: str) -> tuple[str, ...]:
     """The passage's sentences and list items (`structure.split_units`), memoised: the same

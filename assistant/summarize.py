@@ -12,25 +12,31 @@ When the documents say little about a topic, the brief says so instead of paddin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.answer import named_note, neutralise_markers
 from assistant.errors import ConfigError
-from assistant.evidence import Sentence
+from assistant.evidence import Sentence, says_again
 from assistant.pipeline import Pipeline
 from assistant.retrieval import Hit
 from assistant.sources import Source
-from assistant.structure import runs_together
+from assistant.structure import in_apparatus, passage_units, runs_together
 
 LENGTHS = {"short": 5, "page": 10, "long": 16}  # a topic brief's points
 DIGEST_POINTS = {"short": 1, "page": 2, "long": 3}  # a digest's points per section
+MAX_FACTS = 8
+NEAR_REPEAT = 0.8  # sentence-vector cosine above which a point says what another did
+POINT_ROLES = ("sentence", "item")  # not headings, lead-ins, table rows or noise
 CANDIDATE_PASSAGES = 40
 MMR_LAMBDA = 0.7
 MIN_RELEVANCE = 0.3  # a sentence less similar to the topic than this is not about it
-FACT = re.compile(r"\d|£|\b(January|February|March|April|May|June|July|August|September|"
-                  r"October|November|December)\b")
+# A figure: an amount, a count, a date (not the number that names a section or a pledge).
+FACT = re.compile(r"(?<![Ss]ection )(?<![Cc]hapter )(?<![Pp]ledge )(?<![Pp]age )(?<![Pp]art )"
+                  r"(?<!\d)\d|£|\b(January|February|March|April|May|June|July|August|"
+                  r"September|October|November|December)\b")
 
 
 @dataclass
@@ -130,11 +136,14 @@ class Summarizer:
         self.pipeline = pipeline
 
     def _candidates(self, hits: list[Hit]) -> list[Sentence]:
-        """Sentences that can stand as a point: claims, not questions, headings, fragments or
-        layout run together."""
+        """Sentences that can stand as a point: claims, not questions, headings, a list's
+        lead-in, table rows, contents lines, fragments, layout run together or a document's
+        apparatus (references, contents, a note about the document)."""
         return [s for s in self.pipeline.sentences(hits)
                 if (len(s.text.split()) >= 8 or (len(s.text.split()) >= 6
                                                  and s.text.rstrip()[-1:] in ".;!)\"”'’"))
+                and passage_units(hits[s.hit].chunk.text)[s.position].role in POINT_ROLES
+                and not in_apparatus(hits[s.hit].chunk.section)
                 and "|" not in s.text and not runs_together(s.text)
                 and not s.text.lower().startswith(
                     ("this is an unofficial", "it is not a publication", "sources", "source:"))]
@@ -155,8 +164,9 @@ class Summarizer:
             relevance = relevance - 0.004 * np.array([max(0, len(s.text.split()) - 25)
                                                       for s in sentences])
         keep = relevance >= MIN_RELEVANCE
-        chosen = mmr(vectors[keep], relevance[keep], LENGTHS.get(length, 10))
         pool = [s for s, k in zip(sentences, keep, strict=True) if k]
+        texts = [s.text for s in pool]
+        chosen = mmr(vectors[keep], relevance[keep], LENGTHS.get(length, 10), texts=texts)
         picked = [pool[i] for i in chosen]
         numbering: dict[tuple, int] = {}
         lead = [self._point(s, hits, numbering) for s in picked[:2]]
@@ -166,8 +176,13 @@ class Summarizer:
             heading = neutralise_markers(chunk.section or chunk.title)
             groups.setdefault(heading, Section(heading)).points.append(
                 self._point(sentence, hits, numbering))
-        fact_sentences = [pool[i] for i in mmr(vectors[keep], relevance[keep], 30)
-                          if FACT.search(pool[i].text)][:8]
+        # figures unlike each other and unlike the points already made
+        figures = [i for i in range(len(pool)) if i not in chosen and FACT.search(pool[i].text)]
+        order = [*chosen, *figures]
+        fact_sentences = [pool[order[i]] for i in mmr(vectors[keep][order],
+                                                      relevance[keep][order], MAX_FACTS,
+                                                      made=range(len(chosen)),
+                                                      texts=[texts[i] for i in order])]
         facts = [self._point(s, hits, numbering) for s in fact_sentences]
         sections = _merge_single_points(list(groups.values()))
         notice = self._little(topic, bool(picked or facts)) if len(picked) < 3 else None
@@ -200,7 +215,8 @@ class Summarizer:
                 continue
             vectors = self.pipeline.embed_sentences([s.text for s in sentences])
             centre = vectors.mean(axis=0)
-            chosen = mmr(vectors, vectors @ centre, per_section)
+            chosen = mmr(vectors, vectors @ centre, per_section,
+                         texts=[s.text for s in sentences])
             picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.hit, s.position))
             picked_all += picked
             sections.append(Section(heading, [self._point(s, hits, numbering) for s in picked]))
@@ -254,24 +270,29 @@ def _merge_single_points(sections: list[Section]) -> list[Section]:
     return kept + ([Section("Other points", others)] if others else [])
 
 
-def mmr(vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
-    """Maximal marginal relevance: each pick is relevant and unlike those already picked."""
+def mmr(vectors: np.ndarray, relevance: np.ndarray, n: int, made: Iterable[int] = (),
+        texts: list[str] | None = None) -> list[int]:
+    """Maximal marginal relevance: each pick is relevant and unlike those already picked and
+    those `made` before (points already in the brief, which are not picked again); with
+    `texts`, a pick that says again in the same words what one of them said is skipped."""
+    seen = list(made)
     chosen: list[int] = []
     if not len(vectors):
         return chosen
     similarity = vectors @ vectors.T
-    remaining = set(range(len(vectors)))
+    remaining = set(range(len(vectors))) - set(seen)
     while remaining and len(chosen) < n:
         def gain(i: int) -> float:
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
+            redundancy = max((similarity[i, j] for j in seen), default=0.0)
             return MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy
 
         best = max(remaining, key=gain)
-        if chosen and max(similarity[best, j] for j in chosen) > 0.9:
-            remaining.discard(best)  # a near-repeat of a point already made
-            continue
-        chosen.append(best)
         remaining.discard(best)
+        if seen and (max(similarity[best, j] for j in seen) > NEAR_REPEAT or (texts and any(
+                says_again(texts[best], texts[j]) for j in seen))):
+            continue  # a near-repeat of a point already made
+        chosen.append(best)
+        seen.append(best)
     return chosen
 
 

@@ -145,3 +145,21 @@ def test_mmr_skips_repeats():
 
     vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     assert mmr(vectors, np.array([0.9, 0.9, 0.5]), 3) == [0, 2]
+
+
+@pytest.mark.parametrize("topic", ["GP access", "mental health", "health inequalities"])
+def test_a_brief_says_each_thing_once_and_only_in_sentences(summarizer, topic):
+    """Points and facts never repeat one another in other words ("Pledge 4 concerns access to
+    GP services" / "GP access is pledge 4"), and none is a heading, a list's lead-in or a
+    figure that only numbers a section."""
+    from itertools import combinations
+
+    from assistant.evidence import says_again
+
+    brief = summarizer.topic(topic)
+    points = [p.text for p in brief.lead + [p for s in brief.sections for p in s.points]
+              + brief.facts]
+    assert len(points) >= 5
+    assert not [(a, b) for a, b in combinations(points, 2) if says_again(a, b)]
+    assert not [p for p in points if p.rstrip(".").endswith(":")]
+    assert not [f.text for f in brief.facts if re.fullmatch(r"Section \d+: [^.]*\.", f.text)]

@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.answer import Evidence, neutralise_markers, with_marker
 from assistant.answer.labels import item_label, run_in_label
-from assistant.evidence import Sentence
+from assistant.evidence import Sentence, says_again
 from assistant.lexicon import is_word
 from assistant.question import Question
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
@@ -37,7 +37,6 @@ MAX_SENTENCE_WORDS = 60  # longer "sentences" are layout run together (infograph
 WORD_BUDGET = 140  # the bound is a median of 150
 LEAD_WORDS = 30  # a list's lead-in longer than this is a paragraph, not a lead-in
 NEAR_REPEAT = 0.85
-REPEATED_WORDS = 0.6  # share of words two points may share
 # A sentence about the document rather than its subject: "The seventh section covers…",
 # "This is an unofficial summary…".
 _SELF_REFERENCE = re.compile(
@@ -474,12 +473,8 @@ def _labels(evidence: Evidence, units: list[Unit]) -> list[str]:
 
 
 def _repeats(evidence: Evidence, index: int, chosen: list[int]) -> bool:
-    words = set(re.findall(r"[a-z0-9]+", evidence.sentences[index].text.lower()))
-    for other in chosen:
-        theirs = set(re.findall(r"[a-z0-9]+", evidence.sentences[other].text.lower()))
-        if len(words & theirs) / max(1, min(len(words), len(theirs))) > REPEATED_WORDS:
-            return True
-    return False
+    return any(says_again(evidence.sentences[index].text, evidence.sentences[other].text)
+               for other in chosen)
 
 
 def render(lines: list[Line]) -> str:
