@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.question import analyse
 from assistant.stopwords import QUESTION_OPENERS, chat_stopwords
 
 _REFERS_BACK = re.compile(
@@ -31,12 +32,26 @@ def topic_words(question: str) -> list[str]:
     return [w for w in words if w.lower() not in chat_stopwords()]
 
 
+_CARRIED = re.compile(r"\s\(([^()]*)\)$")  # the topic a condensed question carries
+
+
 def condense(question: str, history: list[str]) -> str:
-    """A standalone version of `question` given earlier standalone questions (oldest first)."""
+    """A standalone version of `question` given earlier standalone questions (oldest first).
+    When the previous question was itself a follow-up ("When will that happen? (five-year
+    approved)"), its topic is what it carried plus its own words but its verb: "Who approved
+    it?" next is about the five-year plan, not about "happen"."""
     if not history or not needs_context(question):
         return question
     own = {w.lower() for w in topic_words(question)}
-    carried = [w for w in topic_words(history[-1]) if w.lower() not in own]
+    carried_before = _CARRIED.search(history[-1])
+    if carried_before:
+        asked = history[-1][:carried_before.start()]
+        verb = (analyse(asked).verb or "").lower()
+        topic = [w for w in topic_words(asked) if w.lower() != verb] + \
+            carried_before.group(1).split()
+    else:
+        topic = topic_words(history[-1])
+    carried = list(dict.fromkeys(w for w in topic if w.lower() not in own))
     if not carried:
         return question
     return f"{question.strip()} ({' '.join(carried)})"

@@ -21,3 +21,12 @@ def test_condense_carries_the_previous_topic():
 def test_standalone_questions_and_empty_history_are_untouched():
     assert condense("Who runs UHL?", ["Anything"]) == "Who runs UHL?"
     assert condense("When will that happen?", []) == "When will that happen?"
+
+
+def test_a_follow_up_of_a_follow_up_carries_the_topic_not_the_last_verb():
+    first = "When was the five-year plan approved?"
+    second = condense("When will that happen?", [first])
+    assert condense("Who approved it?", [first, second]) == "Who approved it? (five-year)"
+    third = condense("And for children?", ["What is the plan doing about mental health?"])
+    assert condense("What about their waiting times?", [third]).endswith(
+        "(children mental health)")
