@@ -66,6 +66,16 @@ def _assistant(args: argparse.Namespace):
     return Assistant(_settings(args))
 
 
+def _source(given: str, root: Path) -> str:
+    """A document named as ingest names it, whichever way the user wrote a path to its file
+    ("./corpus/x.md", an absolute path): the name `ingest` stores, relative to the project
+    root when inside it. A name that is no path to a file here stays as given."""
+    from assistant.ingest import source_name
+
+    path = Path(given).expanduser()
+    return source_name(path, root) if path.is_file() else given
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     report = assistant.add_documents([Path(p) for p in args.paths] or None,
@@ -142,8 +152,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         raise ConfigError("ask needs a QUESTION (or --batch FILE)")
     for question in questions:
-        answer = assistant.ask(question, args.k, backend=args.backend,
-                               sources=args.source or None)
+        answer = assistant.ask(question, args.k, backend=args.backend, sources=[
+            _source(source, assistant.settings.root) for source in args.source or []] or None)
         if args.json:
             _print_json(answer.to_json())
         else:
@@ -221,7 +231,8 @@ def cmd_commitments(args: argparse.Namespace) -> int:
                 print(f"changed ({', '.join(change.what_changed)}): {change.old.what} -> "
                       f"{change.new.what}")
         return EXIT_OK
-    found = assistant.commitments(due=args.due, source=args.source, topic=args.topic)
+    found = assistant.commitments(due=args.due, topic=args.topic, source=_source(
+        args.source, assistant.settings.root) if args.source else None)
     if args.out:
         assistant.write_register(found, Path(args.out))
     if args.json:
@@ -240,7 +251,7 @@ def cmd_commitments(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.document:
-        brief = assistant.digest(args.document, args.length)
+        brief = assistant.digest(_source(args.document, assistant.settings.root), args.length)
     elif (args.topic or "").strip():
         brief = assistant.summarize(args.topic, args.length, args.audience)
     else:
@@ -347,7 +358,8 @@ def _question_commands(sub, common: argparse.ArgumentParser) -> None:
     ask.add_argument("--batch", metavar="FILE",
                      help="one question a line (text or JSON with 'question'); JSON Lines out")
     ask.add_argument("--source", action="append", metavar="SOURCE",
-                     help="only search this document (as listed by ingest); repeatable")
+                     help="only search this document (its path, or its name as the library "
+                          "lists it); repeatable")
     ask.set_defaults(handler=cmd_ask)
 
     chat = sub.add_parser("chat", parents=[common, answering],

@@ -241,3 +241,17 @@ def test_serve_on_a_bad_or_taken_port_says_what_to_change(built_index):
             result = run("serve", "--index", str(index), *args)
             assert result.returncode == 1 and message in result.stderr, result.stderr
             assert "Traceback" not in result.stderr
+
+
+def test_a_document_may_be_named_by_any_path_to_its_file(built_index):
+    """`--source` takes the library's name or a path to the file, absolute or relative."""
+    index, _, _ = built_index
+    path = CORPUS / "llr-plan-pledges.md"
+    for given in (str(path.resolve()), f"./corpus/{path.name}", f"corpus/{path.name}"):
+        result = run("ask", "What is pledge 4?", "--index", str(index), "--json",
+                     "--source", given)
+        assert result.returncode == 0, result.stderr
+        cited = {c["source"] for c in json.loads(result.stdout)["citations"]}
+        assert cited == {"corpus/llr-plan-pledges.md"}
+    result = run("commitments", "--index", str(index), "--json", "--source", str(path))
+    assert result.returncode == 0, result.stderr
