@@ -66,14 +66,6 @@ def _assistant(args: argparse.Namespace):
     return Assistant(_settings(args))
 
 
-def _source(given: str, root: Path) -> str:
-    """A document named as ingest names it, whichever way the user wrote a path to its file
-    ("./corpus/x.md", an absolute path): the name `ingest` stores, relative to the project
-    root when inside it. A name that is no path to a file here stays as given."""
-    from assistant.ingest import source_name
-
-    path = Path(given).expanduser()
-    return source_name(path, root) if path.is_file() else given
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -153,7 +145,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise ConfigError("ask needs a QUESTION (or --batch FILE)")
     for question in questions:
         answer = assistant.ask(question, args.k, backend=args.backend, sources=[
-            _source(source, assistant.settings.root) for source in args.source or []] or None)
+            assistant.source_named(source) for source in args.source or []] or None)
         if args.json:
             _print_json(answer.to_json())
         else:
@@ -231,8 +223,8 @@ def cmd_commitments(args: argparse.Namespace) -> int:
                 print(f"changed ({', '.join(change.what_changed)}): {change.old.what} -> "
                       f"{change.new.what}")
         return EXIT_OK
-    found = assistant.commitments(due=args.due, topic=args.topic, source=_source(
-        args.source, assistant.settings.root) if args.source else None)
+    found = assistant.commitments(due=args.due, topic=args.topic, source=assistant.source_named(
+        args.source) if args.source else None)
     if args.out:
         assistant.write_register(found, Path(args.out))
     if args.json:
@@ -251,7 +243,7 @@ def cmd_commitments(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.document:
-        brief = assistant.digest(_source(args.document, assistant.settings.root), args.length)
+        brief = assistant.digest(assistant.source_named(args.document), args.length)
     elif (args.topic or "").strip():
         brief = assistant.summarize(args.topic, args.length, args.audience)
     else:

@@ -77,6 +77,13 @@ class Assistant(Pipeline):
                 path.unlink(missing_ok=True)
         return report, refused
 
+    def source_named(self, given: str) -> str:
+        """A document as the library names it, whichever way the user wrote a path to its file
+        ("./corpus/x.md", an absolute path): the name `ingest` stores, relative to the project
+        root when inside it. A name that is no path to a file here stays as given."""
+        path = Path(given).expanduser()
+        return source_name(path, self.settings.root) if path.is_file() else given
+
     def remove_documents(self, sources: list[str]) -> IngestReport:
         """Take documents out of the index; uploaded copies are deleted too, files the team
         put in the corpus folder are left alone."""
