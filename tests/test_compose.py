@@ -214,6 +214,22 @@ def test_two_columns_interleaved_are_never_points(settings, tmp_path, fake_embed
     assert "At its core" not in answer["answer"]
 
 
+def test_a_sentence_that_points_back_comes_after_the_one_it_points_to(settings, tmp_path,
+                                                                      fake_embedder):
+    """"It opens on Tuesdays…" alone would read as if "it" were whatever came before in the
+    answer."""
+    text = ("# Community strategy\n\n## Community care\n\n"
+            "The Oakham community care hub is the first of four hubs in the county. "
+            "It offers community care clinics on Tuesdays and Thursdays.\n\n"
+            "## Funding\n\nCommunity care clinics will be paid for from the pooled budget of "
+            "the\n\nIt also funds community care clinics for carers on Saturdays.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
+                                  "What does the strategy say about community care clinics?")
+    lines = answer["answer"]
+    assert lines.index("The Oakham community care hub") < lines.index("It offers")
+    assert "It also funds" not in lines  # what "it" is was cut off: the line says nothing
+
+
 @pytest.mark.parametrize(("lines", "quoted", "left_out"), [
     # two columns run together leave paragraph "sentences" that open in lower case, the rest
     # of a line printed elsewhere; a list item may open in lower case

@@ -21,6 +21,10 @@ from assistant.retrieval import Hit
 from assistant.sources import Source
 
 MARKER = re.compile(r"\[(\d+)\]")
+# A sentence that opens by pointing back ("It", "She", "In it", "This approach"): it needs the
+# sentence before it to be understood.
+DANGLING = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|He|She|Such|The same|"
+                      r"In it)\b")
 _FINAL_STOP = re.compile(r"[.!?:][”\"’)]*$")  # a lead-in's colon too: "sections [1]:"
 UNGROUNDED_FACTOR = 0.5
 

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from assistant.answer import AnswerBackend, Draft, Evidence, with_marker
+from assistant.answer import DANGLING, AnswerBackend, Draft, Evidence, with_marker
 from assistant.answer.compose import compose, lines_sentences, render
 from assistant.evidence import Sentence, has_kind, not_a_claim
 
@@ -23,7 +23,6 @@ MAX_WORDS = 80
 KEEP_RATIO = 0.87  # a further sentence must score at least this share of the best one
 REDUNDANT_OVERLAP = 0.6
 TYPED_RATIO = 0.75  # a sentence holding the asked-for kind of answer leads if it scores this
-_DANGLING = re.compile(r"^(This|These|That|Those|It|Its|They|Their|He|She|Such|The same)\b")
 
 
 def _words(text: str) -> set[str]:
@@ -92,7 +91,7 @@ class ExtractiveBackend(AnswerBackend):
         """A picked sentence that opens with 'This'/'They'... needs the one before it."""
         out = list(picked)
         for sentence in picked:
-            if _DANGLING.match(sentence.text) and sentence.position > 0:
+            if DANGLING.match(sentence.text) and sentence.position > 0:
                 previous = next((s for s in pool if s.hit == sentence.hit
                                  and s.position == sentence.position - 1), None)
                 if previous and previous not in out and len(out) <= MAX_SENTENCES:
