@@ -137,6 +137,8 @@ def _print_answer(answer) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
+    if args.batch and args.question:
+        raise ConfigError("ask takes a QUESTION or --batch FILE, not both")
     if args.batch:
         questions = _read_batch(Path(args.batch), "question")
     elif (args.question or "").strip():

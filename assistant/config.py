@@ -16,6 +16,9 @@ from typing import Any
 from assistant.errors import ConfigError
 
 ENV_PREFIX = "PLAN_ASSISTANT_"
+# Variables read outside the settings: the project root, the app's users and admins, and the
+# cache of the exported ONNX model.
+OTHER_VARIABLES = frozenset({"root", "auth", "admins", "cache"})
 CONFIG_FILE = "assistant.toml"
 BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -172,5 +175,11 @@ def load_settings(
     for name in known:
         if (raw := environ.get(ENV_PREFIX + name.upper())) is not None:
             values[name] = _coerce(name, raw)
+    unknown = sorted(key for key in environ if key.startswith(ENV_PREFIX)
+                     and key[len(ENV_PREFIX):].lower() not in known | OTHER_VARIABLES)
+    if unknown:
+        raise ConfigError(f"unknown environment variable(s) {', '.join(unknown)}; known: "
+                          + ", ".join(ENV_PREFIX + name.upper()
+                                      for name in sorted(known | OTHER_VARIABLES)))
     values.setdefault("root", root)
     return Settings(**values)

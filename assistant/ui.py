@@ -34,7 +34,9 @@ STARTERS = [
 ADMINS_ONLY = "Only administrators can change the library."
 ANY = "All"
 REGISTER_HEADERS = ["#", "What", "Who", "When", "Deadline", "Strength", "Document", "Page"]
-REGISTER_WIDTHS = ["5%", "35%", "10%", "11%", "11%", "8%", "14%", "6%"]
+REGISTER_WIDTHS = ["5%", "33%", "10%", "11%", "11%", "9%", "14%", "7%"]
+LIBRARY_WIDTHS = ["26%", "8%", "7%", "8%", "13%", "16%", "22%"]
+NO_ROW = "Select a row to see the sentence it comes from."
 
 
 class AppState:
@@ -96,6 +98,7 @@ def respond(state: AppState, question: str, chat: list, turns: list[Answer],
     answer's, so that an earlier answer's chips still open its own) and ready the export."""
     question = (question or "").strip()
     if not question:
+        gr.Info("Type a question first, or pick a starter question.")
         yield chat, gr.update(), turns, "", gr.update()
         return
     chat = [*chat, {"role": "user", "content": html.escape(question)}]
@@ -305,7 +308,7 @@ def commitment_card(state: AppState, shown: list[Commitment],
     """The source card of the selected row's commitment, as answers show theirs."""
     row = event.index[0] if isinstance(event.index, list | tuple) else event.index
     if not shown or row is None or not 0 <= row < len(shown):
-        return render.sources_html([])
+        return render.sources_html([], empty=NO_ROW)
     chosen = shown[row]
     card = Source(row + 1, chosen.citation.source, chosen.citation.title, chosen.citation.page,
                   chosen.citation.section, chosen.citation.text, 1.0, chosen.what)
@@ -345,7 +348,7 @@ def _commitments_tab(state: AppState) -> tuple[Callable, list, list, list]:
                 table = gr.Dataframe(headers=REGISTER_HEADERS, interactive=False, wrap=True,
                                      column_widths=REGISTER_WIDTHS, elem_id="register")
             with gr.Column(scale=2):
-                card = gr.HTML(render.sources_html([]), elem_id="register-source")
+                card = gr.HTML(render.sources_html([], empty=NO_ROW), elem_id="register-source")
         with gr.Row():
             csv_file = gr.DownloadButton("Download CSV", elem_id="register-csv")
             excel_file = gr.DownloadButton("Download Excel", elem_id="register-xlsx")
@@ -481,7 +484,8 @@ def _library_tab(state: AppState) -> tuple[gr.Markdown, list, dict]:
         library_status = gr.Markdown()
         table = gr.Dataframe(state.documents(), headers=["Title", "Type", "Pages", "Chunks",
                              "Ingested", "Warnings", "Source"],
-                             interactive=False, wrap=True, elem_id="library")
+                             column_widths=LIBRARY_WIDTHS, interactive=False, wrap=True,
+                             elem_id="library")
         uploads = gr.File(label="Upload documents (PDF, Markdown, text, HTML, DOCX; "
                                 f"{state.assistant.max_upload_bytes // 2**20} MB each)",
                           file_count="multiple", elem_id="upload",

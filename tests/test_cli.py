@@ -255,3 +255,11 @@ def test_a_document_may_be_named_by_any_path_to_its_file(built_index):
         assert cited == {"corpus/llr-plan-pledges.md"}
     result = run("commitments", "--index", str(index), "--json", "--source", str(path))
     assert result.returncode == 0, result.stderr
+
+
+def test_ask_with_a_question_and_a_batch_says_to_choose(built_index, tmp_path):
+    index, _, _ = built_index
+    batch = tmp_path / "questions.txt"
+    batch.write_text("When was the plan approved?\n", encoding="utf-8")
+    result = run("ask", "also a question", "--batch", str(batch), "--index", str(index))
+    assert result.returncode == 1 and "not both" in result.stderr

@@ -36,6 +36,14 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
         load_settings(environ={"PLAN_ASSISTANT_ROOT": str(tmp_path)})
 
 
+def test_an_unknown_environment_variable_is_an_error_naming_it(tmp_path):
+    with pytest.raises(ConfigError, match="PLAN_ASSISTANT_CHUNK_SISE"):
+        load_settings(environ={"PLAN_ASSISTANT_ROOT": str(tmp_path),
+                               "PLAN_ASSISTANT_CHUNK_SISE": "128"})
+    load_settings(environ={"PLAN_ASSISTANT_ROOT": str(tmp_path), "PLAN_ASSISTANT_AUTH": "a:b",
+                           "PLAN_ASSISTANT_CACHE": str(tmp_path), "PLAN_ASSISTANT_K": "7"})
+
+
 def test_malformed_values_are_errors(tmp_path):
     with pytest.raises(ConfigError, match="expected"):
         load_settings(environ={"PLAN_ASSISTANT_ROOT": str(tmp_path), "PLAN_ASSISTANT_K": "x"})

@@ -42,5 +42,5 @@ def test_malformed_line_names_file_and_line(tmp_path):
     from assistant.errors import ConfigError
 
     (tmp_path / "bad.jsonl").write_text('{"id": "1"}\n')
-    with pytest.raises(ConfigError, match=r"bad.jsonl:1"):
+    with pytest.raises(ConfigError, match=r"bad.jsonl:1: .*the field .* is missing"):
         load_qa(Path(tmp_path / "bad.jsonl"))

@@ -48,7 +48,10 @@ def read_set(path: Path, what: str, parse: Callable[[dict], T]) -> list[T]:
             continue
         try:
             items.append(parse(json.loads(line)))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except KeyError as exc:
+            raise ConfigError(f"{path}:{number}: not a valid {what} line (the field "
+                              f"{exc} is missing)") from exc
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
             raise ConfigError(f"{path}:{number}: not a valid {what} line ({exc})") from exc
     if not items:
         raise ConfigError(f"{path}: the {what} set is empty")
