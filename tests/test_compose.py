@@ -230,6 +230,19 @@ def test_a_sentence_that_points_back_comes_after_the_one_it_points_to(settings, 
     assert "It also funds" not in lines  # what "it" is was cut off: the line says nothing
 
 
+def test_a_pointer_with_its_noun_stands_alone(settings, tmp_path, fake_embedder):
+    """"This strategy commits to…" under a heading says what it is about; "It recruits…" under
+    a heading does not."""
+    text = ("# Community strategy\n\n## Community care\n\n"
+            "This strategy commits to opening community care hubs in every town by 2027.\n\n"
+            "## Workforce\n\nIt recruits two hundred community care nurses over five years.\n\n"
+            "## Clinics\n\nCommunity care clinics run on Tuesdays in Oakham.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "community.md", text,
+                                  "What does the strategy say about community care?")
+    assert "This strategy commits to opening community care hubs" in answer["answer"]
+    assert "It recruits" not in answer["answer"]
+
+
 @pytest.mark.parametrize(("lines", "quoted", "left_out"), [
     # two columns run together leave paragraph "sentences" that open in lower case, the rest
     # of a line printed elsewhere; a list item may open in lower case

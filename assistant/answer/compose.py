@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.answer import DANGLING, Evidence, neutralise_markers, with_marker
+from assistant.answer import BARE_POINTER, DANGLING, Evidence, neutralise_markers, with_marker
 from assistant.answer.labels import item_label, run_in_label
 from assistant.evidence import Sentence, says_again
 from assistant.lexicon import is_word
@@ -371,8 +371,9 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
     difference, maximal marginal relevance, lost key points on every set: the repeat checks
     are enough). A definition starts from the likeliest sentence that says what the subject
     is ("the Core20PLUS5 approach, which focuses on…"), before sentences that merely
-    mention it. A sentence that points back ("It is the first plan…") comes with the sentence
-    before it, or not at all."""
+    mention it. A sentence that points back ("It is the first plan…", "This strategy…") comes
+    with the sentence before it when that one may be quoted; a bare pronoun ("It offers…")
+    without it does not come at all."""
     likelihood = np.where(np.isfinite(scores), point_likelihood(features), -np.inf)
     pool = [i for i in np.argsort(-likelihood) if likelihood[i] >= POINT_FLOOR]
     if not pool and np.isfinite(likelihood).any():
@@ -397,31 +398,39 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
                        or max(float(vectors[position[pick]] @ vectors[position[j]])
                               for j in chosen) > NEAR_REPEAT):
             continue
-        before = _antecedent(evidence, scores, pick, chosen)
+        before = _antecedent(evidence, pick, chosen, position)
         if before is not None:  # "It is the first five-year plan…" needs what "it" is
             extra = len(evidence.sentences[before].text.split())
-            if before < 0 or words + length + extra > WORD_BUDGET or len(chosen) + 2 > limit:
+            if words + length + extra <= WORD_BUDGET and len(chosen) + 2 <= limit:
+                chosen.append(before)
+                words += extra
+            elif BARE_POINTER.match(evidence.sentences[pick].text):
                 continue
-            chosen.append(before)
-            words += extra
+        elif BARE_POINTER.match(evidence.sentences[pick].text) and \
+                not _follows(evidence, pick, chosen):
+            continue  # what "it" is cannot be quoted (a heading, a fragment) or is not there
         chosen.append(pick)
         words += length
     return chosen
 
 
-def _antecedent(evidence: Evidence, scores: np.ndarray, pick: int,
-                chosen: list[int]) -> int | None:
-    """For a sentence that points back ("It", "She", "In it") to one not chosen, the sentence
-    before it in its passage, or -1 when that one cannot be quoted (a heading, a fragment) or
-    there is none; None when nothing is needed."""
+def _antecedent(evidence: Evidence, pick: int, chosen: list[int],
+                candidates: dict[int, int]) -> int | None:
+    """For a sentence that points back ("It offers…", "This strategy…") to one not chosen,
+    the sentence before it in its passage when that one may be quoted (one of `candidates`)."""
     sentence = evidence.sentences[pick]
-    if not DANGLING.match(sentence.text):
+    if not DANGLING.match(sentence.text) or _follows(evidence, pick, chosen):
         return None
     before = next((i for i, s in enumerate(evidence.sentences)
                    if s.hit == sentence.hit and s.position == sentence.position - 1), None)
-    if before in chosen:
-        return None
-    return before if before is not None and np.isfinite(scores[before]) else -1
+    return before if before in candidates else None
+
+
+def _follows(evidence: Evidence, pick: int, chosen: list[int]) -> bool:
+    """The sentence before `pick` in its passage is chosen."""
+    sentence = evidence.sentences[pick]
+    return any(evidence.sentences[j].hit == sentence.hit
+               and evidence.sentences[j].position == sentence.position - 1 for j in chosen)
 
 
 def _about_subject(subject: str, evidence: Evidence, pool: list[int],
