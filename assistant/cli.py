@@ -66,8 +66,6 @@ def _assistant(args: argparse.Namespace):
     return Assistant(_settings(args))
 
 
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     report = assistant.add_documents([Path(p) for p in args.paths] or None,
@@ -299,6 +297,9 @@ def _check_address(host: str, port: int) -> None:
                           f"({exc.strerror}); give an address of this machine, e.g. "
                           "127.0.0.1") from exc
     with socket.socket(family, kind) as probe:
+        if hasattr(socket, "SO_REUSEADDR") and os.name == "posix":  # as the server binds: a
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # port left in
+            # TIME-WAIT by the last run is free to serve on
         try:
             probe.bind(address)
         except OSError as exc:

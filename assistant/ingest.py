@@ -52,7 +52,7 @@ from assistant.errors import (
 )
 from assistant.evidence import passage_sentences
 from assistant.records import DocumentRecord, Update
-from assistant.store import IndexSnapshot, file_sha256
+from assistant.store import IndexSnapshot, IndexStore, file_sha256
 from assistant.stores import open_store
 
 READ_IN_WORKERS = {".pdf"}
@@ -303,8 +303,8 @@ def ingest(paths: list[Path], settings: Settings, embedder: Embedder, *, rebuild
             loaded[source] = (document, chunks, digests[source] or "")
             report.warnings += [{"source": source, "page": w.page, "warning": w.warning}
                                 for w in document.warnings]
-        if rebuild and report.failed and (not loaded
-                                          or held & {f["source"] for f in report.failed}):
+        if rebuild and (((held or report.failed) and not loaded)
+                        or held & {f["source"] for f in report.failed}):
             _refuse_rebuild(report.failed, "nothing could be read" if not loaded else
                             "the index holds an earlier version of a file that failed")
         for source, record in old.documents.items():
@@ -335,9 +335,11 @@ def _indexed_sources(store) -> set[str]:
     if not store.exists():
         return set()
     try:
+        if isinstance(store, IndexStore):  # its manifest names them: no need to read the rest
+            return {record["source"] for record in store.read_manifest()["documents"]}
         return set(store.load().documents)
-    except (PlanAssistantError, OSError, ValueError):  # unreadable or built otherwise: what
-        # the rebuild is for
+    except (PlanAssistantError, OSError, ValueError, KeyError, TypeError):  # unreadable or
+        # built otherwise: what the rebuild is for
         return set()
 
 

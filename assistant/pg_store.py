@@ -298,7 +298,9 @@ class PostgresIndex:
                " GROUP BY p.row ORDER BY score DESC, p.row LIMIT %(n)s")
         found = self._store.query(sql, {"terms": terms, "weights": weights, "k1": K1, "b": B,
                                         "average": self._average_length, **parameters})
-        return [(int(row), float(score)) for row, score in found if score > 0]
+        # in the disk store's precision (bm25s scores in float32), so that both stores
+        # print the same score
+        return [(int(row), float(np.float32(score))) for row, score in found if score > 0]
 
 
 class PostgresStore:

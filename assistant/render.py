@@ -5,7 +5,8 @@ containing `<script>` or `<b>` shows as literal text. Citation chips link to `#s
 (answer t of the conversation, source n); the sources panel gives each card that id, and CSS
 `:target` highlights the card a chip points at, so no script is needed for the link between
 them. The panel keeps every answer's cards, the latest first and the earlier ones folded, so a
-chip of an earlier answer still opens its own source (a browser unfolds the card it jumps to).
+chip of an earlier answer still opens its own source (Chromium unfolds the card it jumps to;
+elsewhere the fold names the question, to open by hand).
 """
 
 from __future__ import annotations

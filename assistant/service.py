@@ -70,7 +70,12 @@ class Assistant(Pipeline):
                 stored.append(store_upload(path, original, self.settings.corpus))
             except DocumentError as exc:
                 refused.append(str(exc))
-        report = self.add_documents(stored, show_progress=False) if stored else None
+        try:
+            report = self.add_documents(stored, show_progress=False) if stored else None
+        except Exception:  # the index busy, the store gone: nothing of this upload was added
+            for path in stored:
+                path.unlink(missing_ok=True)
+            raise
         failed = {failure["source"] for failure in report.failed} if report else set()
         for path in stored:  # uploads get a new name each, so a failed one was never indexed
             if source_name(path, self.settings.root) in failed:
@@ -79,10 +84,10 @@ class Assistant(Pipeline):
 
     def source_named(self, given: str) -> str:
         """A document as the library names it, whichever way the user wrote a path to its file
-        ("./corpus/x.md", an absolute path): the name `ingest` stores, relative to the project
-        root when inside it. A name that is no path to a file here stays as given."""
-        path = Path(given).expanduser()
-        return source_name(path, self.settings.root) if path.is_file() else given
+        ("./corpus/x.md", an absolute path, of a file since moved or not): the name `ingest`
+        stores, relative to the project root when inside it. Anything else stays as given."""
+        named = source_name(Path(given).expanduser(), self.settings.root)
+        return named if named in self.documents or Path(given).expanduser().is_file() else given
 
     def remove_documents(self, sources: list[str]) -> IngestReport:
         """Take documents out of the index; uploaded copies are deleted too, files the team

@@ -8,9 +8,11 @@ embedding only slows each answer, and the queue keeps the rest waiting in order.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
+import shutil
 import tempfile
 import threading
 import time
@@ -37,6 +39,7 @@ REGISTER_HEADERS = ["#", "What", "Who", "When", "Deadline", "Strength", "Documen
 REGISTER_WIDTHS = ["5%", "33%", "10%", "11%", "11%", "9%", "14%", "7%"]
 LIBRARY_WIDTHS = ["26%", "8%", "7%", "8%", "13%", "16%", "22%"]
 NO_ROW = "Select a row to see the sentence it comes from."
+EXPORT_HOURS = 1
 
 
 class AppState:
@@ -125,28 +128,36 @@ def respond(state: AppState, question: str, chat: list, turns: list[Answer],
     yield chat, panel, turns, "", export_conversation(turns)
 
 
-def _turn_of(chat: list, turns: list[Answer], index: int) -> Answer:
-    """The answer behind chat message `index`: the number of answers before it (a message that
-    is an error, not an answer, has none)."""
+def _turn_of(chat: list, turns: list[Answer], index: int) -> Answer | None:
+    """The answer behind chat message `index` (the chat as Gradio hands it to an event), or
+    None when that message is no answer (a question, an error)."""
+    if not 0 <= index < len(chat) or not _is_answer(chat[index]):
+        return None
     answers = sum(1 for message in chat[:index + 1] if _is_answer(message))
-    return turns[min(max(answers, 1), len(turns)) - 1]
+    return turns[answers - 1] if answers <= len(turns) else None
 
 
-def _is_answer(message) -> bool:
-    role = message.get("role") if isinstance(message, dict) else getattr(message, "role", "")
-    content = message.get("content") if isinstance(message, dict) else \
-        getattr(message, "content", "")
-    return role == "assistant" and not str(content).startswith("⚠️")
+def _is_answer(message: dict) -> bool:
+    """An assistant message that is not an error ("⚠️ …"). Gradio hands a message's content
+    over as a list of parts ([{"text": …, "type": "text"}]) or as the text itself."""
+    content = message.get("content")
+    parts = content if isinstance(content, list) else [content]
+    text = "".join(part.get("text") or "" if isinstance(part, dict) else str(part or "")
+                   for part in parts)
+    return message.get("role") == "assistant" and not text.startswith("⚠️")
 
 
 def record_feedback(state: AppState, turns: list[Answer], comment: str,
                     event: gr.LikeData | None = None, chat: list | None = None) -> str:
     if not turns:
         return "Ask a question first."
-    index = event.index[0] if event and isinstance(event.index, list | tuple) else \
-        event.index if event else None
-    turn = _turn_of(chat or [], turns, int(index)) if index is not None and chat else \
-        turns[-1]
+    if event is None:
+        turn = turns[-1]
+    else:
+        index = event.index[0] if isinstance(event.index, list | tuple) else event.index
+        turn = _turn_of(chat or [], turns, int(index))
+        if turn is None:
+            return "Only answers can be rated."
     rating = None if event is None else ("up" if event.liked else "down")
     state.log_feedback({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating,
                         "comment": comment or None, "question": turn.question,
@@ -159,10 +170,19 @@ def record_feedback(state: AppState, turns: list[Answer], comment: str,
 
 
 def export_conversation(turns: list[Answer]) -> str | None:
+    """The conversation as a Markdown file, written after every answer so that one click on
+    Export downloads what is on screen. Exports older than EXPORT_HOURS are deleted then (the
+    app hands each file to Gradio, which keeps its own copy)."""
     if not turns:
         return None
-    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-export-"))
-    path = folder / "conversation.md"
+    exports = Path(tempfile.gettempdir()) / "plan-assistant-exports"
+    exports.mkdir(exist_ok=True)
+    stale = time.time() - EXPORT_HOURS * 3600
+    for old in exports.iterdir():
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < stale:
+                shutil.rmtree(old)
+    path = Path(tempfile.mkdtemp(dir=exports)) / "conversation.md"
     path.write_text(render.conversation_markdown(turns), encoding="utf-8")
     return str(path)
 

@@ -153,7 +153,11 @@ def test_an_older_register_is_read_again_only_from_the_file_indexed(versions, se
 
     ingest([versions[0]], settings, fake_embedder, show_progress=False)
     monkeypatch.setattr(service, "REGISTER_VERSION", 10_000)
+    read = []
+    monkeypatch.setattr(service, "load_document",
+                        lambda path: read.append(path) or load_document(path))
     kept = [c.what for c in service.Assistant(settings, embedder=fake_embedder).commitments()]
+    assert read == [versions[0]]  # unchanged since indexed: read again by today's extractor
     with versions[0].open("a", encoding="utf-8") as handle:
         handle.write("\nWe will open the lemur clinic by March 2026.\n")
     assert [c.what for c in service.Assistant(settings, embedder=fake_embedder).commitments()

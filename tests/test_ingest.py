@@ -148,6 +148,11 @@ def test_a_rebuild_that_would_lose_documents_is_not_applied(settings, small_corp
     with pytest.raises(IngestRefusedError, match=r"notes\.txt"):
         ingest([small_corpus], settings, fake_embedder, rebuild=True, show_progress=False)
     assert IndexStore(settings.index).load().documents == before
+    empty = small_corpus.parent / "empty"  # a corpus folder found empty (a drive not mounted)
+    empty.mkdir()
+    with pytest.raises(IngestRefusedError, match="nothing could be read"):
+        ingest([empty], settings, fake_embedder, rebuild=True, show_progress=False)
+    assert IndexStore(settings.index).load().documents == before
     (small_corpus / "notes.txt").unlink()
     report = ingest([small_corpus], settings, fake_embedder, rebuild=True, show_progress=False)
     assert (report.documents, report.added, report.updated, report.removed) == (3, 0, 3, 1)

@@ -48,3 +48,18 @@ def test_an_upload_that_fails_to_read_is_not_kept(settings, tmp_path, fake_embed
     assert refused == [] and [f["source"] for f in report.failed] == ["corpus/uploads/bad.pdf"]
     uploads = settings.corpus / "uploads"
     assert sorted(p.name for p in uploads.iterdir()) == ["note.md"]
+
+
+def test_a_document_is_named_by_a_path_to_its_file_even_once_moved(settings, fake_embedder):
+    from assistant.ingest import ingest
+    from assistant.service import Assistant
+
+    note = settings.root / "corpus" / "note.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("# Clinic note\n\nThe walk-in clinic opens on Tuesdays.", encoding="utf-8")
+    ingest([note], settings, fake_embedder, show_progress=False)
+    assistant = Assistant(settings, embedder=fake_embedder)
+    assert assistant.source_named(str(note)) == "corpus/note.md"
+    note.rename(settings.root / "moved.md")
+    assert assistant.source_named(str(note)) == "corpus/note.md"
+    assert assistant.source_named("no/such.md") == "no/such.md"

@@ -63,6 +63,37 @@ def server(tmp_path_factory):
     process.wait(timeout=20)
 
 
+def test_a_thumb_rates_the_answer_it_is_under_whatever_came_before(tmp_path):
+    """An error in the chat is no answer: the rating goes to the answer under the thumb, and a
+    thumb on the error rates nothing. The chat is what Gradio hands the event."""
+    from types import SimpleNamespace
+
+    import gradio as gr
+
+    from assistant.answer import Answer
+    from assistant.config import Settings
+    from assistant.ui import AppState, record_feedback
+
+    log = tmp_path / "feedback.jsonl"
+    state = AppState(SimpleNamespace(settings=Settings(root=tmp_path, feedback_log=log)), None)
+    turns = [Answer(f"Question {n}?", f"Answer {n} [1].", True, [], "extractive")
+             for n in (2, 3)]
+    shown = [{"role": "user", "content": "Question 1?"},
+             {"role": "assistant", "content": "⚠️ the index is busy"},
+             {"role": "user", "content": "Question 2?"},
+             {"role": "assistant", "content": "<div>Answer 2</div>"},
+             {"role": "user", "content": "Question 3?"},
+             {"role": "assistant", "content": "<div>Answer 3</div>"}]
+    chatbot = gr.Chatbot()
+    chat = chatbot.preprocess(chatbot.postprocess(shown))
+    like = gr.LikeData(None, {"index": 3, "value": "Answer 2", "liked": True})
+    assert "recorded" in record_feedback(state, turns, "", like, chat)
+    assert json.loads(log.read_text().splitlines()[-1])["question"] == "Question 2?"
+    on_error = gr.LikeData(None, {"index": 1, "value": "⚠️", "liked": False})
+    assert record_feedback(state, turns, "", on_error, chat) == "Only answers can be rated."
+    assert len(log.read_text().splitlines()) == 1
+
+
 def _without_timings(answer: dict) -> dict:
     return {k: v for k, v in answer.items() if k != "timings_ms"}
 
