@@ -68,6 +68,17 @@ class SearchResponse:
                 "timings_ms": self.timings_ms}
 
 
+@dataclass(frozen=True)
+class Read:
+    """What a question reads (`Pipeline.read`): its analysis, the documents it names (with the
+    words that name them) and the passages."""
+
+    question: Question
+    named: list[str]
+    naming: set[str]
+    hits: list[Hit]
+
+
 def _file_words(source: str) -> str:
     """A file's name as words ("llr-plan_pledges.md" -> "llr plan pledges")."""
     return re.sub(r"[\W_]+", " ", Path(source).stem)
@@ -326,6 +337,22 @@ class Pipeline:
         self.refresh()
         return self.names.naming(question)
 
+    def read(self, query: str, k: int | None = None,
+             sources: list[str] | None = None) -> Read:
+        """The passages a question reads: `k` (at least OPEN_K and their sections for an open
+        question) from `sources`, or from the documents the question names when none are
+        given."""
+        analysed = analyse(query)
+        wanted = k or self.settings.k
+        found, naming = self.naming(query)
+        named = [] if sources else found
+        hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
+                             sources=sources or named or None, question=analysed,
+                             naming=naming if named else frozenset())
+        if analysed.open:
+            hits = self.with_sections(hits)
+        return Read(analysed, named, naming, hits)
+
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,
             refusal_threshold: float | None = None) -> Answer:
@@ -338,18 +365,11 @@ class Pipeline:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": _ms(start)}
             return answer
         query = chosen.rewrite(question, history or [])
-        analysed = analyse(query)
+        read = self.read(query, k, sources)
+        analysed, named, naming, hits = read.question, read.named, read.naming, read.hits
         threshold = refusal_threshold if refusal_threshold is not None else (
             self.settings.open_refusal_threshold if analysed.open
             else self.settings.refusal_threshold)
-        wanted = k or self.settings.k
-        found, naming = self.naming(query)
-        named = [] if sources else found
-        hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
-                             sources=sources or named or None, question=analysed,
-                             naming=naming if named else frozenset())
-        if analysed.open:
-            hits = self.with_sections(hits)
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
         missing = missing_words(analysed, hits, self.scorer,
