@@ -467,3 +467,43 @@ def test_points_are_taken_by_likelihood_and_only_near_repeats_are_skipped():
     features[:, FEATURES.index("cosine")] = [3.0, 2.5, 1.5, 2.9]  # A > D > B > C
     picked = _select(analyse(evidence.question), evidence, [], evidence.scores, features)
     assert [evidence.sentences[i].text[0] for i in picked] == ["A", "B", "C"]
+
+
+def _evidence(passages: list[tuple[str, str]], question: str):
+    """Evidence over hand-written passages (text, section), each distinct sentence its own
+    vector, for steering `compose` through its likelihoods."""
+    from assistant.answer import Evidence
+    from assistant.chunking import Chunk
+    from assistant.evidence import Sentence
+    from assistant.question import analyse
+    from assistant.retrieval import Hit
+    from assistant.structure import passage_units
+
+    hits = [Hit(Chunk(f"c{n}", "doc.md", "Doc", None, section, text), n, n + 1, 1.0)
+            for n, (text, section) in enumerate(passages)]
+    sentences = [Sentence(unit.text, h, p) for h, hit in enumerate(hits)
+                 for p, unit in enumerate(passage_units(hit.chunk.text))]
+    texts = sorted({s.text for s in sentences})
+    embed = lambda batch: np.array([[float(t == u) for u in texts] for t in batch])  # noqa: E731
+    n = len(sentences)
+    return Evidence(question, hits, sentences, np.ones(n), np.zeros(n), 0.0,
+                    query=analyse(question), embed=embed)
+
+
+def test_a_pointer_stays_right_after_its_antecedent_and_never_doubles_it(monkeypatch):
+    """Passages overlap ("…the first of four hubs." ends one and opens the next) and sections
+    are grouped after selection: "It offers…" still follows the one sentence it points to."""
+    from assistant.answer import compose as composer
+
+    hub = "The Oakham community care hub is the first of four hubs in the county."
+    offers = "It offers community care clinics on Tuesdays and Thursdays."
+    visits = "Community care teams will visit every housebound patient twice a year."
+    evidence = _evidence([(f"{visits} {hub}", "Care"), (f"{hub} {offers}", "Clinics")],
+                         "What does the strategy say about community care?")
+    likelihood = {(0, 1): 0.9, (0, 0): 0.8, (1, 1): 0.7, (1, 0): 0.5}
+    monkeypatch.setattr(composer, "point_likelihood", lambda features: np.array(
+        [likelihood[(s.hit, s.position)] for s in evidence.sentences]))
+    text = composer.render(composer.compose(evidence.query, evidence))
+    assert text.count("first of four hubs") == 1
+    assert text.index("first of four hubs") < text.index("It offers")
+    assert re.search(r"first of four hubs in the county \[\d\]\.\s*(?:- )?It offers", text)

@@ -23,11 +23,11 @@ from assistant.sources import Source
 MARKER = re.compile(r"\[(\d+)\]")
 # A sentence that opens by pointing back ("It", "She", "In it", "This approach"): it reads
 # better after the sentence before it.
-DANGLING = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|He|She|Such|The same|"
-                      r"In it)\b")
+DANGLING = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|He|She|His|Her|Such|"
+                      r"The same|In it)\b")
 # ...and one that cannot be understood without it: a bare pronoun ("It offers…", "This is…"),
-# not a pointer with its noun ("This strategy commits to…").
-BARE_POINTER = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|In it|The same)\b|"
+# not a pointer with its noun ("This strategy commits to…", "The same report lists…").
+BARE_POINTER = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|In it)\b|"
                           r"^(?:This|That|These|Those)\s+(?:is|was|are|were|will|would|has|"
                           r"have|had|can|could|should|may|might|means|meant|includes?)\b")
 _FINAL_STOP = re.compile(r"[.!?:][”\"’)]*$")  # a lead-in's colon too: "sections [1]:"

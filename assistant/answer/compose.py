@@ -79,13 +79,16 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     whole = _whole_list(evidence, units, scores, picked) if question.form == "list" else None
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
-        ordered = whole.items + _grouped(evidence, _after_list(evidence, units, picked, whole))
+        ordered = whole.items + _with_antecedents(
+            evidence, _grouped(evidence, _after_list(evidence, units, picked, whole)),
+            frozenset(_same_text(evidence, i) for i in whole.items))
     else:
         if len(picked) < 2:
             bullet = ""
         defining = _defining(question, features, picked)
-        ordered = [defining, *_grouped(evidence, [i for i in picked if i != defining])] \
-            if defining is not None else _grouped(evidence, picked)
+        ordered = _with_antecedents(evidence, [
+            defining, *_grouped(evidence, [i for i in picked if i != defining])]
+            if defining is not None else _grouped(evidence, picked))
     quoted = {(evidence.sentences[i].hit, evidence.sentences[i].position) for i in ordered}
     lines, labelled = [], set()
     for n, i in enumerate(ordered, start=1):
@@ -399,14 +402,14 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
                               for j in chosen) > NEAR_REPEAT):
             continue
         before = _antecedent(evidence, pick, chosen, position)
-        if before is not None:  # "It is the first five-year plan…" needs what "it" is
-            extra = len(evidence.sentences[before].text.split())
+        if before is not None and not _repeats(evidence, before, chosen):  # "It is the first
+            extra = len(evidence.sentences[before].text.split())  # plan…" needs what "it" is
             if words + length + extra <= WORD_BUDGET and len(chosen) + 2 <= limit:
                 chosen.append(before)
                 words += extra
-            elif BARE_POINTER.match(evidence.sentences[pick].text):
+            elif _bare(evidence, pick):
                 continue
-        elif BARE_POINTER.match(evidence.sentences[pick].text) and \
+        elif _bare(evidence, pick) and \
                 not _follows(evidence, pick, chosen):
             continue  # what "it" is cannot be quoted (a heading, a fragment) or is not there
         chosen.append(pick)
@@ -417,20 +420,81 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
 def _antecedent(evidence: Evidence, pick: int, chosen: list[int],
                 candidates: dict[int, int]) -> int | None:
     """For a sentence that points back ("It offers…", "This strategy…") to one not chosen,
-    the sentence before it in its passage when that one may be quoted (one of `candidates`)."""
-    sentence = evidence.sentences[pick]
-    if not DANGLING.match(sentence.text) or _follows(evidence, pick, chosen):
+    the sentence before it in its passage when that one is among the `candidates` (those
+    likely enough to be points: one below the bar is not quoted for it)."""
+    if not _points_back(evidence, pick) or _follows(evidence, pick, chosen):
         return None
-    before = next((i for i, s in enumerate(evidence.sentences)
-                   if s.hit == sentence.hit and s.position == sentence.position - 1), None)
+    before = _before(evidence, pick)
     return before if before in candidates else None
 
 
-def _follows(evidence: Evidence, pick: int, chosen: list[int]) -> bool:
-    """The sentence before `pick` in its passage is chosen."""
-    sentence = evidence.sentences[pick]
-    return any(evidence.sentences[j].hit == sentence.hit
-               and evidence.sentences[j].position == sentence.position - 1 for j in chosen)
+def _points_back(evidence: Evidence, index: int) -> bool:
+    """The sentence opens by pointing back (DANGLING) and no run-in label of its list item
+    ("- **Core20PLUS5.** It focuses on…", shown with it) says what it points to."""
+    return bool(DANGLING.match(evidence.sentences[index].text)) and \
+        item_label(evidence, index) is None
+
+
+def _bare(evidence: Evidence, index: int) -> bool:
+    """The sentence cannot be understood without the one it points back to (BARE_POINTER)."""
+    return bool(BARE_POINTER.match(evidence.sentences[index].text)) and \
+        item_label(evidence, index) is None
+
+
+def _before(evidence: Evidence, index: int) -> int | None:
+    """The sentence before this one in its passage."""
+    sentence = evidence.sentences[index]
+    return next((i for i, s in enumerate(evidence.sentences)
+                 if s.hit == sentence.hit and s.position == sentence.position - 1), None)
+
+
+def _same_text(evidence: Evidence, index: int) -> str:
+    return " ".join(evidence.sentences[index].text.split())
+
+
+def _follows(evidence: Evidence, pick: int, chosen: list[int] | set[str]) -> bool:
+    """The sentence before `pick` in its passage is chosen (or, in overlapping passages, the
+    same sentence is); `chosen` is the chosen sentences or their texts."""
+    before = _before(evidence, pick)
+    if before is None:
+        return False
+    texts = chosen if isinstance(chosen, set) else {_same_text(evidence, j) for j in chosen}
+    return (isinstance(chosen, list) and before in chosen) or _same_text(evidence, before) in texts
+
+
+def _with_antecedents(evidence: Evidence, ordered: list[int],
+                      shown: frozenset[str] = frozenset()) -> list[int]:
+    """`ordered` with each sentence that points back right after the one it points to (or its
+    copy in an overlapping passage), and without a bare pronoun ("It offers…") whose
+    antecedent is not in the answer (nor among the texts already `shown` above it): the steps
+    after selection (grouping by section, the definition first, a whole list's budget) must
+    not part them."""
+    texts = {_same_text(evidence, i): i for i in ordered}
+    followers: dict[int, list[int]] = {}
+    kept: list[int] = []
+    for i in ordered:
+        if _points_back(evidence, i) and (before := _before(evidence, i)) \
+                is not None:
+            anchor = texts.get(_same_text(evidence, before))
+            if anchor is not None and anchor != i:
+                followers.setdefault(anchor, []).append(i)
+                continue
+            if _bare(evidence, i) and \
+                    _same_text(evidence, before) not in shown:
+                continue
+        elif _bare(evidence, i) and not _follows(evidence, i, shown):
+            continue  # the first sentence of its passage: what "it" is lies in another
+        kept.append(i)
+    out: list[int] = []
+
+    def emit(index: int) -> None:
+        out.append(index)
+        for follower in followers.get(index, []):
+            emit(follower)
+
+    for i in kept:
+        emit(i)
+    return out
 
 
 def _about_subject(subject: str, evidence: Evidence, pool: list[int],
