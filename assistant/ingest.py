@@ -344,10 +344,13 @@ def _indexed_sources(store) -> set[str]:
 
 
 def _refuse_rebuild(failed: list[dict], why: str) -> None:
-    reasons = "; ".join(f"{f['source']}: {f['error']}" for f in failed) or why
-    raise IngestRefusedError(
-        f"the rebuild was not applied ({why}), so the index was left as it was: {reasons}. "
-        "Fix or leave out the paths that failed and run the command again")
+    if failed:
+        reasons = "; ".join(f"{f['source']}: {f['error']}" for f in failed)
+        fix = f": {reasons}. Fix or leave out the paths that failed"
+    else:
+        fix = ". Check that the paths given hold documents"
+    raise IngestRefusedError(f"the rebuild was not applied ({why}), so the index was left as "
+                             f"it was{fix} and run the command again")
 
 
 def _read_and_chunk(files: dict[str, Path], settings: Settings, embedder: Embedder,

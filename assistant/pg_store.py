@@ -299,8 +299,9 @@ class PostgresIndex:
         found = self._store.query(sql, {"terms": terms, "weights": weights, "k1": K1, "b": B,
                                         "average": self._average_length, **parameters})
         # in the disk store's precision (bm25s scores in float32), so that both stores
-        # print the same score
-        return [(int(row), float(np.float32(score))) for row, score in found if score > 0]
+        # print the same score, ties then broken by row as there
+        scored = [(int(row), float(np.float32(score))) for row, score in found if score > 0]
+        return sorted(scored, key=lambda pair: (-pair[1], pair[0]))
 
 
 class PostgresStore:

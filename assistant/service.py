@@ -86,6 +86,8 @@ class Assistant(Pipeline):
         """A document as the library names it, whichever way the user wrote a path to its file
         ("./corpus/x.md", an absolute path, of a file since moved or not): the name `ingest`
         stores, relative to the project root when inside it. Anything else stays as given."""
+        if given in self.documents:
+            return given
         named = source_name(Path(given).expanduser(), self.settings.root)
         return named if named in self.documents or Path(given).expanduser().is_file() else given
 

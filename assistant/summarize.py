@@ -33,10 +33,15 @@ POINT_ROLES = ("sentence", "item")  # not headings, lead-ins, table rows or nois
 CANDIDATE_PASSAGES = 40
 MMR_LAMBDA = 0.7
 MIN_RELEVANCE = 0.3  # a sentence less similar to the topic than this is not about it
-# A figure: an amount, a count, a date (not the number that names a section or a pledge).
-FACT = re.compile(r"(?<![Ss]ection )(?<![Cc]hapter )(?<![Pp]ledge )(?<![Pp]age )(?<![Pp]art )"
-                  r"(?<!\d)\d|£|\b(January|February|March|April|May|June|July|August|"
-                  r"September|October|November|December)\b")
+# A figure: an amount, a count, a date...
+FACT = re.compile(r"\d|£|\b(January|February|March|April|May|June|July|August|September|"
+                  r"October|November|December)\b")
+# ...not the numbers that name a part of a document or a pledge ("section 3.2", "pledges 1 and
+# 2", "Table 2", "Core20PLUS5", "COVID-19").
+_LABEL_NUMBER = re.compile(r"\b(?:sections?|chapters?|parts?|pages?|pledges?|tables?|figures?|"
+                           r"appendi(?:x|ces)|steps?)\s+\d+(?:\.\d+)*(?:\s*(?:and|to|-|–)\s*"
+                           r"\d+(?:\.\d+)*)?|\b[A-Za-z]+\d\w*|\b[A-Z]{2,}-\d+\b",
+                           re.IGNORECASE)
 
 
 @dataclass
@@ -177,7 +182,7 @@ class Summarizer:
             groups.setdefault(heading, Section(heading)).points.append(
                 self._point(sentence, hits, numbering))
         # figures unlike each other and unlike the points already made
-        figures = [i for i in range(len(pool)) if i not in chosen and FACT.search(pool[i].text)]
+        figures = [i for i in range(len(pool)) if i not in chosen and _figure(pool[i].text)]
         order = [*chosen, *figures]
         fact_sentences = [pool[order[i]] for i in mmr(vectors[keep][order],
                                                       relevance[keep][order], MAX_FACTS,
@@ -259,6 +264,11 @@ class Summarizer:
         said = (f"The documents say little about {topic}: only the points below were found."
                 if found else f"The documents don't cover {topic}.")
         return f"{said} Check the wording of the topic, or add documents that cover it."
+
+
+def _figure(text: str) -> bool:
+    """The sentence states a figure (FACT), not just a section's or a pledge's number."""
+    return bool(FACT.search(_LABEL_NUMBER.sub(" ", text)))
 
 
 def _merge_single_points(sections: list[Section]) -> list[Section]:

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import html
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -39,7 +40,7 @@ REGISTER_HEADERS = ["#", "What", "Who", "When", "Deadline", "Strength", "Documen
 REGISTER_WIDTHS = ["5%", "33%", "10%", "11%", "11%", "9%", "14%", "7%"]
 LIBRARY_WIDTHS = ["26%", "8%", "7%", "8%", "13%", "16%", "22%"]
 NO_ROW = "Select a row to see the sentence it comes from."
-EXPORT_HOURS = 1
+FILES_HOURS = 1  # how long the files the app hands out are kept
 
 
 class AppState:
@@ -49,6 +50,18 @@ class AppState:
         self.assistant = assistant
         self.admins = admins  # None: no authentication, everyone may edit
         self.write_lock = threading.Lock()
+        self._files = Path(tempfile.mkdtemp(prefix="plan-assistant-"))  # this app's own
+
+    def scratch(self) -> Path:
+        """A new folder for files the app hands out (exports, briefs, register downloads),
+        in this app's private temporary folder; those older than FILES_HOURS go first (Gradio
+        serves its own copy of each, deleted by the Blocks' cache settings)."""
+        stale = time.time() - FILES_HOURS * 3600
+        for old in self._files.iterdir():
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < stale:
+                    shutil.rmtree(old)
+        return Path(tempfile.mkdtemp(dir=self._files))
 
     @property
     def settings(self):
@@ -125,7 +138,7 @@ def respond(state: AppState, question: str, chat: list, turns: list[Answer],
     turns = [*turns, answer]
     panel = render.conversation_sources_html(turns, state.links(),
                                              [state.context(t) for t in turns])
-    yield chat, panel, turns, "", export_conversation(turns)
+    yield chat, panel, turns, "", export_conversation(state, turns)
 
 
 def _turn_of(chat: list, turns: list[Answer], index: int) -> Answer | None:
@@ -169,20 +182,12 @@ def record_feedback(state: AppState, turns: list[Answer], comment: str,
     return "Thank you: feedback recorded."
 
 
-def export_conversation(turns: list[Answer]) -> str | None:
+def export_conversation(state: AppState, turns: list[Answer]) -> str | None:
     """The conversation as a Markdown file, written after every answer so that one click on
-    Export downloads what is on screen. Exports older than EXPORT_HOURS are deleted then (the
-    app hands each file to Gradio, which keeps its own copy)."""
+    Export downloads what is on screen."""
     if not turns:
         return None
-    exports = Path(tempfile.gettempdir()) / "plan-assistant-exports"
-    exports.mkdir(exist_ok=True)
-    stale = time.time() - EXPORT_HOURS * 3600
-    for old in exports.iterdir():
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < stale:
-                shutil.rmtree(old)
-    path = Path(tempfile.mkdtemp(dir=exports)) / "conversation.md"
+    path = state.scratch() / "conversation.md"
     path.write_text(render.conversation_markdown(turns), encoding="utf-8")
     return str(path)
 
@@ -249,15 +254,24 @@ def reindex(state: AppState) -> str:
             f"removed, {len(report.failed)} failed.")
 
 
-def confirm_removal(state: AppState, source: str | None) -> tuple[str, dict]:
+def confirm_removal(state: AppState, source: str | None,
+                    request: gr.Request | None = None) -> tuple[str, dict]:
     """The first step of removing a document: say what will go and show the confirm button."""
+    if not state.may_edit(request):
+        return ADMINS_ONLY, gr.update(visible=False)
     if not source:
         return "Choose a document to remove.", gr.update(visible=False)
     title = next((label for label, value in state.document_choices() if value == source),
                  source)
-    return (f"Remove **{html.escape(title)}** from the library? Its passages leave the index "
+    return (f"Remove **{_literal(title)}** from the library? Its passages leave the index "
             "(an uploaded copy is deleted too). Click *Confirm removal* to go on.",
             gr.update(visible=True))
+
+
+def _literal(text: str) -> str:
+    """Text from a document or a file name, shown as it is in a Markdown message: no markup
+    of its own (HTML escaped, Markdown's characters backslashed)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~])", r"\\\1", html.escape(text, quote=False))
 
 
 @admins_only
@@ -265,7 +279,7 @@ def remove_document(state: AppState, source: str | None) -> str:
     if not source:
         return "Choose a document to remove."
     state.assistant.remove_documents([source])
-    return f"Removed {source}."
+    return f"Removed {_literal(source)}."
 
 
 def make_brief(state: AppState, topic: str, length: str, audience: str):
@@ -288,7 +302,7 @@ def _brief_outputs(state: AppState, write: Callable):
         brief = write()
     except PlanAssistantError as exc:
         return f"⚠️ {exc}", None, None
-    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-brief-"))
+    folder = state.scratch()
     markdown = state.assistant.write_brief(brief, folder / "brief.md")
     docx = state.assistant.write_brief(brief, folder / "brief.docx")
     return brief.to_markdown(), str(markdown), str(docx)
@@ -317,7 +331,7 @@ def register_view(state: AppState, year: str, organisation: str, topic: str,
     timeline = pd.DataFrame({"year": [str(y) for y in years],
                              "commitments": [sum(1 for c in shown if c.when.end and
                                                  c.when.end.year == y) for y in years]})
-    folder = Path(tempfile.mkdtemp(prefix="plan-assistant-register-"))
+    folder = state.scratch()
     files = [str(state.assistant.write_register(shown, folder / f"commitments.{suffix}"))
              for suffix in ("csv", "xlsx", "md")]
     return rows, timeline, *files, shown
@@ -456,8 +470,12 @@ def _ask_tab(state: AppState) -> gr.CheckboxGroup:
         return record_feedback(state, history, note, event, messages)
 
     chat.like(on_like, [turns, comment, chat], feedback_status, api_visibility="private")
-    send_comment.click(lambda t, c: (record_feedback(state, t, c), ""), [turns, comment],
-                       [feedback_status, comment], api_visibility="private")
+    def on_comment(history: list[Answer], note: str) -> tuple[str, str]:
+        status = record_feedback(state, history, note)
+        return status, "" if history else note  # kept when nothing was recorded
+
+    send_comment.click(on_comment, [turns, comment], [feedback_status, comment],
+                       api_visibility="private")
     return document_filter
 
 
@@ -531,8 +549,11 @@ def _library_tab(state: AppState) -> tuple[gr.Markdown, list, dict]:
     def on_remove(source: str | None, request: gr.Request):
         return remove_document(state, source, request=request)
 
-    remove_button.click(functools.partial(confirm_removal, state), to_remove,
-                        [library_status, confirm], api_visibility="private")
+    def on_ask_removal(source: str | None, request: gr.Request):
+        return confirm_removal(state, source, request)
+
+    remove_button.click(on_ask_removal, to_remove, [library_status, confirm],
+                        api_visibility="private")
     to_remove.change(lambda: gr.update(visible=False), None, confirm, api_visibility="private")
     changes = {}
     for button, handler, inputs in ((add, on_add, uploads), (rebuild, on_reindex, None),
@@ -547,7 +568,8 @@ def _library_tab(state: AppState) -> tuple[gr.Markdown, list, dict]:
 def build_app(assistant: Assistant, admins: set[str] | None = None) -> gr.Blocks:
     """The whole app as Blocks; `admins` is None when authentication is off."""
     state = AppState(assistant, admins)
-    with gr.Blocks(title="Plan Assistant") as app:
+    with gr.Blocks(title="Plan Assistant", delete_cache=(FILES_HOURS * 3600,
+                                                          FILES_HOURS * 3600)) as app:
         gr.Markdown("## Plan Assistant\nAsk about the plan documents. Every answer cites the "
                     "passages it comes from; when the documents don't say, it tells you.")
         document_filter = _ask_tab(state)

@@ -30,3 +30,12 @@ def test_a_follow_up_of_a_follow_up_carries_the_topic_not_the_last_verb():
     third = condense("And for children?", ["What is the plan doing about mental health?"])
     assert condense("What about their waiting times?", [third]).endswith(
         "(children mental health)")
+
+
+def test_a_long_conversations_topic_does_not_keep_growing():
+    history = ["When was the five-year plan approved?"]
+    for question in ("When will that happen?", "Who approved it?", "Who signed it off?",
+                     "How much was spent on it?", "What about the budget?"):
+        history.append(condense(question, history))
+    carried = condense("What did they say about it?", history).split("(")[1]
+    assert len(carried.split()) <= 4 and "five-year" in carried

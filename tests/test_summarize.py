@@ -163,3 +163,16 @@ def test_a_brief_says_each_thing_once_and_only_in_sentences(summarizer, topic):
     assert not [(a, b) for a, b in combinations(points, 2) if says_again(a, b)]
     assert not [p for p in points if p.rstrip(".").endswith(":")]
     assert not [f.text for f in brief.facts if re.fullmatch(r"Section \d+: [^.]*\.", f.text)]
+
+
+@pytest.mark.parametrize(("sentence", "figure"), [
+    ("Across the area, practices delivered 7,881,384 GP appointments in 2024/25.", True),
+    ("The hub opens in March.", True),
+    ("Section 3: Ensuring access to the right care.", False),
+    ("See section 3.2 and pledges 1 and 2 for the details.", False),
+    ("Core20PLUS5 shapes the COVID-19 recovery work.", False),
+])
+def test_a_figure_is_an_amount_or_a_date_not_a_parts_number(sentence, figure):
+    from assistant.summarize import _figure
+
+    assert _figure(sentence) is figure
