@@ -32,15 +32,16 @@ def topic_words(question: str) -> list[str]:
     return [w for w in words if w.lower() not in chat_stopwords()]
 
 
+CARRIED_WORDS = 6
 _CARRIED = re.compile(r"\s\(([^()]*)\)$")  # the topic a condensed question carries
 
 
 def condense(question: str, history: list[str]) -> str:
     """A standalone version of `question` given earlier standalone questions (oldest first).
     When the previous question was itself a follow-up ("When will that happen? (five-year
-    approved)"), the topic is that of the last question that stood alone, plus the follow-up's
-    own words but its verb: "Who approved it?" next is about the five-year plan, not about
-    "happen", and a long conversation's topic does not keep growing."""
+    approved)"), the topic is its own words but its verb, then what it carried: "Who approved
+    it?" next is about the five-year plan, not about "happen". At most CARRIED_WORDS words are
+    carried, the latest first, so a long conversation's topic does not keep growing."""
     if not history or not needs_context(question):
         return question
     own = {w.lower() for w in topic_words(question)}
@@ -48,12 +49,11 @@ def condense(question: str, history: list[str]) -> str:
     if carried_before:
         asked = history[-1][:carried_before.start()]
         verb = (analyse(asked).verb or "").lower()
-        alone = next((h for h in reversed(history) if not _CARRIED.search(h)), None)
-        topic = [w for w in topic_words(asked) if w.lower() != verb] + (
-            topic_words(alone) if alone else carried_before.group(1).split())
+        topic = [w for w in topic_words(asked) if w.lower() != verb] + \
+            carried_before.group(1).split()
     else:
         topic = topic_words(history[-1])
-    carried = list(dict.fromkeys(w for w in topic if w.lower() not in own))
+    carried = list(dict.fromkeys(w for w in topic if w.lower() not in own))[:CARRIED_WORDS]
     if not carried:
         return question
     return f"{question.strip()} ({' '.join(carried)})"

@@ -38,10 +38,13 @@ FACT = re.compile(r"\d|£|\b(January|February|March|April|May|June|July|August|S
                   r"October|November|December)\b")
 # ...not the numbers that name a part of a document or a pledge ("section 3.2", "pledges 1 and
 # 2", "Table 2", "Core20PLUS5", "COVID-19").
-_LABEL_NUMBER = re.compile(r"\b(?:sections?|chapters?|parts?|pages?|pledges?|tables?|figures?|"
-                           r"appendi(?:x|ces)|steps?)\s+\d+(?:\.\d+)*(?:\s*(?:and|to|-|–)\s*"
-                           r"\d+(?:\.\d+)*)?|\b[A-Za-z]+\d\w*|\b[A-Z]{2,}-\d+\b",
-                           re.IGNORECASE)
+_LABEL_NUMBER = re.compile(
+    r"\b(?:sections?|chapters?|parts?|pages?|pledges?|tables?|figures?|appendi(?:x|ces)|steps?|"
+    r"priorit(?:y|ies)|phases?|goals?|objectives?)\s+\d+(?:\.\d+)*"
+    r"(?:\s*(?:,|and|to|-|–)\s*\d+(?:\.\d+)*)*"  # "sections 2, 3 and 4"
+    r"|\b[A-Za-z]+\d\w*"  # "Core20PLUS5", "SR25", a footnote's digit run on: "care1"
+    r"|(?-i:\b[A-Z]{2,}-\d+\b)",  # "COVID-19", not "mid-2026"
+    re.IGNORECASE)
 
 
 @dataclass

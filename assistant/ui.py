@@ -8,6 +8,7 @@ embedding only slows each answer, and the queue keeps the rest waiting in order.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import html
@@ -40,7 +41,8 @@ REGISTER_HEADERS = ["#", "What", "Who", "When", "Deadline", "Strength", "Documen
 REGISTER_WIDTHS = ["5%", "33%", "10%", "11%", "11%", "9%", "14%", "7%"]
 LIBRARY_WIDTHS = ["26%", "8%", "7%", "8%", "13%", "16%", "22%"]
 NO_ROW = "Select a row to see the sentence it comes from."
-FILES_HOURS = 1  # how long the files the app hands out are kept
+FILES_HOURS = 24  # how long Gradio keeps the files the app hands out (a download
+# button on a page left open longer needs the page reloaded)
 
 
 class AppState:
@@ -51,12 +53,14 @@ class AppState:
         self.admins = admins  # None: no authentication, everyone may edit
         self.write_lock = threading.Lock()
         self._files = Path(tempfile.mkdtemp(prefix="plan-assistant-"))  # this app's own
+        atexit.register(shutil.rmtree, self._files, ignore_errors=True)
 
     def scratch(self) -> Path:
         """A new folder for files the app hands out (exports, briefs, register downloads),
-        in this app's private temporary folder; those older than FILES_HOURS go first (Gradio
-        serves its own copy of each, deleted by the Blocks' cache settings)."""
-        stale = time.time() - FILES_HOURS * 3600
+        in this app's private temporary folder; those older than an hour go first (Gradio
+        serves its own copy of each, which it keeps for FILES_HOURS)."""
+        self._files.mkdir(parents=True, exist_ok=True)  # a cleaner of /tmp may have taken it
+        stale = time.time() - 3600
         for old in self._files.iterdir():
             with contextlib.suppress(OSError):
                 if old.stat().st_mtime < stale:
@@ -238,10 +242,11 @@ def add_documents(state: AppState, files: list | None, progress=None) -> str:
     if progress is not None:
         progress(0.1, desc="Indexing")
     report, refused = state.assistant.upload(uploads)
-    messages = [f"❌ {reason}" for reason in refused]
+    messages = [f"❌ {_literal(reason)}" for reason in refused]
     if report is not None:
-        messages += [f"❌ {f['source']}: {f['error']}" for f in report.failed]
-        messages += [f"⚠️ {w['source']}: {w['warning']}" for w in report.warnings]
+        messages += [f"❌ {_literal(f['source'])}: {_literal(f['error'])}" for f in report.failed]
+        messages += [f"⚠️ {_literal(w['source'])}: {_literal(w['warning'])}"
+                     for w in report.warnings]
         messages.append(f"✅ {report.added} added, {report.updated} updated; the library "
                         f"holds {report.documents} documents.")
     return "\n\n".join(messages)
@@ -271,7 +276,7 @@ def confirm_removal(state: AppState, source: str | None,
 def _literal(text: str) -> str:
     """Text from a document or a file name, shown as it is in a Markdown message: no markup
     of its own (HTML escaped, Markdown's characters backslashed)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~])", r"\\\1", html.escape(text, quote=False))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$])", r"\\\1", html.escape(text, quote=False))
 
 
 @admins_only
@@ -472,7 +477,7 @@ def _ask_tab(state: AppState) -> gr.CheckboxGroup:
     chat.like(on_like, [turns, comment, chat], feedback_status, api_visibility="private")
     def on_comment(history: list[Answer], note: str) -> tuple[str, str]:
         status = record_feedback(state, history, note)
-        return status, "" if history else note  # kept when nothing was recorded
+        return status, "" if "recorded" in status else note  # kept when not recorded
 
     send_comment.click(on_comment, [turns, comment], [feedback_status, comment],
                        api_visibility="private")

@@ -507,3 +507,45 @@ def test_a_pointer_stays_right_after_its_antecedent_and_never_doubles_it(monkeyp
     assert text.count("first of four hubs") == 1
     assert text.index("first of four hubs") < text.index("It offers")
     assert re.search(r"first of four hubs in the county \[\d\]\.\s*(?:- )?It offers", text)
+
+
+def test_a_pointer_after_another_lists_item_stays_with_it(monkeypatch):
+    """The other lists' items go after the answer's sentences: "It will be staffed…" still
+    follows the clinic it is about, not the list the question asked for."""
+    from assistant.answer import compose as composer
+
+    priorities = ("The plan sets out four priorities for the county:\n\n"
+                  "- Prevent illness before it starts in every community.\n"
+                  "- Keep frail older people well at home for longer.\n"
+                  "- Give children the best possible start in life.\n"
+                  "- Join up health and social care around each person.\n")
+    hubs = ("Three hubs will open in the county:\n\n"
+            "- A falls clinic opens in Oakham next spring.\n"
+            "- A memory clinic opens in Melton the following year.\n\n"
+            "It will be staffed by two consultant geriatricians and a nurse team.\n")
+    evidence = _evidence([(priorities, "Priorities"), (hubs, "Hubs")],
+                         "What are the plan's priorities?")
+    monkeypatch.setattr(composer, "point_likelihood", lambda features: np.array(
+        [0.9 if s.hit == 0 else 0.8 for s in evidence.sentences]))
+    text = composer.render(composer.compose(evidence.query, evidence))
+    assert "Prevent illness" in text
+    assert text.index("memory clinic") < text.index("It will be staffed")
+
+
+def test_a_later_sentence_of_a_labelled_item_still_needs_its_antecedent(monkeypatch):
+    """The label names the item, but "Their membership…" points to the sentence before it."""
+    from assistant.answer import compose as composer
+
+    item = ("The partnership works at three levels:\n\n"
+            "- Place. Leicester, Leicestershire and Rutland each have a care alliance. "
+            "Their membership spans hospitals, councils and community providers.\n"
+            "- System. The ICB sets the priorities for the whole area.\n")
+    evidence = _evidence([(item, "Levels")], "How is the partnership organised?")
+    likelihood = {"Place": 0.1, "Leicester": 0.1, "Their": 0.95, "System": 0.1, "The ICB": 0.9,
+                  "The partnership": 0.1}
+    monkeypatch.setattr(composer, "point_likelihood", lambda features: np.array(
+        [next(v for k, v in likelihood.items() if s.text.startswith(k))
+         for s in evidence.sentences]))
+    text = composer.render(composer.compose(evidence.query, evidence))
+    assert "ICB sets the priorities" in text
+    assert "Their membership" not in text or text.index("care alliance") < text.index("Their")

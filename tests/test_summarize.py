@@ -171,6 +171,8 @@ def test_a_brief_says_each_thing_once_and_only_in_sentences(summarizer, topic):
     ("Section 3: Ensuring access to the right care.", False),
     ("See section 3.2 and pledges 1 and 2 for the details.", False),
     ("Core20PLUS5 shapes the COVID-19 recovery work.", False),
+    ("By mid-2026 every town has a hub.", True),
+    ("Priority 1: the best start in life; sections 2, 3 and 4 set out the rest.", False),
 ])
 def test_a_figure_is_an_amount_or_a_date_not_a_parts_number(sentence, figure):
     from assistant.summarize import _figure

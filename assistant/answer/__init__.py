@@ -25,9 +25,9 @@ MARKER = re.compile(r"\[(\d+)\]")
 # better after the sentence before it.
 DANGLING = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|He|She|His|Her|Such|"
                       r"The same|In it)\b")
-# ...and one that cannot be understood without it: a bare pronoun ("It offers…", "This is…"),
-# not a pointer with its noun ("This strategy commits to…", "The same report lists…").
-BARE_POINTER = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|In it)\b|"
+# ...and one that cannot be understood without it: a bare pronoun ("It offers…", "This is…",
+# "The same report…"), not a pointer with its noun ("This strategy commits to…").
+BARE_POINTER = re.compile(r"^(?:It|Its|They|Their|He|She|His|Her|In it|The same)\b|"
                           r"^(?:This|That|These|Those)\s+(?:is|was|are|were|will|would|has|"
                           r"have|had|can|could|should|may|might|means|meant|includes?)\b")
 _FINAL_STOP = re.compile(r"[.!?:][”\"’)]*$")  # a lead-in's colon too: "sections [1]:"

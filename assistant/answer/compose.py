@@ -79,16 +79,18 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     whole = _whole_list(evidence, units, scores, picked) if question.form == "list" else None
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
+        after = _grouped(evidence, _after_list(evidence, units, picked, whole))
+        after = [i for i in after if not _listed(units[i])] + \
+            [i for i in after if _listed(units[i])]  # sentences, then other lists' items
         ordered = whole.items + _with_antecedents(
-            evidence, _grouped(evidence, _after_list(evidence, units, picked, whole)),
-            frozenset(_same_text(evidence, i) for i in whole.items))
+            evidence, after, frozenset(_same_text(evidence, i) for i in whole.items))
     else:
-        if len(picked) < 2:
-            bullet = ""
         defining = _defining(question, features, picked)
         ordered = _with_antecedents(evidence, [
             defining, *_grouped(evidence, [i for i in picked if i != defining])]
             if defining is not None else _grouped(evidence, picked))
+        if len(ordered) < 2:
+            bullet = ""
     quoted = {(evidence.sentences[i].hit, evidence.sentences[i].position) for i in ordered}
     lines, labelled = [], set()
     for n, i in enumerate(ordered, start=1):
@@ -107,14 +109,14 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
             listed[-1] = replace(listed[-1], then=(*listed[-1].then, line.text))
         else:
             listed.append(line)
-    others = list(zip(ordered[shown:], lines[shown:], strict=True))
-    rest = [line for i, line in others if not _listed(units[i])]  # sentences, then the items
-    led = set()  # of other lists, each list under its own lead-in: else they would read as
-    for i, line in ((i, line) for i, line in others if _listed(units[i])):  # this one's
+    rest: list[Line] = []  # sentences, then the items of other lists, each list under its
+    led = set()  # own lead-in: else they would read as this one's
+    for i, line in zip(ordered[shown:], lines[shown:], strict=True):
         key = (evidence.sentences[i].hit, units[i].group)
-        if key not in led and (lead := _lead_line(evidence, units, *key)):
-            rest.append(lead)
-        led.add(key)
+        if _listed(units[i]) and key not in led:
+            led.add(key)
+            if lead := _lead_line(evidence, units, *key):
+                rest.append(lead)
         rest.append(line)
     return [line for line in (whole.lead, *listed, whole.more, *rest) if line]
 
@@ -402,9 +404,11 @@ def _select(question: Question, evidence: Evidence, units: list[Unit],
                               for j in chosen) > NEAR_REPEAT):
             continue
         before = _antecedent(evidence, pick, chosen, position)
-        if before is not None and not _repeats(evidence, before, chosen):  # "It is the first
-            extra = len(evidence.sentences[before].text.split())  # plan…" needs what "it" is
-            if words + length + extra <= WORD_BUDGET and len(chosen) + 2 <= limit:
+        if before is not None:  # "It is the first plan…" needs what "it" is
+            extra = len(evidence.sentences[before].text.split())
+            if not _repeats(evidence, before, chosen) and not _unresolved(evidence, before,
+                                                                          chosen) \
+                    and words + length + extra <= WORD_BUDGET and len(chosen) + 2 <= limit:
                 chosen.append(before)
                 words += extra
             elif _bare(evidence, pick):
@@ -429,16 +433,27 @@ def _antecedent(evidence: Evidence, pick: int, chosen: list[int],
 
 
 def _points_back(evidence: Evidence, index: int) -> bool:
-    """The sentence opens by pointing back (DANGLING) and no run-in label of its list item
-    ("- **Core20PLUS5.** It focuses on…", shown with it) says what it points to."""
-    return bool(DANGLING.match(evidence.sentences[index].text)) and \
-        item_label(evidence, index) is None
+    """The sentence opens by pointing back (DANGLING) to the sentence before it, not to the
+    run-in label just before it ("- **Core20PLUS5.** It focuses on…", shown with it)."""
+    return bool(DANGLING.match(evidence.sentences[index].text)) and not _labelled(evidence,
+                                                                               index)
 
 
 def _bare(evidence: Evidence, index: int) -> bool:
     """The sentence cannot be understood without the one it points back to (BARE_POINTER)."""
-    return bool(BARE_POINTER.match(evidence.sentences[index].text)) and \
-        item_label(evidence, index) is None
+    return bool(BARE_POINTER.match(evidence.sentences[index].text)) and not _labelled(
+        evidence, index)
+
+
+def _labelled(evidence: Evidence, index: int) -> bool:
+    """A run-in label stands right before the sentence: it is what the sentence is about."""
+    label = item_label(evidence, index)
+    return label is not None and label[1] == evidence.sentences[index].position - 1
+
+
+def _unresolved(evidence: Evidence, index: int, chosen: list[int]) -> bool:
+    """A bare pointer whose own antecedent is not chosen: no antecedent for another."""
+    return _bare(evidence, index) and not _follows(evidence, index, chosen)
 
 
 def _before(evidence: Evidence, index: int) -> int | None:
@@ -458,7 +473,8 @@ def _follows(evidence: Evidence, pick: int, chosen: list[int] | set[str]) -> boo
     before = _before(evidence, pick)
     if before is None:
         return False
-    texts = chosen if isinstance(chosen, set) else {_same_text(evidence, j) for j in chosen}
+    texts = chosen if isinstance(chosen, set | frozenset) else \
+        {_same_text(evidence, j) for j in chosen}
     return (isinstance(chosen, list) and before in chosen) or _same_text(evidence, before) in texts
 
 
@@ -470,30 +486,35 @@ def _with_antecedents(evidence: Evidence, ordered: list[int],
     after selection (grouping by section, the definition first, a whole list's budget) must
     not part them."""
     texts = {_same_text(evidence, i): i for i in ordered}
-    followers: dict[int, list[int]] = {}
-    kept: list[int] = []
+    anchors: dict[int, int] = {}
     for i in ordered:
-        if _points_back(evidence, i) and (before := _before(evidence, i)) \
-                is not None:
-            anchor = texts.get(_same_text(evidence, before))
-            if anchor is not None and anchor != i:
-                followers.setdefault(anchor, []).append(i)
-                continue
-            if _bare(evidence, i) and \
-                    _same_text(evidence, before) not in shown:
-                continue
-        elif _bare(evidence, i) and not _follows(evidence, i, shown):
-            continue  # the first sentence of its passage: what "it" is lies in another
-        kept.append(i)
+        before = _before(evidence, i) if _points_back(evidence, i) else None
+        anchor = texts.get(_same_text(evidence, before)) if before is not None else None
+        if anchor is not None and anchor != i:
+            anchors[i] = anchor
+    # a bare pointer without its antecedent goes, and so do bare pointers to it; a pointer
+    # with its noun ("This strategy…") whose antecedent went stands on its own
+    dropped = {i for i in ordered if i not in anchors and _bare(evidence, i)
+               and not _follows(evidence, i, shown)}
+    while grown := {i for i, anchor in anchors.items()
+                    if anchor in dropped and i not in dropped and _bare(evidence, i)}:
+        dropped |= grown
+    followers: dict[int, list[int]] = {}
+    for i, anchor in anchors.items():
+        if i not in dropped and anchor not in dropped:
+            followers.setdefault(anchor, []).append(i)
     out: list[int] = []
 
     def emit(index: int) -> None:
+        if index in out:
+            return
         out.append(index)
         for follower in followers.get(index, []):
             emit(follower)
 
-    for i in kept:
-        emit(i)
+    for i in ordered:
+        if i not in dropped and (i not in anchors or anchors[i] in dropped):
+            emit(i)
     return out
 
 
