@@ -467,15 +467,13 @@ def _same_text(evidence: Evidence, index: int) -> str:
     return " ".join(evidence.sentences[index].text.split())
 
 
-def _follows(evidence: Evidence, pick: int, chosen: list[int] | set[str]) -> bool:
-    """The sentence before `pick` in its passage is chosen (or, in overlapping passages, the
-    same sentence is); `chosen` is the chosen sentences or their texts."""
+def _follows(evidence: Evidence, pick: int, chosen: list[int] | frozenset[str]) -> bool:
+    """The sentence before `pick` in its passage is chosen, or, in overlapping passages, its
+    copy is: its text is among those of `chosen` (sentences, or their texts)."""
     before = _before(evidence, pick)
-    if before is None:
-        return False
-    texts = chosen if isinstance(chosen, set | frozenset) else \
-        {_same_text(evidence, j) for j in chosen}
-    return (isinstance(chosen, list) and before in chosen) or _same_text(evidence, before) in texts
+    texts = chosen if isinstance(chosen, frozenset) else \
+        frozenset(_same_text(evidence, j) for j in chosen)
+    return before is not None and _same_text(evidence, before) in texts
 
 
 def _with_antecedents(evidence: Evidence, ordered: list[int],
