@@ -237,3 +237,31 @@ def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():
     other = Hit(Chunk("b", "b.md", "Digest", None, "Workforce", "y"), 1, 2, 0.5)
     text = refusal_text("q", [same, other])
     assert "Plan overview; Digest › Workforce." in text and "overview ›" not in text
+
+
+def test_a_list_item_is_quoted_after_its_lead_in():
+    import numpy as np
+
+    from assistant.answer import Evidence
+    from assistant.answer.extractive import ExtractiveBackend
+    from assistant.chunking import Chunk
+    from assistant.evidence import Sentence
+    from assistant.retrieval import Hit
+    from assistant.structure import passage_units
+
+    text = ("Several things about the plan could not be found in public sources:\n\n"
+            "- the name of the board chair at the time of approval;\n"
+            "- the plan's own budget.")
+    units = passage_units(text)
+    assert [u.role for u in units] == ["lead", "item", "item"]
+    hit = Hit(Chunk("c1", "doc.md", "Doc", None, None, text), row=0, rank=1, score=1.0)
+    sentences = [Sentence(u.text, 0, i) for i, u in enumerate(units)]
+    scores = np.array([0.2, 0.9, 0.3])
+    evidence = Evidence("Who chairs the board?", [hit], sentences, scores, scores, 1.0)
+    assert ExtractiveBackend().draft(evidence).text == (
+        "Several things about the plan could not be found in public sources: the name of the "
+        "board chair at the time of approval [1].")
+    scores[2] = 0.85  # two items of one list: one lead-in
+    assert ExtractiveBackend().draft(evidence).text == (
+        "Several things about the plan could not be found in public sources: the name of the "
+        "board chair at the time of approval [1]. The plan's own budget [1].")

@@ -192,6 +192,18 @@ def _lead_line(evidence: Evidence, units: list[Unit], hit: int, group: int) -> L
                  and 4 <= len(sentence.text.split()) <= LEAD_WORDS), None)
 
 
+def lead_in(evidence: Evidence, sentence: Sentence) -> str | None:
+    """The lead-in of the list `sentence` is an item of, when its passage holds one: an item
+    quoted alone ("the name of the ICB Board chair …") can mean the opposite of what its list
+    says ("Several things … could not be found in public sources:")."""
+    units = passage_units(evidence.hits[sentence.hit].chunk.text)
+    unit = units[sentence.position]
+    if not _listed(unit):
+        return None
+    return next((_tidy(u.text) for u in units if u.group == unit.group and u.role == "lead"
+                 and 4 <= len(u.text.split()) <= LEAD_WORDS), None)
+
+
 def _after_list(evidence: Evidence, units: list[Unit], picked: list[int],
                 whole: WholeList) -> list[int]:
     """The other picks, in order of likelihood, while the word budget lasts: not the list's

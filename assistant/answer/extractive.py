@@ -5,7 +5,8 @@ the best one that holds one, unless it scores far lower), then up to three more 
 nearly as well, say something new and hold the asked-for kind too when one leads; pulls in
 the preceding sentence when a pick starts with a pronoun, and puts them in a readable order
 (by passage, then by position within the passage). Nothing is reworded except trimming list
-bullets and naming a quotation's speaker, so the answer states nothing its passages don't.
+bullets, naming a quotation's speaker and setting a list item after its list's lead-in, so the
+answer states nothing its passages don't.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import numpy as np
 
 from assistant.answer import DANGLING, AnswerBackend, Draft, Evidence, with_marker
-from assistant.answer.compose import compose, lines_sentences, render
+from assistant.answer.compose import compose, lead_in, lines_sentences, render
 from assistant.evidence import Sentence, has_kind, not_a_claim
 
 MAX_SENTENCES = 3  # plus at most one antecedent
@@ -109,6 +110,17 @@ class ExtractiveBackend(AnswerBackend):
             return sentence.text
         return _attributed(sentence.text, speaker)
 
+    def _led(self, ordered: list[Sentence], evidence: Evidence) -> list[str]:
+        """Each sentence as written, the first item of a list after the list's lead-in (a
+        lead-in is never picked itself: `not_a_claim`)."""
+        texts = [self._as_written(s, ordered, evidence) for s in ordered]
+        led: set[str] = set()
+        for n, sentence in enumerate(ordered):
+            if (lead := lead_in(evidence, sentence)) and lead not in led:
+                led.add(lead)
+                texts[n] = f"{lead} {texts[n]}"
+        return texts
+
     def draft(self, evidence: Evidence) -> Draft:
         if evidence.query is not None and evidence.query.open:
             lines = compose(evidence.query, evidence)
@@ -120,8 +132,8 @@ class ExtractiveBackend(AnswerBackend):
         picked = self.select(evidence)
         first_use = {s.hit: i for i, s in reversed(list(enumerate(picked)))}
         ordered = sorted(picked, key=lambda s: (first_use[s.hit], s.position))
-        text = " ".join(with_marker(self._as_written(s, ordered, evidence), s.hit + 1)
-                        for s in ordered)
+        text = " ".join(with_marker(written, s.hit + 1)
+                        for s, written in zip(ordered, self._led(ordered, evidence), strict=True))
         quotes: dict[int, str] = {}
         for s in ordered:
             quotes.setdefault(s.hit + 1, s.text)
