@@ -48,7 +48,7 @@ import numpy as np
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
 from assistant.evidence import EvidenceScorer
 from assistant.naming import names_the_document
-from assistant.question import DOCUMENT_NOUNS, WORD, Question
+from assistant.question import DOCUMENT_NOUNS, QUALIFIERS, WORD, Question
 from assistant.retrieval import Hit
 from assistant.stopwords import FUNCTION_WORDS, WH_WORDS
 
@@ -95,10 +95,6 @@ _AFTER_SUBJECT = re.compile(
     + "|".join(sorted(DOCUMENT_NOUNS | {"programme"})) + r"))\s+([A-Za-z][\w'-]*)",
     re.IGNORECASE)
 
-# Words that grade what a question asks about ("the *key* risks", "the *main* challenges") and
-# never name it: a document that does not use them still answers the question.
-_QUALIFIERS = frozenset("key main major important principal biggest overall specific particular"
-                        .split())
 _HAVE = frozenset({"has", "have", "had"})
 _BE = frozenset("is are was were am be been being".split())
 _AUXILIARY_WORDS = AUXILIARIES | _BE
@@ -147,7 +143,7 @@ def missing_words(question: Question, hits: list[Hit], scorer: EvidenceScorer,
         verbs -= {w.lower() for w in question.asked_about}
     texts = [hit.chunk.text for hit in hits]
     unseen = [word for word in question.focus_words
-              if word.lower() not in verbs | _QUALIFIERS and not word.lower().endswith("n't")
+              if word.lower() not in verbs | QUALIFIERS and not word.lower().endswith("n't")
               and not names_the_document(word, asked_of.naming)
               and not _defined_acronym(word, asked_of.acronyms, texts)
               and (terms := lexical.terms(word))

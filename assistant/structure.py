@@ -147,20 +147,24 @@ def _title_case(text: str) -> bool:
 
 def split_units(text: str) -> list[Unit]:
     """The units of a passage, in order. A list is the run of bullets after a lead-in (or
-    without one); a bulleted item of several sentences gives one unit per sentence, all
-    items of the same list."""
+    without one), paragraphs printed between its bullets included (guidance explains a
+    bullet below it); a bulleted item of several sentences gives one unit per sentence, all
+    items of the same list. A heading or a new lead-in ends a list."""
     units: list[Unit] = []
     group = -1
     in_list = False
+    resumes = False  # a paragraph printed between bullets: the next bullet goes on the list
     blocks = _blocks(text)
     contents = _contents_blocks([block for block, _ in blocks])
     for n, (block, bullet) in enumerate(blocks):
         if n in contents or _ABOUT_LABEL.match(block):
             units.append(Unit(block, "noise"))
+            resumes = False
             continue
         pieces = [p for s in _SENTENCE_END.split(block) if len(p := _LABEL.sub("", s.strip())) > 1]
         role = _role(block, bullet)
         if role == "lead":
+            resumes = False
             if bullet and len(pieces) > 1:
                 # the next list's lead-in run on to the last item, no blank line between
                 # ("- Deliver programmes ... diabetes." / "Background from other sources:")
@@ -174,13 +178,15 @@ def split_units(text: str) -> list[Unit]:
             units.append(Unit(pieces[-1] if pieces else block, "lead", group))
             continue
         if role == "item":
-            if not in_list and not (units and units[-1].role == "lead"):
+            if not (in_list or resumes) and not (units and units[-1].role == "lead"):
                 group += 1
-            in_list = True
+            in_list = resumes = True
             units += [Unit(p, "heading" if _role(p, False) == "heading" and len(pieces) > 1
                            else "item", group, i == 0) for i, p in enumerate(pieces)]
             continue
         in_list = False
+        resumes = resumes and role == "sentence" and all(
+            _role(p, False) == "sentence" for p in pieces)
         if role in ("sentence", "row"):
             units += [Unit(p, _role(p, False) if role == "sentence" else role)
                       for p in pieces]

@@ -259,9 +259,9 @@ def test_a_list_item_is_quoted_after_its_lead_in():
     scores = np.array([0.2, 0.9, 0.3])
     evidence = Evidence("Who chairs the board?", [hit], sentences, scores, scores, 1.0)
     assert ExtractiveBackend().draft(evidence).text == (
-        "Several things about the plan could not be found in public sources: the name of the "
-        "board chair at the time of approval [1].")
+        "Several things about the plan could not be found in public sources [1]:\n"
+        "- The name of the board chair at the time of approval [1].")
     scores[2] = 0.85  # two items of one list: one lead-in
     assert ExtractiveBackend().draft(evidence).text == (
-        "Several things about the plan could not be found in public sources: the name of the "
-        "board chair at the time of approval [1]. The plan's own budget [1].")
+        "Several things about the plan could not be found in public sources [1]:\n"
+        "- The name of the board chair at the time of approval [1].\n- The plan's own budget [1].")

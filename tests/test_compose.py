@@ -549,3 +549,25 @@ def test_a_later_sentence_of_a_labelled_item_still_needs_its_antecedent(monkeypa
     text = composer.render(composer.compose(evidence.query, evidence))
     assert "ICB sets the priorities" in text
     assert "Their membership" not in text or text.index("care alliance") < text.index("Their")
+
+
+def test_a_list_question_is_answered_from_the_list_its_lead_in_names(settings, tmp_path,
+                                                                     fake_embedder):
+    """"What are the national priorities?" wants the list after "The national priorities
+    … are:", not the list whose items talk about national priorities most."""
+    text = ("# Guidance\n\n## Foreword\n\nThis year we have changed our approach:\n\n"
+            "- fewer national priorities, so national priorities are clearer;\n"
+            "- national priorities with local priorities beside the national priorities;\n"
+            "- national priorities that give systems more room than national priorities did."
+            "\n\n"
+            "## Our national priorities\n\nThe national priorities for patients next year "
+            "are:\n\n- reduce the time people wait for planned operations;\n\n"
+            "Every trust is expected to improve on last year.\n\n"
+            "- improve A&E waiting times and ambulance response times;\n"
+            "- improve access to general practice and to urgent dental care.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "guidance.md", text,
+                                  "What are the national priorities?")
+    lines = answer["answer"].split("\n")
+    assert lines[0] == "The national priorities for patients next year are [1]:", answer["answer"]
+    assert [line.split()[1] for line in lines[1:4]] == ["Reduce", "Improve", "Improve"]
+    assert_marker_rule(answer)

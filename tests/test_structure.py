@@ -41,6 +41,18 @@ def test_a_lead_in_run_on_to_the_last_item_still_leads_the_next_list():
     assert units[2].text == "Deliver programmes on risk factors."
 
 
+def test_a_paragraph_between_bullets_does_not_end_their_list():
+    """Guidance explains a bullet in a paragraph below it; the next bullet is still an item
+    of the same list. A heading or a new lead-in ends it."""
+    units = split_units("The national priorities are:\n\n- reduce the time people wait.\n\n"
+                        "Systems are expected to improve cancer performance.\n\n"
+                        "- improve A&E waiting times.\n\n## Finance\n\n- balance the books.\n\n"
+                        "Our values are:\n\n- kindness.")
+    assert [(u.role, u.group) for u in units] == [
+        ("lead", 0), ("item", 0), ("sentence", -1), ("item", 0), ("heading", -1), ("item", 1),
+        ("lead", 2), ("item", 2)]
+
+
 @pytest.mark.parametrize("line", [
     "Figure 3: Life expectancy by ward",
     "Contents … 12",

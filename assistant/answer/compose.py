@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from assistant.answer import BARE_POINTER, DANGLING, Evidence, neutralise_marker
 from assistant.answer.labels import item_label, run_in_label
 from assistant.evidence import Sentence, says_again
 from assistant.lexicon import is_word
-from assistant.question import Question
+from assistant.question import QUALIFIERS, Question
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
 
 MAX_POINTS = 8
@@ -76,7 +77,8 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     features = point_features(question, evidence, units)
     scores = quotable_scores(evidence, units)
     picked = _select(question, evidence, units, scores, features)
-    whole = _whole_list(evidence, units, scores, picked) if question.form == "list" else None
+    whole = _whole_list(evidence, units, scores, picked, _named_list(question, evidence, units)) \
+        if question.form == "list" else None
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
         after = _grouped(evidence, _after_list(evidence, units, picked, whole))
@@ -138,8 +140,38 @@ class WholeList:
     joined: frozenset[int] = frozenset()  # items' sentences after their first: same bullet
 
 
+def _named_list(question: Question, evidence: Evidence,
+                units: list[Unit]) -> tuple[int, int] | None:
+    """The first list read whose lead-in names what the question asks for ("What are the
+    national priorities…?" ↔ "The national priorities to improve patient outcomes in 2025/26
+    are:"), with two or more items: (passage, group)."""
+    asked = {_stem(word) for word in question.asked_about
+             if word.lower() not in QUALIFIERS}
+    if not asked:
+        return None
+    items = Counter((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
+                    if _listed(unit) and unit.starts)
+    return next(((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
+                 if unit.role == "lead" and items[evidence.sentences[i].hit, unit.group] >= 2
+                 and asked <= {_stem(word) for word in re.findall(r"[\w'’-]+", unit.text)}),
+                None)
+
+
+@lru_cache(maxsize=20_000)
+def _stem(word: str) -> str:
+    """The word's Snowball stem ("priorities" and "priority" are one)."""
+    return _stemmer().stemWord(word.lower())
+
+
+@cache
+def _stemmer():  # the PyStemmer type has no stubs to name
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
 def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
-                picked: list[int]) -> WholeList | None:
+                picked: list[int], named: tuple[int, int] | None = None) -> WholeList | None:
     """For a list question, the list of the likeliest picked item among those whose list
     holds two or more of the picks, when its passage holds the list's head: whole and in
     its order ("What are the nine sections?" wants all nine, not the six most likely), after
@@ -150,8 +182,8 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
         return evidence.sentences[i].hit, units[i].group
 
     held = Counter(list_of(i) for i in picked if _listed(units[i]))
-    chosen = next((list_of(i) for i in picked if _listed(units[i]) and held[list_of(i)] >= 2),
-                  None)
+    chosen = named or next((list_of(i) for i in picked
+                            if _listed(units[i]) and held[list_of(i)] >= 2), None)
     if chosen is None:
         return None
     hit, group = chosen

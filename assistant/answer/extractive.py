@@ -5,18 +5,19 @@ the best one that holds one, unless it scores far lower), then up to three more 
 nearly as well, say something new and hold the asked-for kind too when one leads; pulls in
 the preceding sentence when a pick starts with a pronoun, and puts them in a readable order
 (by passage, then by position within the passage). Nothing is reworded except trimming list
-bullets, naming a quotation's speaker and setting a list item after its list's lead-in, so the
-answer states nothing its passages don't.
+bullets and naming a quotation's speaker (a list item goes under its list's lead-in, so that it
+keeps the sense its list gives it), so the answer states nothing its passages don't.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
-from assistant.answer import DANGLING, AnswerBackend, Draft, Evidence, with_marker
-from assistant.answer.compose import compose, lead_in, lines_sentences, render
+from assistant.answer import DANGLING, AnswerBackend, Draft, Evidence
+from assistant.answer.compose import Line, compose, lead_in, lines_sentences, render
 from assistant.evidence import Sentence, has_kind, not_a_claim
 
 MAX_SENTENCES = 3  # plus at most one antecedent
@@ -110,16 +111,20 @@ class ExtractiveBackend(AnswerBackend):
             return sentence.text
         return _attributed(sentence.text, speaker)
 
-    def _led(self, ordered: list[Sentence], evidence: Evidence) -> list[str]:
-        """Each sentence as written, the first item of a list after the list's lead-in (a
-        lead-in is never picked itself: `not_a_claim`)."""
-        texts = [self._as_written(s, ordered, evidence) for s in ordered]
+    def _lines(self, ordered: list[Sentence], evidence: Evidence) -> list[Line]:
+        """Each sentence as written, in prose; a list's items as bullets under the list's
+        lead-in (a lead-in is never picked itself: `not_a_claim`)."""
+        lines: list[Line] = []
         led: set[str] = set()
-        for n, sentence in enumerate(ordered):
-            if (lead := lead_in(evidence, sentence)) and lead not in led:
-                led.add(lead)
-                texts[n] = f"{lead} {texts[n]}"
-        return texts
+        for sentence in ordered:
+            line = Line(self._as_written(sentence, ordered, evidence), sentence.hit + 1)
+            if lead := lead_in(evidence, sentence):
+                if lead not in led:
+                    led.add(lead)
+                    lines.append(Line(lead, sentence.hit + 1))
+                line = replace(line, bullet="-")
+            lines.append(line)
+        return lines
 
     def draft(self, evidence: Evidence) -> Draft:
         if evidence.query is not None and evidence.query.open:
@@ -132,8 +137,7 @@ class ExtractiveBackend(AnswerBackend):
         picked = self.select(evidence)
         first_use = {s.hit: i for i, s in reversed(list(enumerate(picked)))}
         ordered = sorted(picked, key=lambda s: (first_use[s.hit], s.position))
-        text = " ".join(with_marker(written, s.hit + 1)
-                        for s, written in zip(ordered, self._led(ordered, evidence), strict=True))
+        text = render(self._lines(ordered, evidence))
         quotes: dict[int, str] = {}
         for s in ordered:
             quotes.setdefault(s.hit + 1, s.text)
