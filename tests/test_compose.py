@@ -571,3 +571,13 @@ def test_a_list_question_is_answered_from_the_list_its_lead_in_names(settings, t
     assert lines[0] == "The national priorities for patients next year are [1]:", answer["answer"]
     assert [line.split()[1] for line in lines[1:4]] == ["Reduce", "Improve", "Improve"]
     assert_marker_rule(answer)
+
+
+def test_a_cross_reference_is_never_an_open_answers_point(settings, tmp_path, fake_embedder):
+    text = ("# Plan\n\n## Mental health\n\nSee the separate mental health document for more "
+            "detail on mental health.\n\nMental health services will be delivered by eight "
+            "neighbourhood teams.\n\nMental health cafes will open in every town.\n")
+    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "plan.md", text,
+                                  "What does the plan say about mental health?")
+    assert "neighbourhood teams" in answer["answer"]
+    assert "See the separate" not in answer["answer"], answer["answer"]

@@ -241,8 +241,14 @@ def test_quoted_sentences_are_attributed_to_their_speaker():
     ("The plan was approved on 13 July 2023 by the board", False),
     ("The board is chaired by Jane Smith, who was appointed in 2021.", False),
     ("About 1.1 million people live in the area.", False),
+    ("See the separate pledges document for more detail.", True),
+    ("Please refer to the full version of the plan for further information.", True),
+    ("Full details of the process are set out in the operating procedures.", True),
+    ("For more information, visit the partnership website.", True),
+    ("See more patients in the community every year.", False),
+    ("Further funding is set out for the hubs in 2025/26.", False),
 ])
-def test_contents_lines_headings_and_questions_are_not_claims(text, expected):
+def test_contents_lines_headings_questions_and_cross_references_are_not_claims(text, expected):
     from assistant.evidence import not_a_claim
 
     assert not_a_claim(text) is expected

@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.answer import BARE_POINTER, DANGLING, Evidence, neutralise_markers, with_marker
 from assistant.answer.labels import item_label, run_in_label
-from assistant.evidence import Sentence, says_again
+from assistant.evidence import CROSS_REFERENCE, Sentence, says_again
 from assistant.lexicon import is_word
 from assistant.question import QUALIFIERS, Question
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
@@ -362,8 +362,8 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
     """Sentence scores, with -inf for what an answer never quotes: noise (captions, contents
     lines, contacts), headings, a list's lead-in on its own, table rows, a document's own
     questions ("Did the public get a say?"), fragments cut at either end, run-together layout
-    (`structure.runs_together`) and a document's apparatus (references, acknowledgements,
-    contents)."""
+    (`structure.runs_together`), cross-references ("See … for more detail") and a document's
+    apparatus (references, acknowledgements, contents)."""
     scores = evidence.scores.copy()
     listing, passage = False, None  # in a run of lines after a lead-in, of passage…
     for i, unit in enumerate(units):
@@ -376,6 +376,7 @@ def quotable_scores(evidence: Evidence, units: list[Unit]) -> np.ndarray:
         if (unit.role in ("noise", "heading", "row", "lead") or unit.text.rstrip().endswith("?")
                 or not 4 <= words <= MAX_SENTENCE_WORDS or _own_heading(evidence, i, unit)
                 or run_in_label(unit) or runs_together(unit.text)
+                or CROSS_REFERENCE.search(unit.text)
                 or _back_matter(evidence, i) or _cut_off(unit.text)
                 or (cut and not listed)):
             scores[i] = -np.inf
