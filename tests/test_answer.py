@@ -265,3 +265,21 @@ def test_a_list_item_is_quoted_after_its_lead_in():
     assert ExtractiveBackend().draft(evidence).text == (
         "Several things about the plan could not be found in public sources [1]:\n"
         "- The name of the board chair at the time of approval [1].\n- The plan's own budget [1].")
+
+
+def test_a_heading_is_no_antecedent_for_a_pointing_sentence():
+    from assistant.answer.extractive import ExtractiveBackend
+
+    evidence = _evidence("Does the policy fund experimental treatments?", [
+        ("Experimental and unproven treatments", 0.50),
+        ("This part of the policy explains when experimental treatments can be funded.", 0.90),
+        ("The board funded experimental treatments for nobody last year at all.", 0.10),
+    ])
+    picked = [s.text for s in ExtractiveBackend().select(evidence)]
+    assert picked == ["This part of the policy explains when experimental treatments can be "
+                      "funded."]
+    evidence = _evidence("Does the policy fund experimental treatments?", [
+        ("The panel funds experimental treatments only within a research trial.", 0.50),
+        ("This keeps experimental treatments under review by the panel.", 0.90),
+    ])
+    assert len(ExtractiveBackend().select(evidence)) == 2  # a claim before "This" comes too

@@ -42,9 +42,9 @@ NEAR_REPEAT = 0.85
 # "This is an unofficial summary…".
 _SELF_REFERENCE = re.compile(
     r"\b(?:section|chapter|part|page|appendix|report|document|paper|digest|summary|overview|"
-    r"guide|this plan|this strategy)s? (?:also )?(?:covers?|sets? out|describes?|looks? at|"
-    r"explains?|outlines?|summari[sz]es?|lists?|is about|deals? with|contains?|gives?|"
-    r"focus(?:es)? on|brings? together)\b"
+    r"guide|policy|framework|addendum|this plan|this strategy)s? (?:also )?(?:covers?|"
+    r"sets? out|describes?|looks? at|explains?|outlines?|summari[sz]es?|lists?|is about|"
+    r"deals? with|contains?|gives?|focus(?:es)? on|brings? together)\b"
     r"|\bthis is an? (?:\w+ ){0,2}(?:summary|guide|digest|document|report|overview)"
     r"(?=\s*(?:[.,;:]|$|(?:of|for|written|that|which|from|by|to)\b))",
     re.IGNORECASE)

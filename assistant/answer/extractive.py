@@ -90,13 +90,15 @@ class ExtractiveBackend(AnswerBackend):
                      and has_kind(kind, evidence.sentences[i].text, evidence.question)), None)
 
     def _add_antecedents(self, picked: list[Sentence], pool: list[Sentence]) -> list[Sentence]:
-        """A picked sentence that opens with 'This'/'They'... needs the one before it."""
+        """A picked sentence that opens with 'This'/'They'... needs the one before it, when
+        that one is a claim (a heading above "This section outlines…" explains nothing)."""
         out = list(picked)
         for sentence in picked:
             if DANGLING.match(sentence.text) and sentence.position > 0:
                 previous = next((s for s in pool if s.hit == sentence.hit
                                  and s.position == sentence.position - 1), None)
-                if previous and previous not in out and len(out) <= MAX_SENTENCES:
+                if previous and previous not in out and len(out) <= MAX_SENTENCES \
+                        and not not_a_claim(previous.text):
                     out.append(previous)
         return out
 
