@@ -27,6 +27,20 @@ K1 = 1.5
 B = 0.75
 
 
+@lru_cache(maxsize=TERMS_CACHE)
+def stem(word: str) -> str:
+    """A word's Snowball stem, as the index terms have them ("priorities" -> "prioriti",
+    as "priority")."""
+    return _snowball().stemWord(word.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=1)
+def _snowball():  # the PyStemmer type has no stubs to name
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
 def indexed_text(chunk: Chunk) -> str:
     """What BM25 indexes for a chunk: its title/section header and its text."""
     return f"{chunk.header}\n{chunk.text}"

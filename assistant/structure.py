@@ -147,13 +147,14 @@ def _title_case(text: str) -> bool:
 
 def split_units(text: str) -> list[Unit]:
     """The units of a passage, in order. A list is the run of bullets after a lead-in (or
-    without one), paragraphs printed between its bullets included (guidance explains a
-    bullet below it); a bulleted item of several sentences gives one unit per sentence, all
-    items of the same list. A heading or a new lead-in ends a list."""
+    without one); a bulleted item of several sentences gives one unit per sentence, all
+    items of the same list. One paragraph printed between two bullets of a list with a
+    lead-in does not end it (guidance explains a bullet below it); a second paragraph, a
+    heading or a new lead-in does."""
     units: list[Unit] = []
     group = -1
     in_list = False
-    resumes = False  # a paragraph printed between bullets: the next bullet goes on the list
+    resumes = False  # one paragraph after a led list's bullet: the next bullet goes on it
     blocks = _blocks(text)
     contents = _contents_blocks([block for block, _ in blocks])
     for n, (block, bullet) in enumerate(blocks):
@@ -168,7 +169,7 @@ def split_units(text: str) -> list[Unit]:
             if bullet and len(pieces) > 1:
                 # the next list's lead-in run on to the last item, no blank line between
                 # ("- Deliver programmes ... diabetes." / "Background from other sources:")
-                if not in_list and not (units and units[-1].role == "lead"):
+                if not (in_list or resumes) and not (units and units[-1].role == "lead"):
                     group += 1
                 units += [Unit(p, "item", group, i == 0) for i, p in enumerate(pieces[:-1])]
             else:
@@ -180,13 +181,14 @@ def split_units(text: str) -> list[Unit]:
         if role == "item":
             if not (in_list or resumes) and not (units and units[-1].role == "lead"):
                 group += 1
-            in_list = resumes = True
+            in_list = True
             units += [Unit(p, "heading" if _role(p, False) == "heading" and len(pieces) > 1
                            else "item", group, i == 0) for i, p in enumerate(pieces)]
             continue
+        resumes = in_list and role == "sentence" and all(
+            _role(p, False) == "sentence" for p in pieces) and any(
+            u.role == "lead" and u.group == group for u in units)
         in_list = False
-        resumes = resumes and role == "sentence" and all(
-            _role(p, False) == "sentence" for p in pieces)
         if role in ("sentence", "row"):
             units += [Unit(p, _role(p, False) if role == "sentence" else role)
                       for p in pieces]

@@ -283,3 +283,34 @@ def test_a_heading_is_no_antecedent_for_a_pointing_sentence():
         ("This keeps experimental treatments under review by the panel.", 0.90),
     ])
     assert len(ExtractiveBackend().select(evidence)) == 2  # a claim before "This" comes too
+
+
+def test_an_items_further_sentence_stays_on_its_bullet_and_a_lead_in_returns_after_prose():
+    import numpy as np
+
+    from assistant.answer import Evidence
+    from assistant.answer.extractive import ExtractiveBackend
+    from assistant.chunking import Chunk
+    from assistant.evidence import Sentence
+    from assistant.retrieval import Hit
+    from assistant.structure import passage_units
+
+    text = ("The hubs the board agreed to open are:\n\n"
+            "- a hub in Oakham for the east. It opens on weekdays.\n"
+            "- a hub in Melton for the north.")
+    prose = "Every hub in the county will be run by the community team."
+    hits = [Hit(Chunk("c1", "doc.md", "Doc", None, None, text), row=0, rank=1, score=1.0),
+            Hit(Chunk("c2", "doc.md", "Doc", None, None, prose), row=1, rank=2, score=0.9)]
+    units = passage_units(text)
+    sentences = [Sentence(u.text, 0, i) for i, u in enumerate(units)] + [Sentence(prose, 1, 0)]
+    scores = np.array([0.1, 0.9, 0.85, 0.1, 0.1])
+    evidence = Evidence("Where will the hubs open?", hits, sentences, scores, scores, 1.0)
+    assert ExtractiveBackend().draft(evidence).text == (
+        "The hubs the board agreed to open are [1]:\n"
+        "- A hub in Oakham for the east [1]. It opens on weekdays [1].")
+    ordered = [sentences[1], sentences[4], sentences[3]]  # prose between two items of one list
+    lines = ExtractiveBackend()._lines(ordered, evidence)
+    assert [(line.text, line.bullet) for line in lines] == [
+        ("The hubs the board agreed to open are:", ""), ("a hub in Oakham for the east.", "-"),
+        (prose, ""), ("The hubs the board agreed to open are:", ""),
+        ("a hub in Melton for the north.", "-")]

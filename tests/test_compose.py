@@ -560,17 +560,36 @@ def test_a_list_question_is_answered_from_the_list_its_lead_in_names(settings, t
             "- national priorities with local priorities beside the national priorities;\n"
             "- national priorities that give systems more room than national priorities did."
             "\n\n"
-            "## Our national priorities\n\nThe national priorities for patients next year "
-            "are:\n\n- reduce the time people wait for planned operations;\n\n"
+            "## Our national priorities\n\nThe ICB’s national priority areas for patients "
+            "next year are:\n\n- reduce the time people wait for planned operations;\n\n"
             "Every trust is expected to improve on last year.\n\n"
             "- improve A&E waiting times and ambulance response times;\n"
             "- improve access to general practice and to urgent dental care.\n")
     answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "guidance.md", text,
-                                  "What are the national priorities?")
+                                  "What are the ICB's key national priorities?")
     lines = answer["answer"].split("\n")
-    assert lines[0] == "The national priorities for patients next year are [1]:", answer["answer"]
+    assert lines[0] == "The ICB’s national priority areas for patients next year are [1]:", \
+        answer["answer"]  # stems ("priorities", "priority"), apostrophes, "key" aside
     assert [line.split()[1] for line in lines[1:4]] == ["Reduce", "Improve", "Improve"]
     assert_marker_rule(answer)
+
+
+def test_a_named_list_needs_a_quotable_item_and_a_noun_asked_for():
+    from assistant.answer.compose import _named_list, compose
+    from assistant.question import analyse
+    from assistant.structure import passage_units
+
+    long_item = "reduce waits " + "and many other long words " * 14
+    evidence = _evidence([("Background before the plan was planned:\n\n- long waits.\n"
+                           "- few beds.\n\nOur national priorities are:\n\n"
+                           f"- {long_item}.\n- {long_item}.", "The plan")],
+                         "What are the national priorities?")
+    units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
+             for s in evidence.sentences]
+    assert _named_list(analyse("What new facilities are planned?"), evidence, units) is None
+    assert _named_list(analyse("What are the national priorities?"), evidence, units) == (0, 1)
+    lines = compose(analyse("What are the national priorities?"), evidence)
+    assert not any(line.text.startswith("Our national priorities") for line in lines)
 
 
 def test_a_cross_reference_is_never_an_open_answers_point(settings, tmp_path, fake_embedder):

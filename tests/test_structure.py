@@ -51,6 +51,11 @@ def test_a_paragraph_between_bullets_does_not_end_their_list():
     assert [(u.role, u.group) for u in units] == [
         ("lead", 0), ("item", 0), ("sentence", -1), ("item", 0), ("heading", -1), ("item", 1),
         ("lead", 2), ("item", 2)]
+    two_paragraphs = split_units("Our aims are:\n\n- cut waits.\n\nOne paragraph.\n\n"
+                                 "Another paragraph.\n\n- publish minutes online.")
+    assert [u.group for u in two_paragraphs] == [0, 0, -1, -1, 1]
+    no_lead = split_units("- cut waits.\n\nOne paragraph.\n\n- publish minutes online.")
+    assert [u.group for u in no_lead] == [0, -1, 1]
 
 
 @pytest.mark.parametrize("line", [

@@ -21,15 +21,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
 
 import numpy as np
 
 from assistant.answer import BARE_POINTER, DANGLING, Evidence, neutralise_markers, with_marker
 from assistant.answer.labels import item_label, run_in_label
+from assistant.commitments.grammar import is_participle
 from assistant.evidence import CROSS_REFERENCE, Sentence, says_again
+from assistant.lexical import stem
 from assistant.lexicon import is_word
-from assistant.question import QUALIFIERS, Question
+from assistant.question import DOCUMENT_NOUNS, QUALIFIERS, Question
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
 
 MAX_POINTS = 8
@@ -77,8 +78,11 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     features = point_features(question, evidence, units)
     scores = quotable_scores(evidence, units)
     picked = _select(question, evidence, units, scores, features)
-    whole = _whole_list(evidence, units, scores, picked, _named_list(question, evidence, units)) \
-        if question.form == "list" else None
+    whole = None
+    if question.form == "list":
+        named = _named_list(question, evidence, units)
+        whole = (_whole_list(evidence, units, scores, picked, named) if named else None) \
+            or _whole_list(evidence, units, scores, picked, None)
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
         after = _grouped(evidence, _after_list(evidence, units, picked, whole))
@@ -144,36 +148,28 @@ def _named_list(question: Question, evidence: Evidence,
                 units: list[Unit]) -> tuple[int, int] | None:
     """The first list read whose lead-in names what the question asks for ("What are the
     national priorities…?" ↔ "The national priorities to improve patient outcomes in 2025/26
-    are:"), with two or more items: (passage, group)."""
-    asked = {_stem(word) for word in question.asked_about
-             if word.lower() not in QUALIFIERS}
+    are:"), outside a document's apparatus, with two or more items: (passage, group). The
+    words asked for are nouns: not a qualifier ("key"), a participle ("planned") or a word
+    naming a document ("plan")."""
+    asked = {stem(word) for word in question.asked_about
+             if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)}
     if not asked:
         return None
     items = Counter((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
                     if _listed(unit) and unit.starts)
-    return next(((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
-                 if unit.role == "lead" and items[evidence.sentences[i].hit, unit.group] >= 2
-                 and asked <= {_stem(word) for word in re.findall(r"[\w'’-]+", unit.text)}),
-                None)
-
-
-@lru_cache(maxsize=20_000)
-def _stem(word: str) -> str:
-    """The word's Snowball stem ("priorities" and "priority" are one)."""
-    return _stemmer().stemWord(word.lower())
-
-
-@cache
-def _stemmer():  # the PyStemmer type has no stubs to name
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
+    for i, unit in enumerate(units):
+        hit = evidence.sentences[i].hit
+        if _lead_text(unit) and items[hit, unit.group] >= 2 and not _back_matter(evidence, i) \
+                and asked <= {stem(word) for word in re.findall(r"[^\W_]+", unit.text)}:
+            return hit, unit.group
+    return None
 
 
 def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
-                picked: list[int], named: tuple[int, int] | None = None) -> WholeList | None:
-    """For a list question, the list of the likeliest picked item among those whose list
-    holds two or more of the picks, when its passage holds the list's head: whole and in
+                picked: list[int], named: tuple[int, int] | None) -> WholeList | None:
+    """For a list question, list `named` (`_named_list`), or else the list of the likeliest
+    picked item among those whose list holds two or more of the picks, when its passage
+    holds the list's head and one of its items can be quoted: whole and in
     its order ("What are the nine sections?" wants all nine, not the six most likely), after
     its lead-in ("…the plan groups its work into nine sections:"), up to the word budget,
     then "…and N more" (no count when the list runs on to its passage's end). Each item is
@@ -208,6 +204,8 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
             break
         items += quoted
         words += length
+    if not items:  # no item can be quoted (each over MAX_SENTENCE_WORDS, or noise)
+        return None
     left = len(quotes) - sum(1 for quoted in quotes if quoted[0] in items)
     runs_on = members[-1] == passage[-1]  # the list may go on in the next passage, so no
     more = Line("…and more" if runs_on else f"…and {left} more", hit + 1, "…") if left \
@@ -216,24 +214,43 @@ def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
     return WholeList(lead, items, words, more, frozenset(members), joined)
 
 
+def _lead_text(unit: Unit) -> str | None:
+    """A list's lead-in as an answer shows it: at most LEAD_WORDS words (longer, it is a
+    paragraph, not a lead-in)."""
+    if unit.role == "lead" and 4 <= len(unit.text.split()) <= LEAD_WORDS:
+        return _tidy(unit.text)
+    return None
+
+
 def _lead_line(evidence: Evidence, units: list[Unit], hit: int, group: int) -> Line | None:
     """The lead-in of list `group` of passage `hit` as a line ("…into nine sections:")."""
-    return next((Line(_tidy(sentence.text), hit + 1) for i, sentence
-                 in enumerate(evidence.sentences) if sentence.hit == hit
-                 and units[i].group == group and units[i].role == "lead"
-                 and 4 <= len(sentence.text.split()) <= LEAD_WORDS), None)
+    return next((Line(text, hit + 1) for i, sentence in enumerate(evidence.sentences)
+                 if sentence.hit == hit and units[i].group == group
+                 and (text := _lead_text(units[i]))), None)
 
 
-def lead_in(evidence: Evidence, sentence: Sentence) -> str | None:
-    """The lead-in of the list `sentence` is an item of, when its passage holds one: an item
-    quoted alone ("the name of the ICB Board chair …") can mean the opposite of what its list
-    says ("Several things … could not be found in public sources:")."""
+def lead_in(evidence: Evidence, sentence: Sentence) -> tuple[int, str] | None:
+    """The list group and lead-in of the list whose bullet `sentence` opens, when its passage
+    holds one: an item quoted alone ("the name of the ICB Board chair …") can mean the
+    opposite of what its list says ("Several things … could not be found in public
+    sources:")."""
     units = passage_units(evidence.hits[sentence.hit].chunk.text)
-    unit = units[sentence.position]
-    if not _listed(unit):
+    if sentence.position >= len(units) or not _listed(unit := units[sentence.position]) \
+            or not unit.starts:
         return None
-    return next((_tidy(u.text) for u in units if u.group == unit.group and u.role == "lead"
-                 and 4 <= len(u.text.split()) <= LEAD_WORDS), None)
+    return next(((unit.group, text) for u in units
+                 if u.group == unit.group and (text := _lead_text(u))), None)
+
+
+def continues_item(evidence: Evidence, sentence: Sentence,
+                   item: tuple[int, int, int]) -> bool:
+    """`sentence` is the next sentence of the bullet whose last quoted sentence sits at
+    `item` (passage, list, position)."""
+    units = passage_units(evidence.hits[sentence.hit].chunk.text)
+    hit, group, position = item
+    return (sentence.hit == hit and sentence.position == position + 1
+            and sentence.position < len(units) and _listed(units[sentence.position])
+            and units[sentence.position].group == group and not units[sentence.position].starts)
 
 
 def _after_list(evidence: Evidence, units: list[Unit], picked: list[int],

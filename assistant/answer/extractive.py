@@ -17,7 +17,14 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answer import DANGLING, AnswerBackend, Draft, Evidence
-from assistant.answer.compose import Line, compose, lead_in, lines_sentences, render
+from assistant.answer.compose import (
+    Line,
+    compose,
+    continues_item,
+    lead_in,
+    lines_sentences,
+    render,
+)
 from assistant.evidence import Sentence, has_kind, not_a_claim
 
 MAX_SENTENCES = 3  # plus at most one antecedent
@@ -114,18 +121,27 @@ class ExtractiveBackend(AnswerBackend):
         return _attributed(sentence.text, speaker)
 
     def _lines(self, ordered: list[Sentence], evidence: Evidence) -> list[Line]:
-        """Each sentence as written, in prose; a list's items as bullets under the list's
-        lead-in (a lead-in is never picked itself: `not_a_claim`)."""
+        """Each sentence as written, in prose; an item that opens a bullet of a list with a
+        lead-in, as a bullet under that lead-in (shown again when other lines came between),
+        its further sentences on its bullet. A quoted item keeps to its speaker's attribution
+        (`_as_written`), which names who says it."""
         lines: list[Line] = []
-        led: set[str] = set()
+        speakers = dict(zip(evidence.sentences, evidence.speakers, strict=False))
+        bulleted: tuple[int, int, int] | None = None  # (passage, list, position) last bulleted
         for sentence in ordered:
             line = Line(self._as_written(sentence, ordered, evidence), sentence.hit + 1)
-            if lead := lead_in(evidence, sentence):
-                if lead not in led:
-                    led.add(lead)
-                    lines.append(Line(lead, sentence.hit + 1))
-                line = replace(line, bullet="-")
-            lines.append(line)
+            led = None if speakers.get(sentence) else lead_in(evidence, sentence)
+            if led:
+                if bulleted is None or bulleted[:2] != (sentence.hit, led[0]):
+                    lines.append(Line(led[1], sentence.hit + 1))
+                lines.append(replace(line, bullet="-"))
+                bulleted = (sentence.hit, led[0], sentence.position)
+            elif bulleted and continues_item(evidence, sentence, bulleted):
+                lines[-1] = replace(lines[-1], then=(*lines[-1].then, line.text))
+                bulleted = (*bulleted[:2], sentence.position)
+            else:
+                lines.append(line)
+                bulleted = None
         return lines
 
     def draft(self, evidence: Evidence) -> Draft:
