@@ -26,15 +26,16 @@ from assistant.structure import CONTENTS_LINE, passage_units
 _DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\b|\b(?:January|February|"
                    r"March|April|May|June|July|August|September|October|November|December)\b")
-# A sentence that sends the reader elsewhere for the substance: "See the separate pledges
-# document for more detail", "Please refer to the full version…", "Full details of the
-# process are set out in the Standard Operating Procedures".
+# A sentence that only sends the reader elsewhere: "See the separate pledges document for more
+# detail", "Please refer to the full version of the plan…", "Full details of the process are
+# set out in the Standard Operating Procedures", "For more information, visit…". Not "See a
+# pharmacist for further advice", nor "Further information will be published on 1 May".
 CROSS_REFERENCE = re.compile(
-    r"^(?:please\s+)?(?:see|refer to|read)\b.*\b(?:for (?:more|further)|document|report|"
-    r"section|appendix|annex|chapter|page|website|version)\b|"
+    r"^(?:please\s+)?(?:see|refer to)\s+(?:also\s+)?(?:the\s+|our\s+|this\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:document|report|section|appendix|annex|chapter|page|website|version|guidance)s?\b|"
     r"^for (?:more|further) (?:information|details?)\b|"
-    r"\b(?:full|further|more) (?:details?|information)\b[^.;]{0,80}?\b(?:is|are|will be|can be)"
-    r" (?:set out|given|available|provided|found|published)\b", re.I)
+    r"^(?:full|further|more) (?:details?|information)\b.*?\b(?:is|are|can be) (?:set out|given|"
+    r"found|available) (?:in|on|at)\b", re.I)
 _SMALL_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
 _NUMBER_WORDS = f"{_SMALL_NUMBERS}|hundred|thousand|million|half|third|quarter"
 _NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
@@ -137,13 +138,12 @@ def quotation_speakers(sentences: list[str] | tuple[str, ...],
 
 
 def not_a_claim(text: str) -> bool:
-    """A question, a list's lead-in, a bare heading ("Children and young people"), a
-    contents line ("Monitoring delivery … 43") or a cross-reference ("See the separate
-    pledges document for more detail"): nothing an answer can rest on."""
+    """A question, a list's lead-in, a bare heading ("Children and young people") or a
+    contents line ("Monitoring delivery … 43"): nothing an answer can rest on."""
     words = len(text.split())
     heading = words <= 6 and text.rstrip()[-1:] not in ".!;)\"”’"
     return (text.rstrip()[-1:] in "?:" or words < 4 or heading
-            or CONTENTS_LINE.search(text) is not None or CROSS_REFERENCE.search(text) is not None)
+            or CONTENTS_LINE.search(text) is not None)
 
 
 def focus(question: str) -> str:

@@ -165,7 +165,6 @@ def split_units(text: str) -> list[Unit]:
         pieces = [p for s in _SENTENCE_END.split(block) if len(p := _LABEL.sub("", s.strip())) > 1]
         role = _role(block, bullet)
         if role == "lead":
-            resumes = False
             if bullet and len(pieces) > 1:
                 # the next list's lead-in run on to the last item, no blank line between
                 # ("- Deliver programmes ... diabetes." / "Background from other sources:")
@@ -175,7 +174,7 @@ def split_units(text: str) -> list[Unit]:
             else:
                 units += [Unit(p, "sentence") for p in pieces[:-1]]
             group += 1
-            in_list = False
+            in_list = resumes = False
             units.append(Unit(pieces[-1] if pieces else block, "lead", group))
             continue
         if role == "item":

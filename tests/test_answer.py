@@ -314,3 +314,36 @@ def test_an_items_further_sentence_stays_on_its_bullet_and_a_lead_in_returns_aft
         ("The hubs the board agreed to open are:", ""), ("a hub in Oakham for the east.", "-"),
         (prose, ""), ("The hubs the board agreed to open are:", ""),
         ("a hub in Melton for the north.", "-")]
+
+
+def test_a_fact_answer_quotes_no_cross_reference_and_no_lead_in_across_a_paragraph():
+    import numpy as np
+
+    from assistant.answer import Evidence
+    from assistant.answer.extractive import ExtractiveBackend
+    from assistant.chunking import Chunk
+    from assistant.evidence import Sentence
+    from assistant.retrieval import Hit
+    from assistant.structure import passage_units
+
+    text = ("Our aims for 2025 are:\n\n- cut waits for planned operations.\n\n"
+            "See the separate waiting list document for more detail.\n\n"
+            "- the council runs public health services in the city.")
+    units = passage_units(text)
+    assert [(u.role, u.group) for u in units] == [("lead", 0), ("item", 0), ("sentence", -1),
+                                                  ("item", 0)]
+    hit = Hit(Chunk("c1", "doc.md", "Doc", None, None, text), row=0, rank=1, score=1.0)
+    sentences = [Sentence(u.text, 0, i) for i, u in enumerate(units)]
+    scores = np.array([0.1, 0.2, 0.95, 0.9])
+    evidence = Evidence("Who runs public health services?", [hit], sentences, scores, scores,
+                        1.0)
+    assert ExtractiveBackend().draft(evidence).text == (
+        "The council runs public health services in the city [1].")
+
+
+def test_prose_after_a_bullet_is_its_own_paragraph():
+    from assistant.answer.compose import Line, render
+
+    assert render([Line("Our aims are:", 1), Line("cut waits.", 1, "-"),
+                   Line("Waits fell last year.", 2)]) == (
+        "Our aims are [1]:\n- Cut waits [1].\n\nWaits fell last year [2].")

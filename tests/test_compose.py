@@ -580,8 +580,9 @@ def test_a_named_list_needs_a_quotable_item_and_a_noun_asked_for():
     from assistant.structure import passage_units
 
     long_item = "reduce waits " + "and many other long words " * 14
-    evidence = _evidence([("Background before the plan was planned:\n\n- long waits.\n"
-                           "- few beds.\n\nOur national priorities are:\n\n"
+    evidence = _evidence([("Background before the plan was planned:\n\n- long waits for "
+                           "planned operations in the county.\n- too few hospital beds in the "
+                           "winter months.\n\nOur national priorities are:\n\n"
                            f"- {long_item}.\n- {long_item}.", "The plan")],
                          "What are the national priorities?")
     units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
@@ -590,6 +591,28 @@ def test_a_named_list_needs_a_quotable_item_and_a_noun_asked_for():
     assert _named_list(analyse("What are the national priorities?"), evidence, units) == (0, 1)
     lines = compose(analyse("What are the national priorities?"), evidence)
     assert not any(line.text.startswith("Our national priorities") for line in lines)
+    assert [line.text for line in lines[:3]] == [  # the picked list instead, whole
+        "Background before the plan was planned:", "Long waits for planned operations in the "
+        "county.", "Too few hospital beds in the winter months."], lines
+    one_item = _evidence([("Our national priorities are:\n\n- reduce waits for operations.\n\n"
+                           "Waits fell.", "The plan")], "What are the national priorities?")
+    units = [passage_units(one_item.hits[s.hit].chunk.text)[s.position]
+             for s in one_item.sentences]
+    assert _named_list(analyse("What are the national priorities?"), one_item, units) is None
+    assert _named_list(analyse("What are the plan's national priorities?"), evidence,
+                       [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
+                        for s in evidence.sentences]) == (0, 1)  # "plan" is no noun asked for
+
+
+@pytest.mark.parametrize(("sentence", "about"), [
+    ("The remainder of this policy summarises the key stages in the process.", True),
+    ("The seventh section covers mental health services.", True),
+    ("The fertility policy covers up to three cycles of IVF for eligible couples.", False),
+])
+def test_a_sentence_about_the_document_is_told_from_one_about_a_policy(sentence, about):
+    from assistant.answer.compose import _SELF_REFERENCE
+
+    assert (_SELF_REFERENCE.search(sentence) is not None) is about
 
 
 def test_a_cross_reference_is_never_an_open_answers_point(settings, tmp_path, fake_embedder):

@@ -56,6 +56,12 @@ def test_a_paragraph_between_bullets_does_not_end_their_list():
     assert [u.group for u in two_paragraphs] == [0, 0, -1, -1, 1]
     no_lead = split_units("- cut waits.\n\nOne paragraph.\n\n- publish minutes online.")
     assert [u.group for u in no_lead] == [0, -1, 1]
+    run_on = split_units("Our aims are:\n\n- cut waits.\n\nOne paragraph.\n\n"
+                         "- open two hubs. Our partners are:\n\n- the council.")
+    assert [(u.role, u.group) for u in run_on] == [
+        ("lead", 0), ("item", 0), ("sentence", -1), ("item", 0), ("lead", 1), ("item", 1)]
+    after_noise = split_units("Our aims are:\n\n- cut waits.\n\nPage 15\n\n- open hubs.")
+    assert [u.group for u in after_noise] == [0, 0, -1, 1]
 
 
 @pytest.mark.parametrize("line", [

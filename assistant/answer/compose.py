@@ -43,8 +43,8 @@ NEAR_REPEAT = 0.85
 # "This is an unofficial summary…".
 _SELF_REFERENCE = re.compile(
     r"\b(?:section|chapter|part|page|appendix|report|document|paper|digest|summary|overview|"
-    r"guide|policy|framework|addendum|this plan|this strategy)s? (?:also )?(?:covers?|"
-    r"sets? out|describes?|looks? at|explains?|outlines?|summari[sz]es?|lists?|is about|"
+    r"guide|this plan|this strategy|this policy|this framework|this addendum)s? (?:also )?"
+    r"(?:covers?|sets? out|describes?|looks? at|explains?|outlines?|summari[sz]es?|lists?|is about|"
     r"deals? with|contains?|gives?|focus(?:es)? on|brings? together)\b"
     r"|\bthis is an? (?:\w+ ){0,2}(?:summary|guide|digest|document|report|overview)"
     r"(?=\s*(?:[.,;:]|$|(?:of|for|written|that|which|from|by|to)\b))",
@@ -151,12 +151,13 @@ def _named_list(question: Question, evidence: Evidence,
     are:"), outside a document's apparatus, with two or more items: (passage, group). The
     words asked for are nouns: not a qualifier ("key"), a participle ("planned") or a word
     naming a document ("plan")."""
-    asked = {stem(word) for word in question.asked_about
-             if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)}
+    asked = {stem(part) for word in question.asked_about
+             if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)
+             for part in re.findall(r"[^\W_]+", word)}
     if not asked:
         return None
     items = Counter((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
-                    if _listed(unit) and unit.starts)
+                    if unit.group >= 0 and unit.starts and unit.role in ("item", "heading"))
     for i, unit in enumerate(units):
         hit = evidence.sentences[i].hit
         if _lead_text(unit) and items[hit, unit.group] >= 2 and not _back_matter(evidence, i) \
@@ -230,16 +231,20 @@ def _lead_line(evidence: Evidence, units: list[Unit], hit: int, group: int) -> L
 
 
 def lead_in(evidence: Evidence, sentence: Sentence) -> tuple[int, str] | None:
-    """The list group and lead-in of the list whose bullet `sentence` opens, when its passage
-    holds one: an item quoted alone ("the name of the ICB Board chair …") can mean the
-    opposite of what its list says ("Several things … could not be found in public
-    sources:")."""
+    """The list group and lead-in of the list whose bullet `sentence` opens, when the bullets
+    run from the lead-in to it without a paragraph between: an item quoted alone ("the name
+    of the ICB Board chair …") can mean the opposite of what its list says ("Several things
+    … could not be found in public sources:")."""
     units = passage_units(evidence.hits[sentence.hit].chunk.text)
     if sentence.position >= len(units) or not _listed(unit := units[sentence.position]) \
             or not unit.starts:
         return None
-    return next(((unit.group, text) for u in units
-                 if u.group == unit.group and (text := _lead_text(u))), None)
+    lead = next((n for n, u in enumerate(units) if u.group == unit.group and u.role == "lead"),
+                None)
+    if lead is None or not (text := _lead_text(units[lead])) or any(
+            u.group != unit.group for u in units[lead:sentence.position]):
+        return None  # a paragraph between them may close the list: no lead-in to vouch
+    return unit.group, text
 
 
 def continues_item(evidence: Evidence, sentence: Sentence,
@@ -669,6 +674,8 @@ def render(lines: list[Line]) -> str:
         text = " ".join(with_marker(part, line.cite) for part in (
             f"{line.label}: {line.text}" if line.label else line.text, *line.then))
         if not line.bullet:
+            if not prose and out and out[-1]:  # after a bullet: a blank line, else Markdown
+                out.append("")  # reads the prose as the bullet's continuation
             prose.append(text)
             continue
         if prose:

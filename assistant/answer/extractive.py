@@ -25,7 +25,7 @@ from assistant.answer.compose import (
     lines_sentences,
     render,
 )
-from assistant.evidence import Sentence, has_kind, not_a_claim
+from assistant.evidence import CROSS_REFERENCE, Sentence, has_kind, not_a_claim
 
 MAX_SENTENCES = 3  # plus at most one antecedent
 MAX_WORDS = 80
@@ -42,6 +42,13 @@ def _redundant(candidate: str, chosen: list[str]) -> bool:
     words = _words(candidate)
     return any(len(words & _words(c)) / max(1, min(len(words), len(_words(c))))
                > REDUNDANT_OVERLAP for c in chosen)
+
+
+def _quotable(text: str) -> bool:
+    """A sentence an answer may rest on: a claim (`not_a_claim`), not a cross-reference ("See
+    the separate pledges document for more detail"), though one may carry the evidence's
+    strength (`Pipeline.gather`)."""
+    return not not_a_claim(text) and CROSS_REFERENCE.search(text) is None
 
 
 def _attributed(sentence: str, speaker: str) -> str:
@@ -71,7 +78,7 @@ class ExtractiveBackend(AnswerBackend):
         words = 0
         for index in order:
             sentence = evidence.sentences[index]
-            if not_a_claim(sentence.text):
+            if not _quotable(sentence.text):
                 continue
             if picked and (evidence.scores[index] < KEEP_RATIO * best
                            or len(picked) >= MAX_SENTENCES):
@@ -93,7 +100,7 @@ class ExtractiveBackend(AnswerBackend):
         kind = evidence.kind
         if kind is None:
             return None
-        return next((i for i in order if not not_a_claim(evidence.sentences[i].text)
+        return next((i for i in order if _quotable(evidence.sentences[i].text)
                      and has_kind(kind, evidence.sentences[i].text, evidence.question)), None)
 
     def _add_antecedents(self, picked: list[Sentence], pool: list[Sentence]) -> list[Sentence]:
