@@ -239,29 +239,37 @@ def test_list_items_end_as_sentences_and_topics_do_not_repeat_titles():
     assert "Plan overview; Digest › Workforce." in text and "overview ›" not in text
 
 
-def test_a_list_item_is_quoted_after_its_lead_in():
+def _passages_evidence(question: str, texts: list[str], scores: list[float]):
+    """Evidence over whole passages, one sentence per unit as `passage_units` reads them."""
     import numpy as np
 
     from assistant.answer import Evidence
-    from assistant.answer.extractive import ExtractiveBackend
     from assistant.chunking import Chunk
     from assistant.evidence import Sentence
     from assistant.retrieval import Hit
     from assistant.structure import passage_units
 
+    hits = [Hit(Chunk(f"c{n}", "doc.md", "Doc", None, None, text), row=n, rank=n + 1,
+                score=1.0) for n, text in enumerate(texts)]
+    sentences = [Sentence(u.text, n, i) for n, text in enumerate(texts)
+                 for i, u in enumerate(passage_units(text))]
+    values = np.array(scores)
+    return Evidence(question, hits, sentences, values, values, 1.0)
+
+
+def test_a_list_item_is_quoted_after_its_lead_in():
+    from assistant.answer.extractive import ExtractiveBackend
+    from assistant.structure import passage_units
+
     text = ("Several things about the plan could not be found in public sources:\n\n"
             "- the name of the board chair at the time of approval;\n"
             "- the plan's own budget.")
-    units = passage_units(text)
-    assert [u.role for u in units] == ["lead", "item", "item"]
-    hit = Hit(Chunk("c1", "doc.md", "Doc", None, None, text), row=0, rank=1, score=1.0)
-    sentences = [Sentence(u.text, 0, i) for i, u in enumerate(units)]
-    scores = np.array([0.2, 0.9, 0.3])
-    evidence = Evidence("Who chairs the board?", [hit], sentences, scores, scores, 1.0)
+    assert [u.role for u in passage_units(text)] == ["lead", "item", "item"]
+    evidence = _passages_evidence("Who chairs the board?", [text], [0.2, 0.9, 0.3])
     assert ExtractiveBackend().draft(evidence).text == (
         "Several things about the plan could not be found in public sources [1]:\n"
         "- The name of the board chair at the time of approval [1].")
-    scores[2] = 0.85  # two items of one list: one lead-in
+    evidence.scores[2] = 0.85  # two items of one list: one lead-in
     assert ExtractiveBackend().draft(evidence).text == (
         "Several things about the plan could not be found in public sources [1]:\n"
         "- The name of the board chair at the time of approval [1].\n- The plan's own budget [1].")
@@ -286,25 +294,15 @@ def test_a_heading_is_no_antecedent_for_a_pointing_sentence():
 
 
 def test_an_items_further_sentence_stays_on_its_bullet_and_a_lead_in_returns_after_prose():
-    import numpy as np
-
-    from assistant.answer import Evidence
     from assistant.answer.extractive import ExtractiveBackend
-    from assistant.chunking import Chunk
-    from assistant.evidence import Sentence
-    from assistant.retrieval import Hit
-    from assistant.structure import passage_units
 
     text = ("The hubs the board agreed to open are:\n\n"
             "- a hub in Oakham for the east. It opens on weekdays.\n"
             "- a hub in Melton for the north.")
     prose = "Every hub in the county will be run by the community team."
-    hits = [Hit(Chunk("c1", "doc.md", "Doc", None, None, text), row=0, rank=1, score=1.0),
-            Hit(Chunk("c2", "doc.md", "Doc", None, None, prose), row=1, rank=2, score=0.9)]
-    units = passage_units(text)
-    sentences = [Sentence(u.text, 0, i) for i, u in enumerate(units)] + [Sentence(prose, 1, 0)]
-    scores = np.array([0.1, 0.9, 0.85, 0.1, 0.1])
-    evidence = Evidence("Where will the hubs open?", hits, sentences, scores, scores, 1.0)
+    evidence = _passages_evidence("Where will the hubs open?", [text, prose],
+                                  [0.1, 0.9, 0.85, 0.1, 0.1])
+    sentences = evidence.sentences
     assert ExtractiveBackend().draft(evidence).text == (
         "The hubs the board agreed to open are [1]:\n"
         "- A hub in Oakham for the east [1]. It opens on weekdays [1].")
@@ -317,26 +315,16 @@ def test_an_items_further_sentence_stays_on_its_bullet_and_a_lead_in_returns_aft
 
 
 def test_a_fact_answer_quotes_no_cross_reference_and_no_lead_in_across_a_paragraph():
-    import numpy as np
-
-    from assistant.answer import Evidence
     from assistant.answer.extractive import ExtractiveBackend
-    from assistant.chunking import Chunk
-    from assistant.evidence import Sentence
-    from assistant.retrieval import Hit
     from assistant.structure import passage_units
 
     text = ("Our aims for 2025 are:\n\n- cut waits for planned operations.\n\n"
             "See the separate waiting list document for more detail.\n\n"
             "- the council runs public health services in the city.")
-    units = passage_units(text)
-    assert [(u.role, u.group) for u in units] == [("lead", 0), ("item", 0), ("sentence", -1),
-                                                  ("item", 0)]
-    hit = Hit(Chunk("c1", "doc.md", "Doc", None, None, text), row=0, rank=1, score=1.0)
-    sentences = [Sentence(u.text, 0, i) for i, u in enumerate(units)]
-    scores = np.array([0.1, 0.2, 0.95, 0.9])
-    evidence = Evidence("Who runs public health services?", [hit], sentences, scores, scores,
-                        1.0)
+    assert [(u.role, u.group) for u in passage_units(text)] == [
+        ("lead", 0), ("item", 0), ("sentence", -1), ("item", 0)]
+    evidence = _passages_evidence("Who runs public health services?", [text],
+                                  [0.1, 0.2, 0.95, 0.9])
     assert ExtractiveBackend().draft(evidence).text == (
         "The council runs public health services in the city [1].")
 
