@@ -155,6 +155,7 @@ def split_units(text: str) -> list[Unit]:
     group = -1
     in_list = False
     resumes = False  # one paragraph after a led list's bullet: the next bullet goes on it
+    led = False  # the current list has a lead-in
     blocks = _blocks(text)
     contents = _contents_blocks([block for block, _ in blocks])
     for n, (block, bullet) in enumerate(blocks):
@@ -175,18 +176,19 @@ def split_units(text: str) -> list[Unit]:
                 units += [Unit(p, "sentence") for p in pieces[:-1]]
             group += 1
             in_list = resumes = False
+            led = True
             units.append(Unit(pieces[-1] if pieces else block, "lead", group))
             continue
         if role == "item":
             if not (in_list or resumes) and not (units and units[-1].role == "lead"):
                 group += 1
+                led = False
             in_list = True
             units += [Unit(p, "heading" if _role(p, False) == "heading" and len(pieces) > 1
                            else "item", group, i == 0) for i, p in enumerate(pieces)]
             continue
-        resumes = in_list and role == "sentence" and all(
-            _role(p, False) == "sentence" for p in pieces) and any(
-            u.role == "lead" and u.group == group for u in units)
+        resumes = led and in_list and role == "sentence" and all(
+            _role(p, False) == "sentence" for p in pieces)
         in_list = False
         if role in ("sentence", "row"):
             units += [Unit(p, _role(p, False) if role == "sentence" else role)

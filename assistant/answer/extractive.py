@@ -117,11 +117,10 @@ class ExtractiveBackend(AnswerBackend):
         return out
 
     @staticmethod
-    def _as_written(sentence: Sentence, picked: list[Sentence], evidence: Evidence) -> str:
+    def _as_written(sentence: Sentence, speaker: str | None, picked: list[Sentence],
+                    evidence: Evidence) -> str:
         """The sentence, with its speaker's lead-in when it is quoted, the cited passage names
         the speaker and no picked sentence already does."""
-        speakers = dict(zip(evidence.sentences, evidence.speakers, strict=False))
-        speaker = speakers.get(sentence)
         if (not speaker or speaker not in evidence.hits[sentence.hit].chunk.text
                 or any(s.text.startswith(speaker) for s in picked)):
             return sentence.text
@@ -136,8 +135,9 @@ class ExtractiveBackend(AnswerBackend):
         speakers = dict(zip(evidence.sentences, evidence.speakers, strict=False))
         bulleted: tuple[int, int, int] | None = None  # (passage, list, position) last bulleted
         for sentence in ordered:
-            line = Line(self._as_written(sentence, ordered, evidence), sentence.hit + 1)
-            led = None if speakers.get(sentence) else lead_in(evidence, sentence)
+            speaker = speakers.get(sentence)
+            line = Line(self._as_written(sentence, speaker, ordered, evidence), sentence.hit + 1)
+            led = None if speaker else lead_in(evidence, sentence)
             if led:
                 if bulleted is None or bulleted[:2] != (sentence.hit, led[0]):
                     lines.append(Line(led[1], sentence.hit + 1))
