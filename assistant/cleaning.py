@@ -30,18 +30,24 @@ _LIGATURE_LETTERS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl
                                    "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
                                    "\ufb06": "st"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A line that only numbers the page ("Page 4", "Page 4 of 30"), wherever the page prints it:
+# not at its edges, it escapes `strip_running_lines` and opens the next heading's line.
+_PAGE_LABEL = re.compile(r"^[ \t]*Page \d{1,4}(?: of \d{1,4})?[ \t]*(?:\n|\Z)",
+                         re.MULTILINE | re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:
     """Normalise a page of extracted text while keeping its paragraph breaks.
 
     Spells out typographic ligatures ("ﬁ" -> "fi"), joins words hyphenated across line ends,
-    shortens table-of-contents dot leaders, folds runs of spaces, drops control characters
-    and trailing spaces, and collapses more than one blank line.
+    drops lines that only number the page ("Page 4"), shortens table-of-contents dot
+    leaders, folds runs of spaces, drops control characters and trailing spaces, and
+    collapses more than one blank line.
     """
     text = unicodedata.normalize("NFC", text).translate(_LIGATURE_LETTERS)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad\n", "")
     text = _CONTROL.sub("", text)
+    text = _PAGE_LABEL.sub("", text)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     text = _LEADERS.sub(" … ", text)
     text = _SPACES.sub(" ", text)

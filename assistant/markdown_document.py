@@ -29,12 +29,29 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
 _MD_QUOTE = re.compile(r"^\s{0,3}(?:>(?=\s|>|$)\s?)+")
 
 
+# A backslash escape of ASCII punctuation ("\\(DHSC\\)" from converters that escape every bracket)
+# stands for the character itself.
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _plain_markdown(line: str) -> str:
-    return _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
+    return _MD_ESCAPE.sub(r"\1", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
 
 
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")
+# A bold phrase opening a paragraph: "**Reduce the time people wait for elective care** NHS
+# England has published ...", a heading the converter ran into the text below it.
+_MD_BOLD_RUN_IN = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s+(?P<rest>[A-Z].*)$")
+# The same run into the end of the paragraph before it: "... prostate cancer pathway **Improve A&E
+# waiting times and ambulance response times** Urgent and emergency care ...".
+# After a full stop, a bold phrase is the next sentence's emphasis ("... 2 components. **First,
+# we must get** ...").
+_MD_BOLD_INSIDE = re.compile(r"(?<=[^\s*.!?:;])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
+# Bold broken where the PDF's line broke: "**Improve access to general practice and** **urgent
+# dental care**" is one bold phrase.
+_BOLD_SEAM = re.compile(r"(?<=[a-z,])\s*\*\*\s+\*\*(?=[a-z])")
 BOLD_HEADING_LEVEL = 7  # below every "#" level
+RUN_IN_LEVEL = 8  # below a bold line: a run-in heading is the lowest a page prints
 BOLD_HEADING_WORDS = 12
 COVER_WORDS = 16  # a title longer than this is a cover's other lines run on
 _PAGE_REFERENCE = re.compile(r"p\.?\s*\d+", re.I)  # "**p.8**": where a contents entry is
@@ -60,9 +77,28 @@ def _bold_heading(line: str) -> str | None:
     from PDF to Markdown write a heading whose rank they could not tell ("**Our priorities**").
     Page references ("**p.8**") and run-in labels ending in a colon are not headings."""
     match = _MD_BOLD_LINE.match(line)
-    if not match:
+    return _heading_text(match.group("text")) if match else None
+
+
+def _run_in_heading(line: str) -> tuple[str, str] | None:
+    """A bold heading that opens a paragraph, and the paragraph after it: a phrase that
+    `_bold_heading` would take on a line of its own, followed by a sentence."""
+    match = _MD_BOLD_RUN_IN.match(line)
+    if not match or not (heading := _heading_text(match.group("text"))):
         return None
-    text = " ".join(_plain_markdown(match.group("text")).split())
+    return heading, _plain_markdown(match.group("rest"))
+
+
+def _heading_inside(line: str) -> int | None:
+    """Where a run-in heading starts inside a line, after the paragraph it was run into."""
+    for match in _MD_BOLD_INSIDE.finditer(line):
+        if _run_in_heading(line[match.end():]):
+            return match.start()
+    return None
+
+
+def _heading_text(bold: str) -> str | None:
+    text = " ".join(_plain_markdown(bold).split())
     if not 1 <= len(text.split()) <= BOLD_HEADING_WORDS or text[-1] in ".,;:!?" \
             or not re.search(r"[A-Za-z]{2}", text) or _PAGE_REFERENCE.fullmatch(text):
         return None
@@ -119,11 +155,24 @@ class _MarkdownReader:
             self.close_bold()
             self._in_code, self._heading_open = not self._in_code, False
             return
+        if not self._in_code:
+            line = _BOLD_SEAM.sub(" ", line)
         match = None if self._in_code else _MD_HEADING.match(line)
         hashed = _plain_markdown(match.group(2)).strip() if match else ""
         if _PAGE_HEADING.fullmatch(hashed):
             return
         pseudo = None if self._in_code or match else _bold_heading(line)
+        if not (self._in_code or match or pseudo) and (inside := _heading_inside(line)):
+            self.read(line[:inside])
+            self.read(line[inside:].lstrip())
+            return
+        if not (self._in_code or match or pseudo) and (run_in := _run_in_heading(line)):
+            self.close_bold()  # the heading on its own line, then its paragraph
+            self._bold, self._bold_lines = [run_in[0]], [run_in[0], ""]
+            self.close_bold(RUN_IN_LEVEL)
+            self._heading_open = self._continuing = False
+            self._text(run_in[1])
+            return
         if match and self._bold and _continues(" ".join(self._bold), hashed, False):
             pseudo = hashed  # "**Mental health, learning disabilities**", "## **and autism**"
         if self._carried_on(hashed or pseudo or "", line, match is not None):
@@ -145,15 +194,15 @@ class _MarkdownReader:
         elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
             self._text(line)
 
-    def close_bold(self) -> None:
+    def close_bold(self, level: int = BOLD_HEADING_LEVEL) -> None:
         """The bold lines read so far become one heading, and stay in its section's text."""
         if not self._bold:
             return
         self.guessed = True
         heading = " ".join(self._bold)
         if self.covering and (self.cover or not self.sections[-1][0]):
-            self.cover.append((BOLD_HEADING_LEVEL, heading))
-        self.sections.append((self._headings.enter(BOLD_HEADING_LEVEL, heading),
+            self.cover.append((level, heading))
+        self.sections.append((self._headings.enter(level, heading),
                               list(self._bold_lines)))
         self._bold.clear()
         self._bold_lines.clear()

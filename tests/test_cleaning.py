@@ -23,6 +23,11 @@ def test_clean_text_shortens_dot_leaders_and_drops_control_characters():
     assert clean_text("Contents ........ 4\x07") == "Contents … 4"
 
 
+def test_clean_text_drops_lines_that_only_number_the_page():
+    raw = "Page 4\nWEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\npage 12 of 30\nEnd."
+    assert clean_text(raw) == "WEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\nEnd."
+
+
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "é", "日本語のテキスト"])
 def test_clean_text_edge_inputs_do_not_fail(text):
     assert clean_text(text) == text.strip()

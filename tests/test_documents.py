@@ -70,6 +70,41 @@ def test_bold_lines_of_converted_markdown_are_headings(tmp_path):
     assert "Key actions:" in doc.blocks[0].text and "Two words." in doc.blocks[1].text
 
 
+def test_run_in_bold_headings_of_converted_markdown_open_subsections(tmp_path):
+    """A bold phrase opening a paragraph is a heading run into its text, one level below a
+    bold line, also where the converter ran it into the paragraph before (after no full
+    stop) and broke its bold at a line end; a bold sentence, a bold phrase after a full stop
+    and a bold list number stay text."""
+    body = " ".join(f"Word{i}" for i in range(60)) + "."
+    path = tmp_path / "guidance.md"
+    path.write_text(
+        f"**Delivering our priorities**\n\n**Reduce the time people wait for elective care** "
+        f"NHS England has published a plan. {body}\n\n• improving productivity in pathways "
+        f"**Improve A&E waiting times and** **ambulance response times** Urgent care is "
+        f"far from where it should be. {body}\n\nThis has 2 parts. **First, we must get** "
+        f"Providers must act. **We will change how we work. **We start now. **3. **For "
+        f"all.\n\n**Live within our means**\n\n{body}\n", encoding="utf-8")
+    doc = load_document(path)
+    assert [b.section for b in doc.blocks] == [
+        "Delivering our priorities › Reduce the time people wait for elective care",
+        "Delivering our priorities › Improve A&E waiting times and ambulance response times",
+        "Live within our means"]
+    assert "elective care\n\nNHS England has published a plan." in doc.blocks[0].text
+    assert doc.blocks[0].text.rstrip().endswith("• improving productivity in pathways")
+    assert doc.blocks[1].text.startswith(
+        "Improve A&E waiting times and ambulance response times\n\nUrgent care is far")
+    assert "This has 2 parts. First, we must get Providers must act. We will change how we " \
+        "work. We start now. 3. For all." in doc.blocks[1].text
+
+
+def test_markdown_backslash_escapes_stand_for_the_character(tmp_path):
+    path = tmp_path / "escaped.md"
+    path.write_text("# Plans\n\nThe Department \\(DHSC\\) will issue guidance \\[1\\] "
+                    "to 5\\+ teams; a\\\\b stays one backslash.\n", encoding="utf-8")
+    assert load_document(path).blocks[0].text == \
+        "The Department (DHSC) will issue guidance [1] to 5+ teams; a\\b stays one backslash."
+
+
 def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
     """A converter splits a cover title over bold lines and heading levels: the title is all
     of it, not the one "#" heading among them ("Framework") or one found pages later; an
