@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
+from assistant.commitments.when import NUMBER_WORDS
 from assistant.evidence import (
     counted_phrase,
     focus,
@@ -124,7 +125,10 @@ class Question:
     care navigators play…?", or the verb's object when that subject is a document: "kinship
     carers" in "How will the Leeds strategy support kinship carers…?") when it opens with a
     wh-word, and `asks_object` whether those words are that object; `verb` the verb after
-    that subject ("play"), in wh- and yes/no questions alike"""
+    that subject ("play"), in wh- and yes/no questions alike; `listed` the content words of
+    the noun phrase an opening "which" or "what" names ("prevention goals" in "Which
+    prevention goals must ICB plans support?"): the kind of thing asked for, which a list
+    answer lists"""
 
     text: str
     form: Form
@@ -138,6 +142,7 @@ class Question:
     asked_about: tuple[str, ...]
     asks_object: bool
     verb: str | None
+    listed: tuple[str, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -276,6 +281,23 @@ def subject_and_verb(text: str) -> Clause:
     return Clause(tuple(subject))
 
 
+def listed_kind(text: str) -> list[str]:
+    """The content words of the noun phrase between an opening "which" or "what" and its
+    auxiliary ("What *five commitments* does…"), without numbers, and from "Which of the
+    report's recommendations are…" only what follows "of" or a possessive."""
+    words = WORD.findall(text)
+    if not words or words[0].lower() not in {"what", "which"}:
+        return []
+    at = next((i for i, w in enumerate(words[1:7], start=1) if w.lower() in AUXILIARIES), None)
+    if at is None:
+        return []
+    phrase = words[1:at]
+    cut = max((i + 1 for i, w in enumerate(phrase)
+               if w.lower() == "of" or POSSESSIVE.search(w)), default=0)
+    return [w for w in phrase[cut:] if w.lower() not in FUNCTION_WORDS | NUMBER_WORDS.keys()
+            and not w.isdigit()]
+
+
 def verb_object(text: str, clause: Clause) -> list[str]:
     """The words of the object right after the clause's verb in `text` ("support *kinship
     carers* who…", "use *parkrun* to…", "say about *mental health*"), up to a preposition,
@@ -337,4 +359,5 @@ def analyse(text: str) -> Question:
         asked_about=tuple(w for w in asked if w in focus_words) if wh_question else (),
         asks_object=asks_object and wh_question,
         verb=verb,
+        listed=tuple(listed_kind(proper)),
     )

@@ -602,6 +602,12 @@ def test_a_named_list_needs_a_quotable_item_and_a_noun_asked_for():
     assert _named_list(analyse("What are the plan's national priorities?"), evidence,
                        [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
                         for s in evidence.sentences]) == (0, 1)  # "plan" is no noun asked for
+    units = [passage_units(evidence.hits[s.hit].chunk.text)[s.position]
+             for s in evidence.sentences]
+    assert _named_list(analyse("Which national priorities must the plan meet?"), evidence,
+                       units) == (0, 1)  # the kind of thing listed, not the subject ("plan")
+    assert _named_list(analyse("Which hospital beds must the plan add?"), evidence,
+                       units) is None
 
 
 @pytest.mark.parametrize(("sentence", "about"), [

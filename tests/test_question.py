@@ -126,6 +126,19 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     assert analyse(question).asked_about == about
 
 
+@pytest.mark.parametrize(("question", "listed"), [
+    ("Which prevention goals must ICB five-year plans support?", ("prevention", "goals")),
+    ("What five commitments does the Leeds strategy make?", ("commitments",)),  # no number
+    ("What 3 shifts will the plan make?", ("shifts",)),
+    ("Which of the HEE report's recommendations are about supply?", ("recommendations",)),
+    ("What are the plan's pledges?", ()),  # the auxiliary right after "what"
+    ("How will the plan cut waits?", ()),
+    ("", ()),
+])
+def test_the_kind_of_thing_listed_is_the_noun_phrase_after_which_or_what(question, listed):
+    assert analyse(question).listed == listed
+
+
 @pytest.mark.parametrize(("question", "verb"), [
     ("Did LLR beat its planned number of GP appointments?", "beat"),  # before a determiner
     ("What role will care navigators play in optimising triage?", "play"),

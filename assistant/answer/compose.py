@@ -148,10 +148,12 @@ def _named_list(question: Question, evidence: Evidence,
                 units: list[Unit]) -> tuple[int, int] | None:
     """The first list read whose lead-in names what the question asks for ("What are the
     national priorities…?" ↔ "The national priorities to improve patient outcomes in 2025/26
-    are:"), outside a document's apparatus, with two or more items: (passage, group). The
-    words asked for are nouns: not a qualifier ("key"), a participle ("planned") or a word
-    naming a document ("plan")."""
-    asked = {stem(part) for word in question.asked_about
+    are:"; "Which prevention goals must…?" ↔ "…support the following preventative goals:"),
+    outside a document's apparatus, with two or more items: (passage, group). The words
+    asked for are the kind of thing listed (`Question.listed`), else what the question asks
+    about, and nouns: not a qualifier ("key"), a participle ("planned") or a word naming a
+    document ("plan")."""
+    asked = {stem(part) for word in question.listed or question.asked_about
              if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)
              for part in re.findall(r"[^\W_]+", word)}
     if not asked:
