@@ -34,8 +34,8 @@ FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "re
 
 # Words that grade what a question asks about ("the *key* risks", "the *main* challenges") and
 # never name it: a document that does not use them still answers the question.
-QUALIFIERS = frozenset("key main major important principal biggest overall specific particular"
-                       .split())
+QUALIFIERS = frozenset("""key main major important principal biggest big headline top chief
+overall specific particular""".split())
 # "What's the plan doing…" is read as "What is the plan doing…" ("What's changed…" is "has").
 _CONTRACTED_IS = re.compile(r"^((?:what|who|how|where|when|why|which))['’]s\b"
                             r"(?!\s+(?:been|got|gone|done|had|\w+ed)\b)", re.I)  # "has"

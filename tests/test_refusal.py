@@ -161,10 +161,11 @@ def test_a_qualifier_the_documents_never_use_is_not_missing(settings, small_corp
     """"What are the key risks?" of documents that never say "key" still asks about risks."""
     ingest([small_corpus], settings, fake_embedder, show_progress=False)
     assistant = Assistant(settings, embedder=fake_embedder)
-    for text in ("What are the key zyxophobia risks?", "What are the main zyxophobia plans?"):
+    for text in ("What are the key zyxophobia risks?", "What are the main zyxophobia plans?",
+                 "What are the headline zyxophobia actions?"):
         question = analyse(text)
         missing = missing_words(question, assistant.retrieve(text, 5), assistant.scorer)
-        assert "zyxophobia" in missing and not {"key", "main"} & set(missing)
+        assert "zyxophobia" in missing and not {"key", "main", "headline"} & set(missing)
 
 
 def test_a_subject_after_an_inverted_auxiliary_and_the_object_of_have_are_no_verbs(
