@@ -277,6 +277,19 @@ def test_a_time_outside_the_actions_dates_them_all(tmp_path):
     assert found[1].target == "400 beds"
 
 
+def test_a_time_closing_a_sentence_dates_the_actions_joined_to_the_last(tmp_path):
+    found = _sentences(tmp_path, "Regional teams will lead on the review of these plans and "
+                                 "work with partners to conclude the process by March 2027.")
+    assert [c.what for c in found] == [
+        "Regional teams will lead on the review of these plans",
+        "work with partners to conclude the process by March 2027"]
+    assert [c.when.end for c in found] == [date(2027, 3, 31)] * 2
+    earlier = _sentences(tmp_path, "Regional teams will lead on the review of these plans and "
+                                   "work with partners to conclude the process by March 2027 "
+                                   "in every region.")  # the time does not close the sentence
+    assert [c.when.end for c in earlier] == [None, date(2027, 3, 31)]
+
+
 def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):
     found = _sentences(tmp_path, "The plan has four big aims: better care; smaller gaps in "
                                  "health; support for staff; and a more secure financial "

@@ -26,7 +26,7 @@ from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 17
+REGISTER_VERSION = 18
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,13 @@ def commitment_id(source: str, text: str, what: str) -> str:
     return hashlib.sha1(f"{source}\x00{text}\x00{what}".encode()).hexdigest()[:16]
 
 
-def _time_for(action: Action, actions: tuple[Action, ...],
-              times: list[TimeMatch]) -> TimeMatch | None:
+def _time_for(action: Action, actions: tuple[Action, ...], times: list[TimeMatch],
+              flat: str) -> TimeMatch | None:
     """The action's own time expression (its latest), or the unit's one expression that lies
-    in no action ("One of the plan's delivery targets - X - is set for 2028")."""
+    in no action ("One of the plan's delivery targets - X - is set for 2028"), or the one
+    that closes the sentence when this action is joined to the last ("… will lead on the
+    review and work with organisations to conclude it during the first half of quarter
+    four": both by then)."""
     inside = [t for t in times if action.start <= t.begin and t.finish <= action.end]
     if inside:  # the latest date is the deadline; an earlier one is a baseline ("compared to
         # 2024/25, ... in March 2026")
@@ -86,7 +89,12 @@ def _time_for(action: Action, actions: tuple[Action, ...],
         return max(dated, key=lambda t: t.when.end) if dated else inside[0]
     outside = [t for t in times
                if not any(a.start <= t.begin and t.finish <= a.end for a in actions)]
-    return outside[0] if len(outside) == 1 else None
+    if len(outside) == 1:
+        return outside[0]
+    last = actions[-1]
+    closing = len(times) == 1 and last.start <= times[0].begin and times[0].finish <= last.end \
+        and not flat[times[0].finish:].strip(" .;)")
+    return times[0] if closing and action.end <= last.start else None
 
 
 def _verbatim(unit: PlacedUnit, start: int, span: tuple[int, int] | None) -> str | None:
@@ -99,7 +107,7 @@ def _verbatim(unit: PlacedUnit, start: int, span: tuple[int, int] | None) -> str
 def _record(unit: PlacedUnit, action: Action, actions: tuple[Action, ...],
             times: list[TimeMatch], document: Document, source: str) -> Commitment:
     what = _verbatim(unit, action.start, (0, action.end - action.start)) or ""
-    time = _time_for(action, actions, times)
+    time = _time_for(action, actions, times, unit.flat)
     when, inside = NO_WHEN, None
     if time is not None:
         when = When(_verbatim(unit, time.begin, (0, time.finish - time.begin)),
