@@ -290,6 +290,29 @@ def test_a_time_closing_a_sentence_dates_the_actions_joined_to_the_last(tmp_path
     assert [c.when.end for c in earlier] == [None, date(2027, 3, 31)]
 
 
+def test_a_list_asked_for_inside_its_lead_in_goes_on_in_the_lines_without_bullets(tmp_path):
+    """The conversion dropped the bullets: the first item runs into the lead-in's sentence,
+    the others are lines opening with an "-ing" verb or imperative; one other sentence
+    between them does not end the list, a second one does."""
+    found = _sentences(
+        tmp_path, "During the first phase, we are asking you to focus on: setting up your "
+                  "planning team.",
+        "assessing your capability against this framework.",
+        "Gaps should be discussed with your regional team.",
+        "Build your cost improvement plans by identifying opportunities.",
+        "reviewing your estates plans.",
+        "The timetable is tight.", "It was agreed last year.",
+        "reviewing the plans of others.")
+    assert [c.what for c in found] == [
+        "setting up your planning team", "assessing your capability against this framework",
+        "Build your cost improvement plans by identifying opportunities",
+        "reviewing your estates plans"]
+    assert {c.strength for c in found} == {"firm"}
+    labelled = _sentences(tmp_path, "Recommendation 5: Commission a programme for data chiefs.",
+                          "Work also needs to be undertaken in developing job roles.")
+    assert [c.what for c in labelled] == ["Commission a programme for data chiefs"]
+
+
 def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):
     found = _sentences(tmp_path, "The plan has four big aims: better care; smaller gaps in "
                                  "health; support for staff; and a more secure financial "

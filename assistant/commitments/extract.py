@@ -26,7 +26,7 @@ from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 18
+REGISTER_VERSION = 19
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,13 @@ import re
 from collections.abc import Iterator
 
 from assistant.blocks import Document
-from assistant.commitments.grammar import AUXILIARIES, DETERMINERS, is_participle, is_verb
+from assistant.commitments.grammar import (
+    AUXILIARIES,
+    DETERMINERS,
+    is_gerund,
+    is_participle,
+    is_verb,
+)
 from assistant.commitments.rules import (
     CONDITIONS_LEAD,
     EXAMPLES_LEAD,
@@ -67,7 +73,8 @@ RUN_GAP_WORDS = 12  # a line this short between two of them does not end the run
 LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the paragraph after it
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
-_REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we expect that)\b", re.I)
+_REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we are asking|"
+                          r"we expect that)\b", re.I)
 _LABEL = re.compile(r"(?:(?P<firm>Action)|Recommendation)\s+\d{1,2}[a-z]?")
 _NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b", re.I)
 
@@ -189,8 +196,35 @@ def _block_scopes(units: list[PlacedUnit], inherited: Scope | None,
             scopes[i] = named  # a heading's list set as lines without bullets
         if scopes[i] is None and unit.role in {"item", "sentence"}:
             scopes[i] = _inline_list(unit.flat, others) or _listed_after(units, i, others)
+    _unbulleted_items(units, scopes)
     _imperative_runs(units, scopes)
     return scopes
+
+
+def _unbulleted_items(units: list[PlacedUnit], scopes: list[Scope | None]) -> None:
+    """Carry a list of what named bodies are asked to do that opens inside its lead-in's
+    sentence ("… we are asking you to focus on: setting up your planning process …") on to
+    the lines after it that open with a lower-case "-ing" verb or are imperative ("assessing
+    your capability …", "Build your cost improvement plans …"): the conversion dropped the
+    bullets. One other sentence between two of them does not end the list; a second one, a
+    heading or a lead-in does."""
+    running: Scope | None = None
+    gap = 0
+    for i, unit in enumerate(units):
+        scope, colon = scopes[i], unit.flat.find(": ")
+        if scope is not None and scope.after_colon and colon >= 0 \
+                and _requirement(unit.flat[:colon]):
+            running, gap = scope, 0
+            continue
+        if running is None or unit.role != "sentence" or scope is not None:
+            running = None if unit.role in ("heading", "lead") else running
+            continue
+        first = unit.flat.split()[:1]
+        if (first and first[0].islower() and is_gerund(first[0])) or _imperative(unit):
+            scopes[i] = Scope(running.strength, running.reason, strict=True)
+            gap = 0
+        elif (gap := gap + 1) > 1:
+            running = None
 
 
 def _imperative_runs(units: list[PlacedUnit], scopes: list[Scope | None]) -> None:
@@ -274,7 +308,8 @@ def _inline_list(text: str, others: re.Pattern[str]) -> Scope | None:
     """A sentence that lists its own items after a committing head: "The plan has four big
     aims: better care ...; smaller gaps ...; and ..."."""
     colon = text.find(": ")
-    if colon < 0 or not (strength := _strength(text[:colon], others) or _label(text[:colon])):
+    if colon < 0 or not (strength := _strength(text[:colon], others) or _label(text[:colon])
+                         or _requirement(text[:colon])):
         return None
     return Scope(strength, f"listed after '{text[:colon]}:'", strict=True, after_colon=True)
 
