@@ -34,8 +34,14 @@ _MD_QUOTE = re.compile(r"^\s{0,3}(?:>(?=\s|>|$)\s?)+")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+# An asterisk with no word on either side is emphasis left over from a converter's broken
+# bold ("position *. * NHS England", "model * * by * * continuing"), not text.
+_MD_STRAY = re.compile(r"\s+\*+(?=[.,;:!?])|(?<![\w*\\])\*+(?![\w*])")
+
+
 def _plain_markdown(line: str) -> str:
-    return _MD_ESCAPE.sub(r"\1", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
+    plain = _MD_STRAY.sub("", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
+    return _MD_ESCAPE.sub(r"\1", plain)
 
 
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")

@@ -97,12 +97,16 @@ def test_run_in_bold_headings_of_converted_markdown_open_subsections(tmp_path):
         "work. We start now. 3. For all." in doc.blocks[1].text
 
 
-def test_markdown_backslash_escapes_stand_for_the_character(tmp_path):
+def test_markdown_escapes_stand_for_the_character_and_stray_asterisks_go(tmp_path):
     path = tmp_path / "escaped.md"
     path.write_text("# Plans\n\nThe Department \\(DHSC\\) will issue guidance \\[1\\] "
-                    "to 5\\+ teams; a\\\\b stays one backslash.\n", encoding="utf-8")
-    assert load_document(path).blocks[0].text == \
-        "The Department (DHSC) will issue guidance [1] to 5+ teams; a\\b stays one backslash."
+                    "to 5\\+ teams; a\\\\b stays one backslash, 2 \\* 3 an asterisk.\n\n"
+                    "Far from an acceptable position *. * NHS England will act** * * by * * "
+                    "working with systems.\n", encoding="utf-8")
+    assert [b.text for b in load_document(path).blocks] == [
+        "The Department (DHSC) will issue guidance [1] to 5+ teams; a\\b stays one backslash, "
+        "2 * 3 an asterisk.\n\nFar from an acceptable position. NHS England will act by "
+        "working with systems."]
 
 
 def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):
