@@ -34,6 +34,14 @@ from assistant.evidence import (
 )
 from assistant.glossary import expand_query, spelled_in
 from assistant.naming import LibraryNames
+from assistant.outline import (
+    MIN_SUBSECTIONS,
+    OUTLINE_REACH,
+    named_prefixes,
+    other_words,
+    picks_one,
+    subsections,
+)
 from assistant.question import Question, analyse
 from assistant.refusal import (
     AskedOf,
@@ -306,6 +314,31 @@ class Pipeline:
                     extra.append(Hit(around[row], row, len(hits) + len(extra) + 1, 0.0))
         return hits + extra
 
+    def with_outline(self, question: Question, hits: list[Hit]) -> list[Hit]:
+        """For a list question, the hits and then the first passage of each subsection of a
+        heading over one of the best `SECTION_HITS` that names what it lists ("What are the
+        strategic initiatives…?" and "Our strategic initiatives"), looked for up to
+        `OUTLINE_REACH` passages around the hit: a document that gives each item a section
+        of its own. None when a subsection's heading holds another word of the question: it
+        asks about that one."""
+        words = question.list_words
+        if question.form != "list" or not words:
+            return hits
+        rows = {hit.row for hit in hits}
+        for hit in hits[:SECTION_HITS]:
+            around = self.snapshot.run(hit.row, OUTLINE_REACH)
+            other = other_words(question.focus_words, words, hit.chunk.title)
+            for prefix in named_prefixes(hit.chunk.section, words):
+                children = subsections(prefix, (((row, chunk), chunk.section)
+                                                for row, chunk in around))
+                if len(children) < MIN_SUBSECTIONS or picks_one(
+                        (heading for heading, _ in children), other):
+                    continue
+                added = [(row, chunk) for _, (row, chunk) in children if row not in rows]
+                return hits + [Hit(chunk, row, len(hits) + n, 0.0)
+                               for n, (row, chunk) in enumerate(added, start=1)]
+        return hits
+
     def _speakers(self, hit: Hit) -> list[str]:
         """Who speaks each sentence of a passage (`quotation_speakers`), continuing a
         quotation that the passage before it left open."""
@@ -350,7 +383,7 @@ class Pipeline:
                              sources=sources or named or None, question=analysed,
                              naming=naming if named else frozenset())
         if analysed.open:
-            hits = self.with_sections(hits)
+            hits = self.with_outline(analysed, self.with_sections(hits))
         return Read(analysed, named, naming, hits)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,

@@ -26,6 +26,7 @@ from assistant.evidence import (
     question_proper,
     required_words,
 )
+from assistant.lexical import stem
 from assistant.naming import DOCUMENT_WORDS, POSSESSIVE
 from assistant.stopwords import FUNCTION_WORDS, WH_WORDS, search_stopwords
 
@@ -147,6 +148,15 @@ class Question:
     @property
     def open(self) -> bool:
         return self.form != "fact"
+
+    @property
+    def list_words(self) -> frozenset[str]:
+        """Stems of the nouns a list answer is named by: the kind of thing listed, else what
+        the question asks about; not a qualifier ("key"), a participle ("planned") or a word
+        naming a document ("plan")."""
+        return frozenset(stem(part) for word in self.listed or self.asked_about
+                         if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS
+                         and not is_participle(word) for part in re.findall(r"[^\W_]+", word))
 
     @property
     def compound(self) -> bool:

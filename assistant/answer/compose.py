@@ -26,11 +26,11 @@ import numpy as np
 
 from assistant.answer import BARE_POINTER, DANGLING, Evidence, neutralise_markers, with_marker
 from assistant.answer.labels import item_label, run_in_label
-from assistant.commitments.grammar import is_participle
 from assistant.evidence import CROSS_REFERENCE, Sentence, says_again
 from assistant.lexical import stem
 from assistant.lexicon import is_word
-from assistant.question import DOCUMENT_NOUNS, QUALIFIERS, Question
+from assistant.outline import MIN_SUBSECTIONS, named_prefixes, other_words, picks_one, subsections
+from assistant.question import Question
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
 
 MAX_POINTS = 8
@@ -81,8 +81,10 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     whole = None
     if question.form == "list":
         named = _named_list(question, evidence, units)
-        whole = (_whole_list(evidence, units, scores, picked, named) if named else None) \
-            or _whole_list(evidence, units, scores, picked, None)
+        whole = _whole_list(evidence, units, scores, picked, named) if named else None
+        if whole is None and (outlined := _outline(question, evidence, scores)):
+            return outlined
+        whole = whole or _whole_list(evidence, units, scores, picked, None)
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
         after = _grouped(evidence, _after_list(evidence, units, picked, whole))
@@ -153,9 +155,7 @@ def _named_list(question: Question, evidence: Evidence,
     asked for are the kind of thing listed (`Question.listed`), else what the question asks
     about, and nouns: not a qualifier ("key"), a participle ("planned") or a word naming a
     document ("plan")."""
-    asked = {stem(part) for word in question.listed or question.asked_about
-             if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)
-             for part in re.findall(r"[^\W_]+", word)}
+    asked = question.list_words
     if not asked:
         return None
     items = Counter((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
@@ -166,6 +166,55 @@ def _named_list(question: Question, evidence: Evidence,
                 and asked <= {stem(word) for word in re.findall(r"[^\W_]+", unit.text)}:
             return hit, unit.group
     return None
+
+
+def _outline(question: Question, evidence: Evidence, scores: np.ndarray) -> list[Line]:
+    """For a list question whose words name a heading with subsections in the passages read
+    (`Pipeline.with_outline`), one bullet a subsection in document order: its heading and
+    its first quotable sentence, or the heading alone when that would not fit the word
+    budget, then "…and N more"; [] when no heading names them, or a subsection's heading
+    holds another word of the question."""
+    words = question.list_words
+    order = sorted(range(len(evidence.hits)), key=lambda h: evidence.hits[h].row)
+    for hit in evidence.hits:
+        other = other_words(question.focus_words, words, hit.chunk.title)
+        for prefix in named_prefixes(hit.chunk.section, words):
+            children = subsections(prefix, ((h, evidence.hits[h].chunk.section) for h in order))
+            if len(children) >= MIN_SUBSECTIONS and not picks_one(
+                    (heading for heading, _ in children), other):
+                return _outline_lines(evidence, scores, children)
+    return []
+
+
+def _outline_lines(evidence: Evidence, scores: np.ndarray,
+                   children: list[tuple[str, int]]) -> list[Line]:
+    """One bullet a subsection: its heading as the label of its quotable sentences, taken a
+    round at a time (every subsection's first, then every one's second, …) while the word
+    budget lasts, so each gets its share; a subsection none of whose sentences fits shows
+    its heading alone, and those past the budget are "…and N more"."""
+    quotable = [[i for i, sentence in enumerate(evidence.sentences)
+                 if sentence.hit == hit and np.isfinite(scores[i])] for _, hit in children]
+    words = sum(len(heading.split()) for heading, _ in children)
+    shown = len(children)
+    while shown > MIN_SUBSECTIONS and words > WORD_BUDGET:
+        shown -= 1
+        words -= len(children[shown][0].split())
+    taken: list[list[int]] = [[] for _ in children[:shown]]
+    for depth in range(max((len(q) for q in quotable[:shown]), default=0)):
+        for n, sentences in enumerate(quotable[:shown]):
+            if depth < len(sentences) and len(taken[n]) == depth:
+                length = len(evidence.sentences[sentences[depth]].text.split())
+                if words + length <= WORD_BUDGET:
+                    taken[n].append(sentences[depth])
+                    words += length
+    lines = []
+    for (heading, hit), picked in zip(children, taken, strict=False):
+        texts = [_tidy(evidence.sentences[i].text) for i in picked]
+        lines.append(Line(texts[0], hit + 1, "-", label=heading, then=tuple(texts[1:]))
+                     if texts else Line(heading, hit + 1, "-"))
+    if shown < len(children):
+        lines.append(Line(f"…and {len(children) - shown} more", children[shown][1] + 1, "…"))
+    return lines
 
 
 def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
