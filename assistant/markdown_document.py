@@ -1,6 +1,6 @@
 """Markdown files -> `Document`s: sections from "#" headings and from the bold lines that
-converters from PDF write for headings, with the title read from the first heading or the
-cover.
+converters from PDF write for headings (on a line of their own, or run into the paragraph
+they head), with the title read from the first heading or the cover.
 
 Leaves out other file formats (`documents.py`).
 """
@@ -34,13 +34,14 @@ _MD_QUOTE = re.compile(r"^\s{0,3}(?:>(?=\s|>|$)\s?)+")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-# An asterisk with no word on either side is emphasis left over from a converter's broken
-# bold ("position *. * NHS England", "model * * by * * continuing"), not text.
-_MD_STRAY = re.compile(r"\s+\*+(?=[.,;:!?])|(?<![\w*\\])\*+(?![\w*])")
+# The pairs of asterisks a converter's broken bold leaves between words ("model * * by * *
+# continuing", "position *. * NHS England"), once its "**" are gone; not a bullet's "* " or
+# "2 * 3".
+_MD_BROKEN_BOLD = re.compile(r"(?<=\S) \*( ?[.,;:!?]) \*(?= )| \* \*(?= )")
 
 
 def _plain_markdown(line: str) -> str:
-    plain = _MD_STRAY.sub("", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
+    plain = _MD_BROKEN_BOLD.sub(r"\1", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
     return _MD_ESCAPE.sub(r"\1", plain)
 
 
@@ -51,8 +52,9 @@ _MD_BOLD_RUN_IN = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s+(?P<rest
 # The same run into the end of the paragraph before it: "... prostate cancer pathway **Improve A&E
 # waiting times and ambulance response times** Urgent and emergency care ...".
 # After a full stop, a bold phrase is the next sentence's emphasis ("... 2 components. **First,
-# we must get** ...").
-_MD_BOLD_INSIDE = re.compile(r"(?<=[^\s*.!?:;])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
+# we must get** ..."); after a function word it is a name in the sentence ("work with **NHS
+# England** North West"); after a list marker, a quote's or a table's it is a label.
+_MD_BOLD_INSIDE = re.compile(r"(?<=[\w)])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
 # Bold broken where the PDF's line broke: "**Improve access to general practice and** **urgent
 # dental care**" is one bold phrase.
 _BOLD_SEAM = re.compile(r"(?<=[a-z,])\s*\*\*\s+\*\*(?=[a-z])")
@@ -92,15 +94,20 @@ def _run_in_heading(line: str) -> tuple[str, str] | None:
     match = _MD_BOLD_RUN_IN.match(line)
     if not match or not (heading := _heading_text(match.group("text"))):
         return None
-    return heading, _plain_markdown(match.group("rest"))
+    return heading, match.group("rest")
 
 
-def _heading_inside(line: str) -> int | None:
-    """Where a run-in heading starts inside a line, after the paragraph it was run into."""
-    for match in _MD_BOLD_INSIDE.finditer(line):
-        if _run_in_heading(line[match.end():]):
-            return match.start()
-    return None
+def _split_at_headings(line: str) -> list[str]:
+    """A line cut before each run-in heading run into the paragraph before it (no full
+    stop, list marker or function word before it; not in a table row): the paragraph,
+    then each heading with its text."""
+    if line.lstrip().startswith("|"):
+        return [line]
+    cuts = [match.start() for match in _MD_BOLD_INSIDE.finditer(line)
+            if _run_in_heading(line[match.end():])
+            and line[:match.start()].split()[-1].lower() not in FUNCTION_WORDS]
+    return [line[start:end].strip() for start, end in zip([0, *cuts], [*cuts, len(line)],
+                                                          strict=True)]
 
 
 def _heading_text(bold: str) -> str | None:
@@ -168,12 +175,13 @@ class _MarkdownReader:
         if _PAGE_HEADING.fullmatch(hashed):
             return
         pseudo = None if self._in_code or match else _bold_heading(line)
-        if not (self._in_code or match or pseudo) and (inside := _heading_inside(line)):
-            self.read(line[:inside])
-            self.read(line[inside:].lstrip())
+        if not (self._in_code or match or pseudo) and len(parts := _split_at_headings(line)) > 1:
+            for part in parts:
+                self.read(part)  # each part holds at most one heading: no deeper recursion
             return
         if not (self._in_code or match or pseudo) and (run_in := _run_in_heading(line)):
             self.close_bold()  # the heading on its own line, then its paragraph
+            self.covering = False  # a heading over text: the cover is over
             self._bold, self._bold_lines = [run_in[0]], [run_in[0], ""]
             self.close_bold(RUN_IN_LEVEL)
             self._heading_open = self._continuing = False
@@ -241,8 +249,10 @@ class _MarkdownReader:
         self.sections.append((self._headings.enter(level, heading), []))
 
     def _text(self, line: str) -> None:
-        if not self._in_code:  # a quoted paragraph is text like any other
-            line = _MD_QUOTE.sub("", line)
+        if self._in_code:  # code is kept as written
+            self.sections[-1][1].append(line)
+            return
+        line = _MD_QUOTE.sub("", line)  # a quoted paragraph is text like any other
         self.covering = self.covering and not re.search(r"\w", _plain_markdown(line))  # "** **"
         if line.strip().startswith("|"):  # a table row: "a | b", one row a line
             line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))

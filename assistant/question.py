@@ -35,7 +35,7 @@ FORMS: tuple[str, ...] = ("fact", "definition", "list", "steps", "overview", "re
 
 # Words that grade what a question asks about ("the *key* risks", "the *main* challenges") and
 # never name it: a document that does not use them still answers the question.
-QUALIFIERS = frozenset("""key main major important principal biggest big headline top chief
+QUALIFIERS = frozenset("""key main major important principal biggest big headline top
 overall specific particular""".split())
 # "What's the plan doing…" is read as "What is the plan doing…" ("What's changed…" is "has").
 _CONTRACTED_IS = re.compile(r"^((?:what|who|how|where|when|why|which))['’]s\b"
@@ -152,11 +152,8 @@ class Question:
     @property
     def list_words(self) -> frozenset[str]:
         """Stems of the nouns a list answer is named by: the kind of thing listed, else what
-        the question asks about; not a qualifier ("key"), a participle ("planned") or a word
-        naming a document ("plan")."""
-        return frozenset(stem(part) for word in self.listed or self.asked_about
-                         if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS
-                         and not is_participle(word) for part in re.findall(r"[^\W_]+", word))
+        the question asks about (`noun_stems`)."""
+        return noun_stems(self.listed or self.asked_about)
 
     @property
     def compound(self) -> bool:
@@ -291,20 +288,37 @@ def subject_and_verb(text: str) -> Clause:
     return Clause(tuple(subject))
 
 
+def noun_stems(words: tuple[str, ...]) -> frozenset[str]:
+    """Stems of the nouns among `words`: not a qualifier ("key"), a participle ("planned")
+    or a word naming a document ("plan")."""
+    return frozenset(stem(part) for word in words
+                     if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)
+                     for part in re.findall(r"[^\W_]+", word))
+
+
+# Words in a "which"/"what" phrase that say which of the things, not what things: "What
+# *other* national priorities…", "What *else*…".
+_NOT_KINDS = frozenset("""other else new more further additional exactly different such
+these those""".split())
+
+
 def listed_kind(text: str) -> list[str]:
     """The content words of the noun phrase between an opening "which" or "what" and its
-    auxiliary ("What *five commitments* does…"), without numbers, and from "Which of the
-    report's recommendations are…" only what follows "of" or a possessive."""
-    words = WORD.findall(text)
-    if not words or words[0].lower() not in {"what", "which"}:
+    auxiliary, before any punctuation ("What *five commitments* does…"), without numbers,
+    and from "Which of the report's recommendations are…" only what follows "of" or a
+    possessive."""
+    opening = re.match(r"\s*(?:what|which)\b([^,;:()?!—–]*)", text, re.IGNORECASE)
+    if not opening:
         return []
-    at = next((i for i, w in enumerate(words[1:7], start=1) if w.lower() in AUXILIARIES), None)
-    if at is None:
+    words = WORD.findall(opening.group(1))
+    at = next((i for i, w in enumerate(words[:6]) if w.lower() in AUXILIARIES), None)
+    if not at:
         return []
-    phrase = words[1:at]
+    phrase = words[:at]
     cut = max((i + 1 for i, w in enumerate(phrase)
                if w.lower() == "of" or POSSESSIVE.search(w)), default=0)
-    return [w for w in phrase[cut:] if w.lower() not in FUNCTION_WORDS | NUMBER_WORDS.keys()
+    return [w for w in phrase[cut:]
+            if w.lower() not in FUNCTION_WORDS | NUMBER_WORDS.keys() | _NOT_KINDS
             and not w.isdigit()]
 
 

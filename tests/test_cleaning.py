@@ -24,7 +24,8 @@ def test_clean_text_shortens_dot_leaders_and_drops_control_characters():
 
 
 def test_clean_text_drops_lines_that_only_number_the_page():
-    raw = "Page 4\nWEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\npage 12 of 30\nEnd."
+    raw = ("Page 4\nWEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\npage 12 of 30"
+           "\nPage\u00a0 7\nEnd.")
     assert clean_text(raw) == "WEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\nEnd."
 
 

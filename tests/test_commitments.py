@@ -288,6 +288,12 @@ def test_a_time_closing_a_sentence_dates_the_actions_joined_to_the_last(tmp_path
                                    "work with partners to conclude the process by March 2027 "
                                    "in every region.")  # the time does not close the sentence
     assert [c.when.end for c in earlier] == [None, date(2027, 3, 31)]
+    others = _sentences(tmp_path, "We will continue to fund the service, and providers will "
+                                  "open a new hub in 2027.")  # another subject's time
+    assert [c.when.end for c in others] == [None, date(2027, 12, 31)]
+    baseline = _sentences(tmp_path, "We will expand the service and recruit more staff than "
+                                    "in 2023/24.")  # a comparison, not a deadline
+    assert baseline[0].when.end is None
 
 
 def test_a_list_asked_for_inside_its_lead_in_goes_on_in_the_lines_without_bullets(tmp_path):
@@ -311,6 +317,9 @@ def test_a_list_asked_for_inside_its_lead_in_goes_on_in_the_lines_without_bullet
     labelled = _sentences(tmp_path, "Recommendation 5: Commission a programme for data chiefs.",
                           "Work also needs to be undertaken in developing job roles.")
     assert [c.what for c in labelled] == ["Commission a programme for data chiefs"]
+    prose = _sentences(tmp_path, "We know change must happen: waiting lists are long and staff "
+                                 "are tired.", "reviewing the plans, the board found gaps.")
+    assert prose == []  # prose necessity before a colon asks nothing
 
 
 def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):

@@ -97,6 +97,34 @@ def test_run_in_bold_headings_of_converted_markdown_open_subsections(tmp_path):
         "work. We start now. 3. For all." in doc.blocks[1].text
 
 
+def test_bold_labels_names_and_markers_are_not_run_in_headings(tmp_path):
+    """A bold label after a list marker, a quote's or a table's, a bold name after a function
+    word and a bold phrase inside code stay text; a run-in heading opening the document
+    does not become its title; a line of many run-in headings reads them all."""
+    path = tmp_path / "urgent-care-recovery-plan-2025.md"
+    many = " ".join(f"pathway{i} **Heading number {i}** Text {i} follows here." for i in range(400))
+    path.write_text(
+        "**Urgent care** NHS England has published a plan.\n\n"
+        "- **Prevention** Cut smoking rates.\n\n> **Case study** Mrs Smith went home.\n\n"
+        "| Planned care | **Elective care** Reduce waits |\n\n"
+        "We will work with **NHS England** North West and partners.\n\n"
+        "**Costs** Budget is 2 \\* 3 units.\n\n"
+        "```\nx = a * b \\(kept\\) ** y\n```\n\n"
+        "* cut waiting times\n* recruit nurses\n\n" + many + "\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "Urgent care recovery plan 2025"
+    text = "\n".join(b.text for b in doc.blocks)
+    for kept in ("- Prevention Cut smoking rates.", "Case study Mrs Smith went home.",
+                 "Planned care | Elective care Reduce waits",
+                 "We will work with NHS England North West and partners.",
+                 "Costs\n\nBudget is 2 * 3 units.", "x = a * b \\(kept\\) ** y",
+                 "* cut waiting times\n* recruit nurses"):
+        assert kept in text, kept
+    assert "pathway399\nHeading number 399\n\nText 399 follows here." in text
+    sections = [b.section for b in doc.blocks]
+    assert not {"Prevention", "Case study", "Elective care", "NHS England"} & set(sections)
+
+
 def test_markdown_escapes_stand_for_the_character_and_stray_asterisks_go(tmp_path):
     path = tmp_path / "escaped.md"
     path.write_text("# Plans\n\nThe Department \\(DHSC\\) will issue guidance \\[1\\] "

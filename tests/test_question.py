@@ -132,6 +132,10 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     ("What 3 shifts will the plan make?", ("shifts",)),
     ("Which of the HEE report's recommendations are about supply?", ("recommendations",)),
     ("What are the plan's pledges?", ()),  # the auxiliary right after "what"
+    ("What other national priorities will the ICB deliver?", ("national", "priorities")),
+    ("What else does the plan say?", ()),
+    ("What, according to the plan, are the priorities?", ()),  # punctuation ends the phrase
+    ("What about mental health — what is planned?", ()),
     ("How will the plan cut waits?", ()),
     ("", ()),
 ])

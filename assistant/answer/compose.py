@@ -30,7 +30,7 @@ from assistant.evidence import CROSS_REFERENCE, Sentence, says_again
 from assistant.lexical import stem
 from assistant.lexicon import is_word
 from assistant.outline import MIN_SUBSECTIONS, named_prefixes, other_words, picks_one, subsections
-from assistant.question import Question
+from assistant.question import Question, noun_stems
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
 
 MAX_POINTS = 8
@@ -152,19 +152,18 @@ def _named_list(question: Question, evidence: Evidence,
     national priorities…?" ↔ "The national priorities to improve patient outcomes in 2025/26
     are:"; "Which prevention goals must…?" ↔ "…support the following preventative goals:"),
     outside a document's apparatus, with two or more items: (passage, group). The words
-    asked for are the kind of thing listed (`Question.listed`), else what the question asks
-    about, and nouns: not a qualifier ("key"), a participle ("planned") or a word naming a
-    document ("plan")."""
-    asked = question.list_words
-    if not asked:
-        return None
+    asked for are the nouns (`question.noun_stems`) of the kind of thing listed
+    (`Question.listed`), else, when no lead-in names that, of what the question asks about."""
     items = Counter((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
                     if unit.group >= 0 and unit.starts and unit.role in ("item", "heading"))
-    for i, unit in enumerate(units):
-        hit = evidence.sentences[i].hit
-        if _lead_text(unit) and items[hit, unit.group] >= 2 and not _back_matter(evidence, i) \
-                and asked <= {stem(word) for word in re.findall(r"[^\W_]+", unit.text)}:
-            return hit, unit.group
+    for asked in dict.fromkeys(filter(None, (noun_stems(question.listed),
+                                             noun_stems(question.asked_about)))):
+        for i, unit in enumerate(units):
+            hit = evidence.sentences[i].hit
+            if _lead_text(unit) and items[hit, unit.group] >= 2 \
+                    and not _back_matter(evidence, i) \
+                    and asked <= {stem(word) for word in re.findall(r"[^\W_]+", unit.text)}:
+                return hit, unit.group
     return None
 
 

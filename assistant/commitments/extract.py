@@ -12,6 +12,7 @@ Leaves out caching per document hash, the CLI and app faces, and comparing versi
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +27,7 @@ from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 19
+REGISTER_VERSION = 20
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,20 @@ def commitment_id(source: str, text: str, what: str) -> str:
     return hashlib.sha1(f"{source}\x00{text}\x00{what}".encode()).hexdigest()[:16]
 
 
+# A time a figure is compared with, not a deadline: "more staff than in 2023/24", "the gap
+# seen in 2019".
+_COMPARED = re.compile(r"\b(?:than|since|compared (?:to|with)|seen|from|before)\s+"
+                       r"(?:in\s+|the\s+)?$", re.I)
+
+
 def _time_for(action: Action, actions: tuple[Action, ...], times: list[TimeMatch],
               flat: str) -> TimeMatch | None:
     """The action's own time expression (its latest), or the unit's one expression that lies
     in no action ("One of the plan's delivery targets - X - is set for 2028"), or the one
-    that closes the sentence when this action is joined to the last ("… will lead on the
-    review and work with organisations to conclude it during the first half of quarter
-    four": both by then)."""
+    that closes the sentence when this action shares the last one's subject ("Regional
+    teams will lead on the review and work with organisations to conclude it during the
+    first half of quarter four": both by then) and the time is no baseline ("… than in
+    2023/24")."""
     inside = [t for t in times if action.start <= t.begin and t.finish <= action.end]
     if inside:  # the latest date is the deadline; an earlier one is a baseline ("compared to
         # 2024/25, ... in March 2026")
@@ -93,8 +101,10 @@ def _time_for(action: Action, actions: tuple[Action, ...], times: list[TimeMatch
         return outside[0]
     last = actions[-1]
     closing = len(times) == 1 and last.start <= times[0].begin and times[0].finish <= last.end \
-        and not flat[times[0].finish:].strip(" .;)")
-    return times[0] if closing and action.end <= last.start else None
+        and not flat[times[0].finish:].strip(" .;)") \
+        and not _COMPARED.search(flat[:times[0].begin])
+    joined = action.end <= last.start and action.subject == last.subject
+    return times[0] if closing and joined else None
 
 
 def _verbatim(unit: PlacedUnit, start: int, span: tuple[int, int] | None) -> str | None:

@@ -75,6 +75,10 @@ LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the p
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
 _REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we are asking|"
                           r"we expect that)\b", re.I)
+# ...of which a sentence's head before its colon may only ask: "We know change must happen:
+# waiting lists are long" is prose necessity.
+_ASKED = re.compile(r"\b(?:(?:is|are) expected to|we ask|we are asking|we expect that)\b",
+                    re.I)
 _LABEL = re.compile(r"(?:(?P<firm>Action)|Recommendation)\s+\d{1,2}[a-z]?")
 _NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b", re.I)
 
@@ -213,14 +217,17 @@ def _unbulleted_items(units: list[PlacedUnit], scopes: list[Scope | None]) -> No
     for i, unit in enumerate(units):
         scope, colon = scopes[i], unit.flat.find(": ")
         if scope is not None and scope.after_colon and colon >= 0 \
-                and _requirement(unit.flat[:colon]):
+                and _ASKED.search(unit.flat[:colon]):
             running, gap = scope, 0
             continue
-        if running is None or unit.role != "sentence" or scope is not None:
-            running = None if unit.role in ("heading", "lead") else running
+        if running is None:
+            continue
+        if unit.role in ("heading", "lead"):
+            running = None
             continue
         first = unit.flat.split()[:1]
-        if (first and first[0].islower() and is_gerund(first[0])) or _imperative(unit):
+        if scope is None and unit.role == "sentence" and (
+                (first and first[0].islower() and is_gerund(first[0])) or _imperative(unit)):
             scopes[i] = Scope(running.strength, running.reason, strict=True)
             gap = 0
         elif (gap := gap + 1) > 1:
@@ -309,7 +316,7 @@ def _inline_list(text: str, others: re.Pattern[str]) -> Scope | None:
     aims: better care ...; smaller gaps ...; and ..."."""
     colon = text.find(": ")
     if colon < 0 or not (strength := _strength(text[:colon], others) or _label(text[:colon])
-                         or _requirement(text[:colon])):
+                         or ("firm" if _ASKED.search(text[:colon]) else None)):
         return None
     return Scope(strength, f"listed after '{text[:colon]}:'", strict=True, after_colon=True)
 
