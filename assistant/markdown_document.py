@@ -38,11 +38,16 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # continuing", "position *. * NHS England"), once its "**" are gone; not a bullet's "* " or
 # "2 * 3".
 _MD_BROKEN_BOLD = re.compile(r"(?<=\S) \*( ?[.,;:!?]) \*(?= )| \* \*(?= )")
+# A single asterisk that opens or closes italics against a word ("*We will be the best
+# city*", "... city *" at a line's end); not one between two words ("a*b"), a bullet's "* " or
+# "2 * 3".
+_MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*\\])\*(?![\w*])|(?<=\S)\s+\*\s*$")
+_THEMATIC_BREAK = re.compile(r"\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 
 
 def _plain_markdown(line: str) -> str:
     plain = _MD_BROKEN_BOLD.sub(r"\1", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
-    return _MD_ESCAPE.sub(r"\1", plain)
+    return _MD_ESCAPE.sub(r"\1", _MD_ITALIC.sub("", plain))
 
 
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")
@@ -54,7 +59,8 @@ _MD_BOLD_RUN_IN = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s+(?P<rest
 # After a full stop, a bold phrase is the next sentence's emphasis ("... 2 components. **First,
 # we must get** ..."); after a function word it is a name in the sentence ("work with **NHS
 # England** North West"); after a list marker, a quote's or a table's it is a label.
-_MD_BOLD_INSIDE = re.compile(r"(?<=[\w)])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
+_MD_BOLD_INSIDE = re.compile(r"(?<=[\w)%’”'\"])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*+•>])\s*$")
 # Bold broken where the PDF's line broke: "**Improve access to general practice and** **urgent
 # dental care**" is one bold phrase.
 _BOLD_SEAM = re.compile(r"(?<=[a-z,])\s*\*\*\s+\*\*(?=[a-z])")
@@ -104,7 +110,7 @@ def _split_at_headings(line: str) -> list[str]:
     if line.lstrip().startswith("|"):
         return [line]
     cuts = [match.start() for match in _MD_BOLD_INSIDE.finditer(line)
-            if _run_in_heading(line[match.end():])
+            if _run_in_heading(line[match.end():]) and not _LIST_MARKER.match(line[:match.start()])
             and line[:match.start()].split()[-1].lower() not in FUNCTION_WORDS]
     return [line[start:end].strip() for start, end in zip([0, *cuts], [*cuts, len(line)],
                                                           strict=True)]
@@ -205,7 +211,8 @@ class _MarkdownReader:
             return
         if match:
             self._heading(len(match.group(1)), hashed)
-        elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line):
+        elif not re.fullmatch(r"\s*\|?\s*:?-{3,}.*", line) and (
+                self._in_code or not _THEMATIC_BREAK.match(line)):
             self._text(line)
 
     def close_bold(self, level: int = BOLD_HEADING_LEVEL) -> None:

@@ -35,12 +35,11 @@ from assistant.evidence import (
 from assistant.glossary import expand_query, spelled_in
 from assistant.naming import LibraryNames
 from assistant.outline import (
-    MIN_SUBSECTIONS,
     OUTLINE_REACH,
-    named_prefixes,
-    other_words,
-    picks_one,
-    subsections,
+    Outline,
+    find_outline,
+    headings,
+    word_lemmas,
 )
 from assistant.question import Question, analyse
 from assistant.refusal import (
@@ -85,6 +84,7 @@ class Read:
     named: list[str]
     naming: set[str]
     hits: list[Hit]
+    outline: Outline[int] | None = None  # a list's subsections, by index into `hits`
 
 
 def _file_words(source: str) -> str:
@@ -314,30 +314,38 @@ class Pipeline:
                     extra.append(Hit(around[row], row, len(hits) + len(extra) + 1, 0.0))
         return hits + extra
 
-    def with_outline(self, question: Question, hits: list[Hit]) -> list[Hit]:
+    def with_outline(self, question: Question, hits: list[Hit]
+                     ) -> tuple[list[Hit], Outline[int] | None]:
         """For a list question, the hits and then the first passage of each subsection of a
         heading over one of the best `SECTION_HITS` that names what it lists ("What are the
-        strategic initiatives…?" and "Our strategic initiatives"), looked for up to
-        `OUTLINE_REACH` passages around the hit: a document that gives each item a section
-        of its own. None when a subsection's heading holds another word of the question: it
-        asks about that one."""
-        words = question.list_words
+        strategic initiatives…?" and "Our strategic initiatives": a document that gives each
+        item a section of its own), read up to `OUTLINE_REACH` passages around the hit
+        (`outline.find_outline` says when a heading names a list); and that outline, each
+        subsection with the index of its first passage among the hits returned."""
+        words = word_lemmas(" ".join(question.list_nouns))
         if question.form != "list" or not words:
-            return hits
-        rows = {hit.row for hit in hits}
+            return hits, None
         for hit in hits[:SECTION_HITS]:
+            if not any(words <= word_lemmas(heading) for heading in headings(hit.chunk.section)):
+                continue
             around = self.snapshot.run(hit.row, OUTLINE_REACH)
-            other = other_words(question.focus_words, words, hit.chunk.title)
-            for prefix in named_prefixes(hit.chunk.section, words):
-                children = subsections(prefix, (((row, chunk), chunk.section)
-                                                for row, chunk in around))
-                if len(children) < MIN_SUBSECTIONS or picks_one(
-                        (heading for heading, _ in children), other):
-                    continue
-                added = [(row, chunk) for _, (row, chunk) in children if row not in rows]
-                return hits + [Hit(chunk, row, len(hits) + n, 0.0)
-                               for n, (row, chunk) in enumerate(added, start=1)]
-        return hits
+            whole = (around[0][0] > hit.row - OUTLINE_REACH,
+                     around[-1][0] < hit.row + OUTLINE_REACH)
+            other = word_lemmas(" ".join(question.focus_words)) - words \
+                - word_lemmas(hit.chunk.title or "")
+            found = find_outline(hit.chunk.section, words,
+                                 [((row, chunk), chunk.section) for row, chunk in around],
+                                 other, whole, hit.chunk.title)
+            if found is None:
+                continue
+            read = {h.row for h in hits}
+            extended = hits + [Hit(chunk, row, len(hits) + n, 0.0) for n, (row, chunk) in
+                               enumerate((c for _, c in found.children if c[0] not in read),
+                                         start=1)]
+            at = {h.row: n for n, h in enumerate(extended)}
+            return extended, Outline(found.prefix, [(heading, at[row])
+                                                    for heading, (row, _) in found.children])
+        return hits, None
 
     def _speakers(self, hit: Hit) -> list[str]:
         """Who speaks each sentence of a passage (`quotation_speakers`), continuing a
@@ -382,9 +390,10 @@ class Pipeline:
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
                              sources=sources or named or None, question=analysed,
                              naming=naming if named else frozenset())
+        outline = None
         if analysed.open:
-            hits = self.with_outline(analysed, self.with_sections(hits))
-        return Read(analysed, named, naming, hits)
+            hits, outline = self.with_outline(analysed, self.with_sections(hits))
+        return Read(analysed, named, naming, hits, outline)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,
@@ -405,6 +414,7 @@ class Pipeline:
             else self.settings.refusal_threshold)
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
+        evidence.outline = read.outline.children if read.outline else []
         missing = missing_words(analysed, hits, self.scorer,
                                 self.asked_of(sources or named, naming)) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None

@@ -150,10 +150,10 @@ class Question:
         return self.form != "fact"
 
     @property
-    def list_words(self) -> frozenset[str]:
-        """Stems of the nouns a list answer is named by: the kind of thing listed, else what
-        the question asks about (`noun_stems`)."""
-        return noun_stems(self.listed or self.asked_about)
+    def list_nouns(self) -> tuple[str, ...]:
+        """The nouns a list answer is named by (`nouns`): the kind of thing listed, else what
+        the question asks about."""
+        return nouns(self.listed) or nouns(self.asked_about)
 
     @property
     def compound(self) -> bool:
@@ -288,25 +288,32 @@ def subject_and_verb(text: str) -> Clause:
     return Clause(tuple(subject))
 
 
-def noun_stems(words: tuple[str, ...]) -> frozenset[str]:
-    """Stems of the nouns among `words`: not a qualifier ("key"), a participle ("planned")
-    or a word naming a document ("plan")."""
-    return frozenset(stem(part) for word in words
-                     if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS and not is_participle(word)
-                     for part in re.findall(r"[^\W_]+", word))
-
-
-# Words in a "which"/"what" phrase that say which of the things, not what things: "What
-# *other* national priorities…", "What *else*…".
+# Words that say which of the things, not what things: "What *other* national priorities…",
+# "What *else*…".
 _NOT_KINDS = frozenset("""other else new more further additional exactly different such
 these those""".split())
 
 
+def nouns(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The nouns among `words` that name things: not a qualifier ("key"), a participle
+    ("planned"), a word naming a document ("plan"), a number ("five", "13") or a word saying
+    which of the things ("other")."""
+    return tuple(word for word in words
+                 if word.lower() not in QUALIFIERS | DOCUMENT_NOUNS | NUMBER_WORDS.keys()
+                 | _NOT_KINDS and not is_participle(word) and not word.isdigit())
+
+
+def noun_stems(words: tuple[str, ...]) -> frozenset[str]:
+    """Stems of the `nouns` among `words`, each part of a hyphenated word on its own."""
+    return frozenset(stem(part) for word in nouns(words)
+                     for part in re.findall(r"[^\W_]+", word))
+
+
 def listed_kind(text: str) -> list[str]:
     """The content words of the noun phrase between an opening "which" or "what" and its
-    auxiliary, before any punctuation ("What *five commitments* does…"), without numbers,
-    and from "Which of the report's recommendations are…" only what follows "of" or a
-    possessive."""
+    auxiliary, before any punctuation ("What *five commitments* does…"), without numbers or
+    words saying which of the things ("other"), and from "Which of the report's
+    recommendations are…" only what follows "of" or a possessive."""
     opening = re.match(r"\s*(?:what|which)\b([^,;:()?!—–]*)", text, re.IGNORECASE)
     if not opening:
         return []

@@ -320,6 +320,11 @@ def test_a_list_asked_for_inside_its_lead_in_goes_on_in_the_lines_without_bullet
     prose = _sentences(tmp_path, "We know change must happen: waiting lists are long and staff "
                                  "are tired.", "reviewing the plans, the board found gaps.")
     assert prose == []  # prose necessity before a colon asks nothing
+    asked = _sentences(tmp_path, "ICBs must: reduce elective waits in every trust; improve "
+                                 "access to urgent dental care; and cut agency spending.")
+    assert [c.what for c in asked] == ["reduce elective waits in every trust",
+                                       "improve access to urgent dental care",
+                                       "cut agency spending"]
 
 
 def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):

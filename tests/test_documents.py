@@ -104,7 +104,9 @@ def test_bold_labels_names_and_markers_are_not_run_in_headings(tmp_path):
     path = tmp_path / "urgent-care-recovery-plan-2025.md"
     many = " ".join(f"pathway{i} **Heading number {i}** Text {i} follows here." for i in range(400))
     path.write_text(
-        "**Urgent care** NHS England has published a plan.\n\n"
+        "**Urgent care** NHS England has published a plan.\n\n***\n\n* * *\n\n"
+        "1) **Prevention** Cut smoking.\n\nWaits fell by 5% **Improve A&E waiting** Urgent "
+        "care is far behind.\n\n*We will be the best city *\n\n"
         "- **Prevention** Cut smoking rates.\n\n> **Case study** Mrs Smith went home.\n\n"
         "| Planned care | **Elective care** Reduce waits |\n\n"
         "We will work with **NHS England** North West and partners.\n\n"
@@ -114,7 +116,9 @@ def test_bold_labels_names_and_markers_are_not_run_in_headings(tmp_path):
     doc = load_document(path)
     assert doc.title == "Urgent care recovery plan 2025"
     text = "\n".join(b.text for b in doc.blocks)
+    assert "*\n" not in text and "Waits fell by 5%\nImprove A&E waiting\n\nUrgent" in text
     for kept in ("- Prevention Cut smoking rates.", "Case study Mrs Smith went home.",
+                 "1) Prevention Cut smoking.", "We will be the best city\n",
                  "Planned care | Elective care Reduce waits",
                  "We will work with NHS England North West and partners.",
                  "Costs\n\nBudget is 2 * 3 units.", "x = a * b \\(kept\\) ** y",

@@ -143,6 +143,16 @@ def test_the_kind_of_thing_listed_is_the_noun_phrase_after_which_or_what(questio
     assert analyse(question).listed == listed
 
 
+@pytest.mark.parametrize(("question", "nouns"), [
+    ("What are the five strategic initiatives?", ("strategic", "initiatives")),  # no number
+    ("What are the 13 pledges?", ("pledges",)),
+    ("What are the other key priorities of the plan?", ("priorities",)),
+    ("Which prevention goals must ICB plans support?", ("prevention", "goals")),
+])
+def test_a_list_is_named_by_nouns_not_numbers_qualifiers_or_document_words(question, nouns):
+    assert analyse(question).list_nouns == nouns
+
+
 @pytest.mark.parametrize(("question", "verb"), [
     ("Did LLR beat its planned number of GP appointments?", "beat"),  # before a determiner
     ("What role will care navigators play in optimising triage?", "play"),

@@ -29,7 +29,7 @@ from assistant.answer.labels import item_label, run_in_label
 from assistant.evidence import CROSS_REFERENCE, Sentence, says_again
 from assistant.lexical import stem
 from assistant.lexicon import is_word
-from assistant.outline import MIN_SUBSECTIONS, named_prefixes, other_words, picks_one, subsections
+from assistant.outline import MIN_SUBSECTIONS
 from assistant.question import Question, noun_stems
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
 
@@ -82,8 +82,8 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     if question.form == "list":
         named = _named_list(question, evidence, units)
         whole = _whole_list(evidence, units, scores, picked, named) if named else None
-        if whole is None and (outlined := _outline(question, evidence, scores)):
-            return outlined
+        if whole is None and len(evidence.outline) >= MIN_SUBSECTIONS:
+            return _outline_lines(evidence, units, scores)
         whole = whole or _whole_list(evidence, units, scores, picked, None)
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
@@ -152,8 +152,9 @@ def _named_list(question: Question, evidence: Evidence,
     national priorities…?" ↔ "The national priorities to improve patient outcomes in 2025/26
     are:"; "Which prevention goals must…?" ↔ "…support the following preventative goals:"),
     outside a document's apparatus, with two or more items: (passage, group). The words
-    asked for are the nouns (`question.noun_stems`) of the kind of thing listed
-    (`Question.listed`), else, when no lead-in names that, of what the question asks about."""
+    asked for are the stems of the nouns (`question.noun_stems`) of the kind of thing listed
+    (`Question.listed`), else, when no lead-in names those, of what the question asks
+    about."""
     items = Counter((evidence.sentences[i].hit, unit.group) for i, unit in enumerate(units)
                     if unit.group >= 0 and unit.starts and unit.role in ("item", "heading"))
     for asked in dict.fromkeys(filter(None, (noun_stems(question.listed),
@@ -167,32 +168,21 @@ def _named_list(question: Question, evidence: Evidence,
     return None
 
 
-def _outline(question: Question, evidence: Evidence, scores: np.ndarray) -> list[Line]:
-    """For a list question whose words name a heading with subsections in the passages read
-    (`Pipeline.with_outline`), one bullet a subsection in document order: its heading and
-    its first quotable sentence, or the heading alone when that would not fit the word
-    budget, then "…and N more"; [] when no heading names them, or a subsection's heading
-    holds another word of the question."""
-    words = question.list_words
-    order = sorted(range(len(evidence.hits)), key=lambda h: evidence.hits[h].row)
-    for hit in evidence.hits:
-        other = other_words(question.focus_words, words, hit.chunk.title)
-        for prefix in named_prefixes(hit.chunk.section, words):
-            children = subsections(prefix, ((h, evidence.hits[h].chunk.section) for h in order))
-            if len(children) >= MIN_SUBSECTIONS and not picks_one(
-                    (heading for heading, _ in children), other):
-                return _outline_lines(evidence, scores, children)
-    return []
-
-
-def _outline_lines(evidence: Evidence, scores: np.ndarray,
-                   children: list[tuple[str, int]]) -> list[Line]:
-    """One bullet a subsection: its heading as the label of its quotable sentences, taken a
-    round at a time (every subsection's first, then every one's second, …) while the word
-    budget lasts, so each gets its share; a subsection none of whose sentences fits shows
-    its heading alone, and those past the budget are "…and N more"."""
-    quotable = [[i for i, sentence in enumerate(evidence.sentences)
-                 if sentence.hit == hit and np.isfinite(scores[i])] for _, hit in children]
+def _outline_lines(evidence: Evidence, units: list[Unit],
+                   scores: np.ndarray) -> list[Line]:
+    """For a list answered from subsections (`Evidence.outline`), one bullet a subsection in
+    document order: its heading, the label of its quotable sentences (those after the
+    heading when the passage prints it: a short subsection before it may share the
+    passage), taken a round at a time (every subsection's first, then every one's second,
+    …) while the word budget lasts, so the first subsections do not take it all; the
+    heading alone when none fits; those past the budget are "…and N more"."""
+    children = evidence.outline
+    quotable: list[list[int]] = []
+    for heading, hit in children:
+        own = [i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit]
+        start = next((n + 1 for n, i in enumerate(own)
+                      if units[i].text.strip().casefold() == heading.casefold()), 0)
+        quotable.append([i for i in own[start:] if np.isfinite(scores[i])])
     words = sum(len(heading.split()) for heading, _ in children)
     shown = len(children)
     while shown > MIN_SUBSECTIONS and words > WORD_BUDGET:

@@ -27,7 +27,7 @@ from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 20
+REGISTER_VERSION = 21
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,11 @@ LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the p
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
 _REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we are asking|"
                           r"we expect that)\b", re.I)
-# ...of which a sentence's head before its colon may only ask: "We know change must happen:
-# waiting lists are long" is prose necessity.
-_ASKED = re.compile(r"\b(?:(?:is|are) expected to|we ask|we are asking|we expect that)\b",
-                    re.I)
+# ...of which a sentence's head before its colon may only ask, or end on "must" ("ICBs must:
+# reduce …; improve …"): "We know change must happen: waiting lists are long" is prose
+# necessity.
+_ASKED = re.compile(r"\b(?:(?:is|are) expected to|we ask|we are asking|we expect that)\b|"
+                    r"\bmust\s*$", re.I)
 _LABEL = re.compile(r"(?:(?P<firm>Action)|Recommendation)\s+\d{1,2}[a-z]?")
 _NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b", re.I)
 
