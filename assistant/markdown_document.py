@@ -38,16 +38,20 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # continuing", "position *. * NHS England"), once its "**" are gone; not a bullet's "* " or
 # "2 * 3".
 _MD_BROKEN_BOLD = re.compile(r"(?<=\S) \*( ?[.,;:!?]) \*(?= )| \* \*(?= )")
-# A single asterisk that opens or closes italics against a word ("*We will be the best
-# city*", "... city *" at a line's end); not one between two words ("a*b"), a bullet's "* " or
-# "2 * 3".
-_MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*\\])\*(?![\w*])|(?<=\S)\s+\*\s*$")
+# Italics: a pair of single asterisks around words ("*We will be the best city*"), and what a
+# converter leaves of them at a line's ends ("*We will be the best city *", "… by: * *"); a
+# lone asterisk against a word or a figure ("Providers*", "10%*") is a footnote's mark, and
+# one between spaces a bullet's or a product's ("* cut waits", "2 * 3").
+_MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
+_MD_ITALIC_END = re.compile(r"(?:\s+\*)+\s*$")
+_MD_ITALIC_START = re.compile(r"^(\s*)\*(?=\w[^*]*$)")
 _THEMATIC_BREAK = re.compile(r"\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 
 
 def _plain_markdown(line: str) -> str:
     plain = _MD_BROKEN_BOLD.sub(r"\1", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line)))
-    return _MD_ESCAPE.sub(r"\1", _MD_ITALIC.sub("", plain))
+    plain = _MD_ITALIC_START.sub(r"\1", _MD_ITALIC_END.sub("", _MD_ITALIC.sub(r"\1", plain)))
+    return _MD_ESCAPE.sub(r"\1", plain)
 
 
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s*$")
@@ -60,7 +64,8 @@ _MD_BOLD_RUN_IN = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s+(?P<rest
 # we must get** ..."); after a function word it is a name in the sentence ("work with **NHS
 # England** North West"); after a list marker, a quote's or a table's it is a label.
 _MD_BOLD_INSIDE = re.compile(r"(?<=[\w)%’”'\"])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
-_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*+•>])\s*$")
+_LIST_MARKER = re.compile(r"\s*(?:[-*+•>o]\s*)*"
+                          r"(?:\(?(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivxlc]+)[.)]?)?\s*$")
 # Bold broken where the PDF's line broke: "**Improve access to general practice and** **urgent
 # dental care**" is one bold phrase.
 _BOLD_SEAM = re.compile(r"(?<=[a-z,])\s*\*\*\s+\*\*(?=[a-z])")

@@ -34,13 +34,6 @@ from assistant.evidence import (
 )
 from assistant.glossary import expand_query, spelled_in
 from assistant.naming import LibraryNames
-from assistant.outline import (
-    OUTLINE_REACH,
-    Outline,
-    find_outline,
-    headings,
-    word_lemmas,
-)
 from assistant.question import Question, analyse
 from assistant.refusal import (
     AskedOf,
@@ -84,7 +77,6 @@ class Read:
     named: list[str]
     naming: set[str]
     hits: list[Hit]
-    outline: Outline[int] | None = None  # a list's subsections, by index into `hits`
 
 
 def _file_words(source: str) -> str:
@@ -314,39 +306,6 @@ class Pipeline:
                     extra.append(Hit(around[row], row, len(hits) + len(extra) + 1, 0.0))
         return hits + extra
 
-    def with_outline(self, question: Question, hits: list[Hit]
-                     ) -> tuple[list[Hit], Outline[int] | None]:
-        """For a list question, the hits and then the first passage of each subsection of a
-        heading over one of the best `SECTION_HITS` that names what it lists ("What are the
-        strategic initiatives…?" and "Our strategic initiatives": a document that gives each
-        item a section of its own), read up to `OUTLINE_REACH` passages around the hit
-        (`outline.find_outline` says when a heading names a list); and that outline, each
-        subsection with the index of its first passage among the hits returned."""
-        words = word_lemmas(" ".join(question.list_nouns))
-        if question.form != "list" or not words:
-            return hits, None
-        for hit in hits[:SECTION_HITS]:
-            if not any(words <= word_lemmas(heading) for heading in headings(hit.chunk.section)):
-                continue
-            around = self.snapshot.run(hit.row, OUTLINE_REACH)
-            whole = (around[0][0] > hit.row - OUTLINE_REACH,
-                     around[-1][0] < hit.row + OUTLINE_REACH)
-            other = word_lemmas(" ".join(question.focus_words)) - words \
-                - word_lemmas(hit.chunk.title or "")
-            found = find_outline(hit.chunk.section, words,
-                                 [((row, chunk), chunk.section) for row, chunk in around],
-                                 other, whole, hit.chunk.title)
-            if found is None:
-                continue
-            read = {h.row for h in hits}
-            extended = hits + [Hit(chunk, row, len(hits) + n, 0.0) for n, (row, chunk) in
-                               enumerate((c for _, c in found.children if c[0] not in read),
-                                         start=1)]
-            at = {h.row: n for n, h in enumerate(extended)}
-            return extended, Outline(found.prefix, [(heading, at[row])
-                                                    for heading, (row, _) in found.children])
-        return hits, None
-
     def _speakers(self, hit: Hit) -> list[str]:
         """Who speaks each sentence of a passage (`quotation_speakers`), continuing a
         quotation that the passage before it left open."""
@@ -390,10 +349,9 @@ class Pipeline:
         hits = self.retrieve(query, max(wanted, OPEN_K) if analysed.open else wanted,
                              sources=sources or named or None, question=analysed,
                              naming=naming if named else frozenset())
-        outline = None
         if analysed.open:
-            hits, outline = self.with_outline(analysed, self.with_sections(hits))
-        return Read(analysed, named, naming, hits, outline)
+            hits = self.with_sections(hits)
+        return Read(analysed, named, naming, hits)
 
     def ask(self, question: str, k: int | None = None, *, sources: list[str] | None = None,
             backend: str | None = None, history: list[str] | None = None,
@@ -414,7 +372,6 @@ class Pipeline:
             else self.settings.refusal_threshold)
         retrieved = time.perf_counter()
         evidence = self.gather(analysed, hits)
-        evidence.outline = read.outline.children if read.outline else []
         missing = missing_words(analysed, hits, self.scorer,
                                 self.asked_of(sources or named, naming)) \
             if hits and (analysed.open or analysed.yes_no or analysed.kind is None

@@ -149,11 +149,6 @@ class Question:
     def open(self) -> bool:
         return self.form != "fact"
 
-    @property
-    def list_nouns(self) -> tuple[str, ...]:
-        """The nouns a list answer is named by (`nouns`): the kind of thing listed, else what
-        the question asks about."""
-        return nouns(self.listed) or nouns(self.asked_about)
 
     @property
     def compound(self) -> bool:

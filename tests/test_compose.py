@@ -574,35 +574,6 @@ def test_a_list_question_is_answered_from_the_list_its_lead_in_names(settings, t
     assert_marker_rule(answer)
 
 
-def test_a_list_question_is_answered_from_the_subsections_of_the_heading_it_names(
-        settings, tmp_path, fake_embedder):
-    """Each initiative has a section of its own, not a bullet: one bullet a subsection, its
-    heading the label of its sentences, every subsection its share of the budget; a
-    question that a subsection's heading singles out is not answered with the outline."""
-    filler = "Then " + " ".join(f"word{i}" for i in range(40))
-    sections = "".join(
-        f"### {name}\n\nThe {name.lower()} work starts with a clear first step for patients. "
-        f"It then goes on with a second step across the city. {filler}.\n\n"
-        for name in ("Respiratory care for children", "Frailty and falls", "End of life care"))
-    text = (f"# The Leeds Plan\n\n## Introduction\n\nThe plan has a short introduction. "
-            f"{filler}.\n\n## Our strategic initiatives\n\nThe partnership chose three "
-            f"strategic initiatives for the year.\n\n{sections}## Next steps\n\nMore work "
-            f"follows. {filler}.\n")
-    answer = _ask_of_one_document(settings, tmp_path, fake_embedder, "leeds.md", text,
-                                  "What strategic initiatives does the plan pick out?")
-    lines = answer["answer"].split("\n")
-    assert [line.split(":")[0] for line in lines] == [
-        "- Respiratory care for children", "- Frailty and falls", "- End of life care"], lines
-    assert lines[1] == ("- Frailty and falls: The frailty and falls work starts with a clear "
-                        "first step for patients [2]. It then goes on with a second step "
-                        "across the city [2].")
-    assert_marker_rule(answer)
-    one = Assistant(settings.with_overrides(open_refusal_threshold=0.0),
-                    embedder=fake_embedder).ask(
-        "Which strategic initiatives does the plan have on frailty?").to_json()
-    assert not one["answer"].startswith("- Respiratory care for children:"), one["answer"]
-
-
 def test_a_named_list_needs_a_quotable_item_and_a_noun_asked_for():
     from assistant.answer.compose import _named_list, compose
     from assistant.question import analyse

@@ -66,8 +66,6 @@ class Evidence:
     embed: Callable[[list[str]], np.ndarray] | None = None  # cached sentence vectors
     overlaps: np.ndarray | None = None  # per sentence: IDF-weighted overlap with the focus
     passage_overlaps: np.ndarray | None = None  # per passage: (whole passage, its header)
-    outline: list[tuple[str, int]] = field(default_factory=list)  # a list's subsections:
-    # each heading and its first passage (`Pipeline.with_outline`)
 
     @property
     def kind(self) -> str | None:

@@ -29,7 +29,6 @@ from assistant.answer.labels import item_label, run_in_label
 from assistant.evidence import CROSS_REFERENCE, Sentence, says_again
 from assistant.lexical import stem
 from assistant.lexicon import is_word
-from assistant.outline import MIN_SUBSECTIONS
 from assistant.question import Question, noun_stems
 from assistant.structure import Unit, in_apparatus, passage_units, runs_together, section_headings
 
@@ -81,10 +80,8 @@ def compose(question: Question, evidence: Evidence) -> list[Line]:
     whole = None
     if question.form == "list":
         named = _named_list(question, evidence, units)
-        whole = _whole_list(evidence, units, scores, picked, named) if named else None
-        if whole is None and len(evidence.outline) >= MIN_SUBSECTIONS:
-            return _outline_lines(evidence, units, scores)
-        whole = whole or _whole_list(evidence, units, scores, picked, None)
+        whole = (_whole_list(evidence, units, scores, picked, named) if named else None) \
+            or _whole_list(evidence, units, scores, picked, None)
     bullet = {"list": "-", "steps": "1.", "overview": "-"}.get(question.form, "")
     if whole is not None:
         after = _grouped(evidence, _after_list(evidence, units, picked, whole))
@@ -166,44 +163,6 @@ def _named_list(question: Question, evidence: Evidence,
                     and asked <= {stem(word) for word in re.findall(r"[^\W_]+", unit.text)}:
                 return hit, unit.group
     return None
-
-
-def _outline_lines(evidence: Evidence, units: list[Unit],
-                   scores: np.ndarray) -> list[Line]:
-    """For a list answered from subsections (`Evidence.outline`), one bullet a subsection in
-    document order: its heading, the label of its quotable sentences (those after the
-    heading when the passage prints it: a short subsection before it may share the
-    passage), taken a round at a time (every subsection's first, then every one's second,
-    …) while the word budget lasts, so the first subsections do not take it all; the
-    heading alone when none fits; those past the budget are "…and N more"."""
-    children = evidence.outline
-    quotable: list[list[int]] = []
-    for heading, hit in children:
-        own = [i for i, sentence in enumerate(evidence.sentences) if sentence.hit == hit]
-        start = next((n + 1 for n, i in enumerate(own)
-                      if units[i].text.strip().casefold() == heading.casefold()), 0)
-        quotable.append([i for i in own[start:] if np.isfinite(scores[i])])
-    words = sum(len(heading.split()) for heading, _ in children)
-    shown = len(children)
-    while shown > MIN_SUBSECTIONS and words > WORD_BUDGET:
-        shown -= 1
-        words -= len(children[shown][0].split())
-    taken: list[list[int]] = [[] for _ in children[:shown]]
-    for depth in range(max((len(q) for q in quotable[:shown]), default=0)):
-        for n, sentences in enumerate(quotable[:shown]):
-            if depth < len(sentences) and len(taken[n]) == depth:
-                length = len(evidence.sentences[sentences[depth]].text.split())
-                if words + length <= WORD_BUDGET:
-                    taken[n].append(sentences[depth])
-                    words += length
-    lines = []
-    for (heading, hit), picked in zip(children, taken, strict=False):
-        texts = [_tidy(evidence.sentences[i].text) for i in picked]
-        lines.append(Line(texts[0], hit + 1, "-", label=heading, then=tuple(texts[1:]))
-                     if texts else Line(heading, hit + 1, "-"))
-    if shown < len(children):
-        lines.append(Line(f"…and {len(children) - shown} more", children[shown][1] + 1, "…"))
-    return lines
 
 
 def _whole_list(evidence: Evidence, units: list[Unit], scores: np.ndarray,
