@@ -62,8 +62,9 @@ _MD_BOLD_RUN_IN = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+?)\1\s+(?P<rest
 # waiting times and ambulance response times** Urgent and emergency care ...".
 # After a full stop, a bold phrase is the next sentence's emphasis ("... 2 components. **First,
 # we must get** ..."); after a function word it is a name in the sentence ("work with **NHS
-# England** North West"); after a list marker, a quote's or a table's it is a label.
-_MD_BOLD_INSIDE = re.compile(r"(?<=[\w)%’”'\"])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
+# England** North West", "the ICBs’ **Joint Forward Plan** The plan"); after a list marker, a
+# quote's or a table's it is a label.
+_MD_BOLD_INSIDE = re.compile(r"(?<=[\w)%”\"])\s+(?=(\*\*|__)[A-Z](?:(?!\1).)+?\1\s+[A-Z])")
 _LIST_MARKER = re.compile(r"\s*(?:[-*+•>o]\s*)*"
                           r"(?:\(?(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivxlc]+)[.)]?)?\s*$")
 # Bold broken where the PDF's line broke: "**Improve access to general practice and** **urgent

@@ -92,7 +92,7 @@ _VERB_AFTER = re.compile(r"\b(?:will|would|does|do|did|can|could|should|has|have
 # pronoun after it.
 _SUBJECT_ENDS = frozenset("""in on for to with at by from into about as than against over
 under between within across after before during through without towards via per among around
-which who whom whose that""".split())
+behind beyond beside besides alongside throughout which who whom whose that""".split())
 # "do" and the modals, after which the verb is in its base form ("be" and "have" take none).
 _DO_OR_MODAL = AUXILIARIES - frozenset("is are was were am has have had".split())
 # A subject that is a document ("How will the Leeds strategy support…"): what such a question

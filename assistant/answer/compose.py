@@ -1,7 +1,7 @@
 """Extractive answers to open questions: the sentences most likely to be the answer's points.
 
 A definition, a list, steps, an overview or a reason is answered by choosing, from the passages
-read (the best ten and the sections of the best three), the sentences and list items most
+read (the best eight and the sections of the best two), the sentences and list items most
 likely to carry a point of the answer, each unlike those already chosen, within a word budget;
 then keeping them together by section in document order, and shaping them by the form:
 bullets for lists and overviews, numbered steps, prose for definitions and reasons.
