@@ -286,7 +286,7 @@ def subject_and_verb(text: str) -> Clause:
 # Words that say which of the things, not what things: "What *other* national priorities…",
 # "What *else*…".
 _NOT_KINDS = frozenset("""other else new more further additional exactly different such
-these those""".split())
+these those kind kinds sort sorts type types""".split())
 
 
 def nouns(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -308,7 +308,8 @@ def listed_kind(text: str) -> list[str]:
     """The content words of the noun phrase between an opening "which" or "what" and its
     auxiliary, before any punctuation ("What *five commitments* does…"), without numbers or
     words saying which of the things ("other"), and from "Which of the report's
-    recommendations are…" only what follows "of" or a possessive."""
+    recommendations are…" only what follows a partitive "of" or a possessive ("Which three
+    areas of health…" lists areas)."""
     opening = re.match(r"\s*(?:what|which)\b([^,;:()?!—–]*)", text, re.IGNORECASE)
     if not opening:
         return []
@@ -318,7 +319,7 @@ def listed_kind(text: str) -> list[str]:
         return []
     phrase = words[:at]
     cut = max((i + 1 for i, w in enumerate(phrase)
-               if w.lower() == "of" or POSSESSIVE.search(w)), default=0)
+               if (i == 0 and w.lower() == "of") or POSSESSIVE.search(w)), default=0)
     return [w for w in phrase[cut:]
             if w.lower() not in FUNCTION_WORDS | NUMBER_WORDS.keys() | _NOT_KINDS
             and not w.isdigit()]

@@ -134,6 +134,8 @@ def test_what_a_question_asks_about_is_its_subject_after_the_auxiliary(question,
     ("What are the plan's pledges?", ()),  # the auxiliary right after "what"
     ("What other national priorities will the ICB deliver?", ("national", "priorities")),
     ("What else does the plan say?", ()),
+    ("Which three areas of health did the chief executive single out?", ("areas", "health")),
+    ("What kind of support is offered?", ("support",)),
     ("What, according to the plan, are the priorities?", ()),  # punctuation ends the phrase
     ("What about mental health — what is planned?", ()),
     ("How will the plan cut waits?", ()),
