@@ -32,9 +32,9 @@ _LIGATURE_LETTERS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A line that only numbers the page ("Page 4", "Page 4 of 30"), wherever the page prints it:
 # not at its edges, it escapes `strip_running_lines` and opens the next heading's line.
-_PAGE_LABEL = re.compile(r"^[ \t\u00a0]*Page[ \t\u00a0]+\d{1,4}"
-                         r"(?:[ \t\u00a0]+of[ \t\u00a0]+\d{1,4})?[ \t\u00a0]*(?:\n|\Z)",
-                         re.MULTILINE | re.IGNORECASE)
+_PAGE_LABEL = re.compile(r"^[ \t\u00a0]*(?:Page|PAGE)[ \t\u00a0]+\d{1,4}"
+                         r"(?:[ \t\u00a0]+(?:of|OF)[ \t\u00a0]+\d{1,4})?[ \t\u00a0]*(?:\n|\Z)",
+                         re.MULTILINE)
 
 
 def clean_text(text: str) -> str:

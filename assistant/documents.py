@@ -39,7 +39,7 @@ from assistant.pdf_document import load_pdf
 
 # Bumped whenever loading or cleaning changes what text a file yields, so that the next ingest
 # re-reads files whose bytes did not change.
-EXTRACTOR_VERSION = 25
+EXTRACTOR_VERSION = 26
 
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",

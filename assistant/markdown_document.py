@@ -19,6 +19,7 @@ from assistant.blocks import (
     title_from_filename,
 )
 from assistant.cleaning import mend_converted_text
+from assistant.commitments.grammar import DETERMINERS
 from assistant.stopwords import FUNCTION_WORDS
 from assistant.structure import CONTENTS_HEADING
 
@@ -42,7 +43,8 @@ _MD_BROKEN_BOLD = re.compile(r"(?<=\S) \*( ?[.,;:!?]) \*(?= )| \* \*(?= )")
 # converter leaves of them at a line's ends ("*We will be the best city *", "… by: * *"); a
 # lone asterisk against a word or a figure ("Providers*", "10%*") is a footnote's mark, and
 # one between spaces a bullet's or a product's ("* cut waits", "2 * 3").
-_MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
+_MD_ITALIC = re.compile(r"(?<![^\s(\[“‘\"'])\*(?=[\w“‘\"'])([^*\n]*?[\w.,;:!?”’\"')])\*"
+                        r"(?![\w*])")
 _MD_ITALIC_END = re.compile(r"(?:\s+\*)+\s*$")
 _MD_ITALIC_START = re.compile(r"^(\s*)\*(?=\w[^*]*$)")
 _THEMATIC_BREAK = re.compile(r"\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
@@ -104,8 +106,9 @@ def _run_in_heading(line: str) -> tuple[str, str] | None:
     """A bold heading that opens a paragraph, and the paragraph after it: a phrase that
     `_bold_heading` would take on a line of its own, followed by a sentence."""
     match = _MD_BOLD_RUN_IN.match(line)
-    if not match or not (heading := _heading_text(match.group("text"))):
-        return None
+    if not match or not (heading := _heading_text(match.group("text"))) \
+            or heading.split()[0].lower() in FUNCTION_WORDS | DETERMINERS:
+        return None  # "**By March 2026** ICBs will…", "**Every** ICB must…": a sentence
     return heading, match.group("rest")
 
 
@@ -117,7 +120,7 @@ def _split_at_headings(line: str) -> list[str]:
         return [line]
     cuts = [match.start() for match in _MD_BOLD_INSIDE.finditer(line)
             if _run_in_heading(line[match.end():]) and not _LIST_MARKER.match(line[:match.start()])
-            and line[:match.start()].split()[-1].lower() not in FUNCTION_WORDS]
+            and line[:match.start()].rsplit(maxsplit=1)[-1].lower() not in FUNCTION_WORDS]
     return [line[start:end].strip() for start, end in zip([0, *cuts], [*cuts, len(line)],
                                                           strict=True)]
 

@@ -149,7 +149,6 @@ class Question:
     def open(self) -> bool:
         return self.form != "fact"
 
-
     @property
     def compound(self) -> bool:
         """"What does the report mean by care navigators, and how many will practices take

@@ -24,9 +24,10 @@ def test_clean_text_shortens_dot_leaders_and_drops_control_characters():
 
 
 def test_clean_text_drops_lines_that_only_number_the_page():
-    raw = ("Page 4\nWEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\npage 12 of 30"
-           "\nPage\u00a0 7\nEnd.")
-    assert clean_text(raw) == "WEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\nEnd."
+    raw = ("Page 4\nWEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\nPAGE 12 OF 30"
+           "\nPage\u00a0 7\nKey dates are on\npage 9\nof the report.")
+    assert clean_text(raw) == ("WEST SUSSEX CONTEXT\nWest Sussex has Page 4 in a sentence.\n"
+                               "Key dates are on\npage 9\nof the report.")
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "é", "日本語のテキスト"])

@@ -294,6 +294,9 @@ def test_a_time_closing_a_sentence_dates_the_actions_joined_to_the_last(tmp_path
     baseline = _sentences(tmp_path, "We will expand the service and recruit more staff than "
                                     "in 2023/24.")  # a comparison, not a deadline
     assert baseline[0].when.end is None
+    restored = _sentences(tmp_path, "We will increase the workforce and restore activity to "
+                                    "the level achieved in 2019.")
+    assert restored[0].when.end is None
 
 
 def test_a_list_asked_for_inside_its_lead_in_goes_on_in_the_lines_without_bullets(tmp_path):
@@ -320,11 +323,21 @@ def test_a_list_asked_for_inside_its_lead_in_goes_on_in_the_lines_without_bullet
     prose = _sentences(tmp_path, "We know change must happen: waiting lists are long and staff "
                                  "are tired.", "reviewing the plans, the board found gaps.")
     assert prose == []  # prose necessity before a colon asks nothing
+    assert _sentences(tmp_path, "We are asking a lot of the system: staff are tired and "
+                                "budgets are tight.", "Patients are expected to benefit: "
+                                "waiting times will fall.") == []
     asked = _sentences(tmp_path, "ICBs must: reduce elective waits in every trust; improve "
                                  "access to urgent dental care; and cut agency spending.")
     assert [c.what for c in asked] == ["reduce elective waits in every trust",
                                        "improve access to urgent dental care",
                                        "cut agency spending"]
+
+
+def test_a_run_in_heading_kept_in_its_text_is_no_commitment(tmp_path):
+    found = _markdown(tmp_path, "# Guidance\n\n**Delivering our priorities**\n\n**Reduce the "
+                                "time people wait for elective care** We will publish "
+                                "an elective reform plan.\n")
+    assert [c.what for c in found] == ["publish an elective reform plan"]
 
 
 def test_a_sentence_listing_its_aims_after_a_colon(tmp_path):

@@ -105,6 +105,7 @@ def test_bold_labels_names_and_markers_are_not_run_in_headings(tmp_path):
     many = " ".join(f"pathway{i} **Heading number {i}** Text {i} follows here." for i in range(400))
     path.write_text(
         "**Urgent care** NHS England has published a plan.\n\n***\n\n* * *\n\n"
+        "**By March 2026** ICBs will have agreed plans.\n\n"
         "1) **Prevention** Cut smoking.\n\n(a) **Housing** Build homes.\n\n"
         "Waits fell by 5% **Improve A&E waiting** Urgent "
         "care is far behind.\n\n*We will be the best city *\n\n"
@@ -120,6 +121,7 @@ def test_bold_labels_names_and_markers_are_not_run_in_headings(tmp_path):
     assert "*\n" not in text and "Waits fell by 5%\nImprove A&E waiting\n\nUrgent" in text
     for kept in ("- Prevention Cut smoking rates.", "Case study Mrs Smith went home.",
                  "1) Prevention Cut smoking.", "(a) Housing Build homes.",
+                 "By March 2026 ICBs will have agreed plans.",
                  "We will be the best city\n",
                  "Planned care | Elective care Reduce waits",
                  "We will work with NHS England North West and partners.",
@@ -137,12 +139,12 @@ def test_markdown_escapes_stand_for_the_character_and_stray_asterisks_go(tmp_pat
                     "to 5\\+ teams; a\\\\b stays one backslash, 2 \\* 3 an asterisk.\n\n"
                     "Far from an acceptable position *. * NHS England will act** * * by * * "
                     "working with systems.\n\nGP Providers* and figures marked (*) keep their "
-                    "marks; *this* does not. It goes on by: * *\n", encoding="utf-8")
+                    "marks (*) twice; *this* does not. It goes on by: * *\n", encoding="utf-8")
     assert [b.text for b in load_document(path).blocks] == [
         "The Department (DHSC) will issue guidance [1] to 5+ teams; a\\b stays one backslash, "
         "2 * 3 an asterisk.\n\nFar from an acceptable position. NHS England will act by "
-        "working with systems.\n\nGP Providers* and figures marked (*) keep their marks; this "
-        "does not. It goes on by:"]
+        "working with systems.\n\nGP Providers* and figures marked (*) keep their marks (*) "
+        "twice; this does not. It goes on by:"]
 
 
 def test_converted_markdown_title_is_its_cover_not_a_later_heading(tmp_path):

@@ -27,7 +27,7 @@ from assistant.commitments.when import NO_WHEN, TimeMatch, When, find_times
 
 # Bumped whenever extraction changes what a document yields, so that registers an index
 # keeps from before are read again.
-REGISTER_VERSION = 21
+REGISTER_VERSION = 22
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,8 @@ def commitment_id(source: str, text: str, what: str) -> str:
 
 # A time a figure is compared with, not a deadline: "more staff than in 2023/24", "the gap
 # seen in 2019".
-_COMPARED = re.compile(r"\b(?:than|since|compared (?:to|with)|seen|from|before)\s+"
-                       r"(?:in\s+|the\s+)?$", re.I)
+_COMPARED = re.compile(r"\b(?:than|since|compared (?:to|with)|seen|achieved|reached|was|were|"
+                       r"had|from|before)\s+(?:in\s+|the\s+)?$", re.I)
 
 
 def _time_for(action: Action, actions: tuple[Action, ...], times: list[TimeMatch],
@@ -103,7 +103,8 @@ def _time_for(action: Action, actions: tuple[Action, ...], times: list[TimeMatch
     closing = len(times) == 1 and last.start <= times[0].begin and times[0].finish <= last.end \
         and not flat[times[0].finish:].strip(" .;)") \
         and not _COMPARED.search(flat[:times[0].begin])
-    joined = action.end <= last.start and action.subject == last.subject
+    joined = action.end <= last.start and last.subject is not None \
+        and action.subject == last.subject
     return times[0] if closing and joined else None
 
 

@@ -73,13 +73,20 @@ RUN_GAP_WORDS = 12  # a line this short between two of them does not end the run
 LINE_ITEM_WORDS = 30  # longer, an imperative "line" is a heading run into the paragraph after it
 # A contents list names chapters ("Next steps 13"): nothing after its heading in the block counts.
 _CONTENTS = Scope("firm", "a contents entry: a chapter's title, not an action", background=True)
-_REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) expected to|we ask|we are asking|"
-                          r"we expect that)\b", re.I)
-# ...of which a sentence's head before its colon may only ask, or end on "must" ("ICBs must:
-# reduce …; improve …"): "We know change must happen: waiting lists are long" is prose
-# necessity.
-_ASKED = re.compile(r"\b(?:(?:is|are) expected to|we ask|we are asking|we expect that)\b|"
-                    r"\bmust\s*$", re.I)
+_REQUIREMENT = re.compile(r"\b(?:must|(?:is|are) (?:also |now )?expected to|we ask|"
+                          r"we are asking|we expect that)\b", re.I)
+# ...of which a sentence's head before its colon may only ask bodies to act, its grammar left
+# open for the list ("we are asking you to focus on:", "ICBs must:", "Providers are expected
+# to:"): "We know change must happen: waiting lists are long", "We are asking a lot of the
+# system: staff are tired" and "Patients are expected to benefit: waits will fall" are prose.
+_ASKED = re.compile(r"\b(?:we (?:are asking|ask)\b.*\bto|(?:is|are) (?:also |now )?expected to|"
+                    r"we expect that|must)\b", re.I)
+_OPEN_END = re.compile(r"\b(?:to|on|that|will|must|following|for|by|includes?)\s*$", re.I)
+
+
+def _asks(head: str) -> bool:
+    """A head before a colon that asks bodies to act, its grammar left open for the list."""
+    return bool(_ASKED.search(head) and _OPEN_END.search(head))
 _LABEL = re.compile(r"(?:(?P<firm>Action)|Recommendation)\s+\d{1,2}[a-z]?")
 _NECESSITY = re.compile(r"\b(?:must|should|need to|needs to|needed|required)\b", re.I)
 
@@ -218,7 +225,7 @@ def _unbulleted_items(units: list[PlacedUnit], scopes: list[Scope | None]) -> No
     for i, unit in enumerate(units):
         scope, colon = scopes[i], unit.flat.find(": ")
         if scope is not None and scope.after_colon and colon >= 0 \
-                and _ASKED.search(unit.flat[:colon]):
+                and _asks(unit.flat[:colon]):
             running, gap = scope, 0
             continue
         if running is None:
@@ -317,7 +324,7 @@ def _inline_list(text: str, others: re.Pattern[str]) -> Scope | None:
     aims: better care ...; smaller gaps ...; and ..."."""
     colon = text.find(": ")
     if colon < 0 or not (strength := _strength(text[:colon], others) or _label(text[:colon])
-                         or ("firm" if _ASKED.search(text[:colon]) else None)):
+                         or ("firm" if _asks(text[:colon]) else None)):
         return None
     return Scope(strength, f"listed after '{text[:colon]}:'", strict=True, after_colon=True)
 

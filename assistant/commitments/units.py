@@ -22,7 +22,7 @@ from itertools import accumulate, pairwise
 
 from assistant.blocks import Document
 from assistant.stopwords import FUNCTION_WORDS
-from assistant.structure import Role, Unit, passage_units
+from assistant.structure import SECTION_SEPARATOR, Role, Unit, passage_units
 
 # Lines this much shorter than the lines around them stop short of their column.
 SHORT_LINE = 0.8
@@ -153,9 +153,12 @@ def document_units(document: Document) -> Iterator[PlacedUnit]:
         headings |= {_squeezed(rows[i] + rows[i + 1]) for i in block.headings
                      if i + 1 in block.headings}
         locator = _Locator(block.text)
+        leaf = (block.section or "").rsplit(SECTION_SEPARATOR, 1)[-1].strip()
         for unit in passage_units(prepared):
             role, starts = _layout_role(unit, paragraphs, headings) if pdf \
                 else (unit.role, unit.starts)
+            if not pdf and unit.text.strip() == leaf:  # a long heading kept in its text
+                role = "heading"  # ("Reduce the time people wait for elective care")
             yield PlacedUnit(unit.text, locator.verbatim(unit.text), role, starts,
                              block.page, block.section, number)
 
