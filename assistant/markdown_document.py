@@ -190,18 +190,19 @@ class _MarkdownReader:
         if _PAGE_HEADING.fullmatch(hashed):
             return
         pseudo = None if self._in_code or match else _bold_heading(line)
-        if not (self._in_code or match or pseudo) and len(parts := _split_at_headings(line)) > 1:
-            for part in parts:
-                self.read(part)  # each part holds at most one heading: no deeper recursion
-            return
-        if not (self._in_code or match or pseudo) and (run_in := _run_in_heading(line)):
-            self.close_bold()  # the heading on its own line, then its paragraph
-            self.covering = False  # a heading over text: the cover is over
-            self._bold, self._bold_lines = [run_in[0]], [run_in[0], ""]
-            self.close_bold(RUN_IN_LEVEL)
-            self._heading_open = self._continuing = False
-            self._text(run_in[1])
-            return
+        if not (self._in_code or match or pseudo):
+            if len(parts := _split_at_headings(line)) > 1:
+                for part in parts:
+                    self.read(part)  # each part holds at most one heading: no deeper recursion
+                return
+            if run_in := _run_in_heading(line):
+                self.close_bold()  # the heading on its own line, then its paragraph
+                self.covering = False  # a heading over text: the cover is over
+                self._bold, self._bold_lines = [run_in[0]], [run_in[0], ""]
+                self.close_bold(RUN_IN_LEVEL)
+                self._heading_open = self._continuing = False
+                self._text(run_in[1])
+                return
         if match and self._bold and _continues(" ".join(self._bold), hashed, False):
             pseudo = hashed  # "**Mental health, learning disabilities**", "## **and autism**"
         if self._carried_on(hashed or pseudo or "", line, match is not None):
